@@ -1,0 +1,15 @@
+"""Settings for the test suite: the base settings, made fast and deterministic.
+
+DATABASE_URL and CELERY_BROKER_URL still apply, so CI runs against PostgreSQL and Redis.
+"""
+
+from .base import *  # noqa: F403
+from .base import CELERY_BROKER_URL
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tasks run in-process unless a test starts a real worker itself.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
+AXES_FAILURE_LIMIT = 3
+LANGUAGE_CODE = "ja"

@@ -1,0 +1,19 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("registry CSV"),
+        help_text=_(
+            "Same columns as the registry file: code, name_ja, alias_ja, category, tlo_type, "
+            "legal_form, region, partner_universities, approval_fy, approved_on, status, "
+            "revoked_on. UTF-8 or Shift_JIS."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return upload

@@ -1,0 +1,37 @@
+"""django-import-export resources for the registry: the admin's import and export,
+and the list page's downloads. Columns are the codes of the data files."""
+
+from import_export import fields, resources
+from import_export.widgets import ForeignKeyWidget
+
+from .models import Institution, Region
+
+EXPORT_COLUMNS = (
+    "code",
+    "name_ja",
+    "name_en",
+    "kind",
+    "tlo_type",
+    "legal_form",
+    "region",
+    "specialisation",
+    "status",
+    "approval_fy",
+    "approved_on",
+    "revoked_on",
+)
+
+
+class InstitutionResource(resources.ModelResource):
+    region = fields.Field(
+        attribute="region", column_name="region", widget=ForeignKeyWidget(Region, field="code")
+    )
+
+    class Meta:
+        model = Institution
+        import_id_fields = ("code",)
+        fields = EXPORT_COLUMNS
+        export_order = EXPORT_COLUMNS
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True

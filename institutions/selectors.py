@@ -1,0 +1,129 @@
+"""The registry queries behind the pages, named."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from .enums import InstitutionKind, TloType
+from .models import ConsolidationEvent, Institution, InstitutionAlias
+from .names import normalise_name
+
+
+def institution_list(*, search: str = "") -> QuerySet[Institution]:
+    """Institutions for the list page, with what each row shows, searchable by name or alias."""
+    qs = Institution.objects.select_related("region").order_by("kind", "region__order", "code")
+    if search:
+        key = normalise_name(search)
+        qs = qs.filter(
+            Q(name_ja__icontains=search)
+            | Q(name_en__icontains=search)
+            | Q(code__icontains=search)
+            | Q(aliases__name__icontains=search)
+            | Q(aliases__normalised__icontains=key)
+        ).distinct()
+    return qs
+
+
+def institution_detail(*, code: str) -> Institution:
+    """One institution with its partners, aliases and consolidation history."""
+    return (
+        Institution.objects.select_related("region")
+        .prefetch_related(
+            "aliases",
+            "partners",
+            Prefetch(
+                "absorbed",
+                queryset=ConsolidationEvent.objects.select_related("predecessor"),
+            ),
+        )
+        .get(code=code)
+    )
+
+
+def consolidation_of(institution: Institution) -> ConsolidationEvent | None:
+    """How the institution ended, if it did."""
+    return (
+        ConsolidationEvent.objects.select_related("successor")
+        .filter(predecessor=institution)
+        .first()
+    )
+
+
+def approvals_by_fiscal_year() -> list[dict]:
+    """The seed's establishment table: approved TLOs per approval year and TLO type.
+
+    Revoked TLOs count in the year they were approved, as in the seed; their type is
+    unknown and shows under "other".
+    """
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for fiscal_year, tlo_type in Institution.objects.filter(
+        kind=InstitutionKind.APPROVED_TLO, approval_fy__isnull=False
+    ).values_list("approval_fy", "tlo_type"):
+        counts[fiscal_year][tlo_type or "other"] += 1
+    rows = []
+    cumulative = 0
+    for fiscal_year in sorted(counts):
+        by_type = counts[fiscal_year]
+        total = sum(by_type.values())
+        cumulative += total
+        rows.append(
+            {
+                "fiscal_year": fiscal_year,
+                "by_type": [by_type.get(t.value, 0) for t in TloType] + [by_type.get("other", 0)],
+                "total": total,
+                "cumulative": cumulative,
+            }
+        )
+    return rows
+
+
+def consolidation_events() -> QuerySet[ConsolidationEvent]:
+    return ConsolidationEvent.objects.select_related("predecessor", "successor")
+
+
+def name_index() -> dict[str, Institution]:
+    """Normalised name or alias → institution, for matching names in uploaded files.
+
+    Two queries whatever the size of the registry.
+    """
+    index: dict[str, Institution] = {}
+    institutions = {i.pk: i for i in Institution.objects.select_related("region")}
+    for institution in institutions.values():
+        index.setdefault(normalise_name(institution.name_ja), institution)
+        if institution.name_en:
+            index.setdefault(normalise_name(institution.name_en), institution)
+    for alias in InstitutionAlias.objects.all():
+        index.setdefault(alias.normalised, institutions[alias.institution_id])
+    return index
+
+
+class InstitutionNotFound(LookupError):
+    """No registered institution has this code, name or alias."""
+
+    def __init__(self, text: str, suggestions: list[str]):
+        self.text = text
+        self.suggestions = suggestions
+        super().__init__(text)
+
+
+class InstitutionMatcher:
+    """Finds institutions by code, canonical name, alias or variant spelling.
+
+    Built once per file (two queries), then matches in memory.
+    """
+
+    def __init__(self) -> None:
+        self._by_name = name_index()
+        self._by_code = {i.code.casefold(): i for i in self._by_name.values()}
+        self._display = {key: inst.name_ja for key, inst in self._by_name.items()}
+
+    def match(self, text: str) -> Institution:
+        text = (text or "").strip()
+        found = self._by_code.get(text.casefold()) or self._by_name.get(normalise_name(text))
+        if found is None:
+            from .names import closest_names
+
+            raise InstitutionNotFound(text, closest_names(text, self._display))
+        return found

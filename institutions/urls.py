@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "institutions"
+
+urlpatterns = [
+    path("", views.institution_list, name="list"),
+    path("timeline/", views.registry_timeline, name="timeline"),
+    path("upload/", views.registry_upload, name="upload"),
+    path("<slug:code>/", views.institution_detail, name="detail"),
+]

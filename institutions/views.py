@@ -1,0 +1,120 @@
+"""Registry pages. Each view: load through a selector, check a permission, call a
+service, render or redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import permissions, selectors, services
+from .enums import TloType
+from .filters import InstitutionFilter
+from .forms import RegistryUploadForm
+from .models import Institution
+from .resources import InstitutionResource
+from .spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, to_csv, to_xlsx
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html")
+
+
+@require_GET
+def institution_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_registry(request.user):
+        raise PermissionDenied
+    search = request.GET.get("q", "").strip()
+    filterset = InstitutionFilter(request.GET, queryset=selectors.institution_list(search=search))
+    institutions = filterset.qs
+    export_format = request.GET.get("format")
+    if export_format in ("csv", "xlsx"):
+        return _download(institutions, export_format)
+    return render(
+        request,
+        "institutions/institution_list.html",
+        {
+            "filter": filterset,
+            "institutions": institutions,
+            "search": search,
+            "can_manage": permissions.can_manage_registry(request.user),
+        },
+    )
+
+
+def _download(institutions, export_format: str) -> HttpResponse:
+    dataset = InstitutionResource().export(queryset=institutions)
+    if export_format == "csv":
+        body, content_type = to_csv(dataset.headers, dataset), CSV_CONTENT_TYPE
+    else:
+        body = to_xlsx(dataset.headers, dataset, title="institutions")
+        content_type = XLSX_CONTENT_TYPE
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="institutions.{export_format}"'
+    return response
+
+
+def institution_detail(request: HttpRequest, code: str) -> HttpResponse:
+    if not permissions.can_view_registry(request.user):
+        raise PermissionDenied
+    try:
+        institution = selectors.institution_detail(code=code)
+    except Institution.DoesNotExist:
+        raise Http404 from None
+    return render(
+        request,
+        "institutions/institution_detail.html",
+        {
+            "institution": institution,
+            "consolidation": selectors.consolidation_of(institution),
+        },
+    )
+
+
+def registry_timeline(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_registry(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "institutions/registry_timeline.html",
+        {
+            "tlo_types": [t.label for t in TloType],
+            "rows": selectors.approvals_by_fiscal_year(),
+            "events": selectors.consolidation_events(),
+        },
+    )
+
+
+def registry_upload(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_manage_registry(request.user):
+        raise PermissionDenied
+    form = RegistryUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = services.parse_registry_csv(form.cleaned_data["file"].read())
+            summary = services.load_institution_rows(rows=rows, actor=request.user)
+        except services.RegistryError as error:
+            form.add_error("file", str(error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Registry updated: %(created)s added, %(updated)s changed, %(unchanged)s as before."
+                )
+                % vars(summary),
+            )
+            return redirect("institutions:list")
+    return render(request, "institutions/registry_upload.html", {"form": form})
+
+
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers and compose: the process answers and the database too."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,88 @@
+"""Personas shared by the whole suite (STYLE.md): one fixture per kind of person."""
+
+import pytest
+from django.test import Client
+
+from institutions.enums import Ministry, Role
+from tests.factories import (
+    InstitutionFactory,
+    UserFactory,
+    official_of,
+    reviewer_of,
+    staff_of,
+)
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def institution_a(db):
+    return InstitutionFactory(code="TLO-AAA", name_ja="機関A", name_en="Institution A")
+
+
+@pytest.fixture
+def institution_b(db):
+    return InstitutionFactory(code="TLO-BBB", name_ja="機関B", name_en="Institution B")
+
+
+@pytest.fixture
+def staff_a(institution_a):
+    return staff_of(institution_a, username="staff-a")
+
+
+@pytest.fixture
+def staff_b(institution_b):
+    return staff_of(institution_b, username="staff-b")
+
+
+@pytest.fixture
+def mext_reviewer(db):
+    return reviewer_of(Ministry.MEXT, username="mext-reviewer")
+
+
+@pytest.fixture
+def meti_reviewer(db):
+    return reviewer_of(Ministry.METI, username="meti-reviewer")
+
+
+@pytest.fixture
+def conflicted_reviewer(db):
+    """A reviewer who will declare a conflict of interest (reviews app)."""
+    return reviewer_of(Ministry.METI, username="conflicted-reviewer")
+
+
+@pytest.fixture
+def mext_official(db):
+    return official_of(Ministry.MEXT, username="mext-official")
+
+
+@pytest.fixture
+def meti_official(db):
+    return official_of(Ministry.METI, username="meti-official")
+
+
+@pytest.fixture
+def viewer(db):
+    return UserFactory(role=Role.VIEWER, username="viewer")
+
+
+@pytest.fixture
+def anonymous_client():
+    return Client()
+
+
+@pytest.fixture
+def client_for():
+    """A signed-in client for a person: client_for(staff_a)."""
+
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
