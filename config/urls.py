@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("institutions/", include("institutions.urls")),
+    path("metrics/", include("metrics.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

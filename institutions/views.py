@@ -18,6 +18,7 @@ from .filters import InstitutionFilter
 from .forms import RegistryUploadForm
 from .models import Institution
 from .resources import InstitutionResource
+from .sections import page_sections
 from .spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, to_csv, to_xlsx
 
 
@@ -72,6 +73,7 @@ def institution_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "institution": institution,
             "consolidation": selectors.consolidation_of(institution),
+            "sections": page_sections(user=request.user, institution=institution),
         },
     )
 

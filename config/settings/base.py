@@ -153,6 +153,9 @@ CELERY_BEAT_SCHEDULE: dict = {}
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
+# What other apps show on an institution's page (institutions.sections), in order.
+INSTITUTION_PAGE_SECTIONS: list[str] = []
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

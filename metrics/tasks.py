@@ -1,0 +1,1 @@
+"""Celery tasks of the metrics app: take primitive ids, load, call a service."""

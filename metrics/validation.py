@@ -1,0 +1,88 @@
+"""Plausibility warnings on a report's figures (SPEC §3). They never block a save.
+
+Pure functions over plain dicts, shared by the web form and the spreadsheet import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from .report_fields import REPORT_FIELDS, REPORT_FIELDS_BY_CODE, Unit
+
+# A value more than this many times, or less than its inverse, of last year's is flagged.
+JUMP_FACTOR = 5
+
+Figures = Mapping[str, int | Decimal | None]
+
+
+@dataclass(frozen=True)
+class FigureWarning:
+    field: str  # a report field code, or "" for the report as a whole
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"field": self.field, "message": str(self.message)}
+
+
+def report_warnings(
+    figures: Figures,
+    *,
+    previous: Figures | None = None,
+    cumulative_applications: int | None = None,
+) -> list[FigureWarning]:
+    """The warnings for one report's figures.
+
+    `previous` is last fiscal year's report of the same institution, if any;
+    `cumulative_applications` the patent applications of every earlier report plus
+    this one's, if known.
+    """
+    warnings: list[FigureWarning] = []
+    if previous:
+        for spec in REPORT_FIELDS:
+            if spec.unit == Unit.SCORE:
+                continue
+            now, before = figures.get(spec.code), previous.get(spec.code)
+            if not now or not before:
+                continue
+            if now > before * JUMP_FACTOR or now * JUMP_FACTOR < before:
+                warnings.append(
+                    FigureWarning(
+                        spec.code,
+                        _("%(label)s changed from %(before)s to %(now)s since last year (over 5×).")
+                        % {"label": spec.label, "before": f"{before:,}", "now": f"{now:,}"},
+                    )
+                )
+    income, licences = figures.get("licence_income"), figures.get("licences_granted")
+    if income and licences == 0:
+        warnings.append(
+            FigureWarning(
+                "licence_income", _("Licence income is reported although no licence was granted.")
+            )
+        )
+    granted = figures.get("patents_granted")
+    if granted and cumulative_applications is not None and granted > cumulative_applications:
+        warnings.append(
+            FigureWarning(
+                "patents_granted",
+                _(
+                    "More patents granted (%(granted)s) than patent applications so far (%(applied)s)."
+                )
+                % {"granted": granted, "applied": cumulative_applications},
+            )
+        )
+    cost_codes = ("personnel_costs", "patent_costs", "other_costs")
+    income_codes = ("licence_income", "other_income")
+    costs = [figures.get(c) for c in cost_codes]
+    if any(figures.get(c) for c in income_codes) and all(c == 0 for c in costs):
+        warnings.append(
+            FigureWarning("", _("Income is reported with costs of zero: are the costs missing?"))
+        )
+    return warnings
+
+
+def label_of(code: str) -> str:
+    return REPORT_FIELDS_BY_CODE[code].label if code in REPORT_FIELDS_BY_CODE else ""
