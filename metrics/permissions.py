@@ -1,0 +1,69 @@
+"""Who may do what with reports, imports and metrics. One predicate per rule.
+
+Another institution's object is a 404 (callers use `can_view_report` to decide
+whether an object exists for this person); the wrong role is a 403.
+"""
+
+from __future__ import annotations
+
+from institutions.enums import Role
+from institutions.models import Institution, User
+from institutions.permissions import can_see_all_institutions, is_member
+
+from .enums import ReportState
+from .models import AnnualReport
+
+EDITABLE_STATES = (ReportState.DRAFT, ReportState.RETURNED)
+
+
+def can_view_report(user: User, report: AnnualReport) -> bool:
+    """Officials see every report; TLO staff their own institutions' reports."""
+    return can_see_all_institutions(user) or is_member(user, report.institution)
+
+
+def can_edit_report(user: User, report: AnnualReport) -> bool:
+    """TLO staff edit their own institution's report while it is a draft or returned."""
+    return report.state in EDITABLE_STATES and is_member(user, report.institution)
+
+
+def can_create_report(user: User, institution: Institution) -> bool:
+    return is_member(user, institution)
+
+
+def can_submit_report(user: User, report: AnnualReport) -> bool:
+    return can_edit_report(user, report)
+
+
+def can_judge_report(user: User, report: AnnualReport) -> bool:
+    """Officials return or accept a submitted report."""
+    return user.is_authenticated and user.role == Role.OFFICIAL
+
+
+def can_reopen_report(user: User, report: AnnualReport) -> bool:
+    """Only an official may reopen an accepted (locked) report."""
+    return user.is_authenticated and user.role == Role.OFFICIAL
+
+
+def can_import(user: User) -> bool:
+    """TLO staff (for their own institutions) and officials (for all) upload spreadsheets."""
+    return user.is_authenticated and user.role in (Role.TLO_STAFF, Role.OFFICIAL)
+
+
+def can_import_for(user: User, institution: Institution) -> bool:
+    """A row of an import may be for this institution."""
+    return can_see_all_institutions(user) or is_member(user, institution)
+
+
+def can_view_named_metrics(user: User) -> bool:
+    """Named rankings and other institutions' figures: officials and administrators."""
+    return can_see_all_institutions(user)
+
+
+def can_view_institution_metrics(user: User, institution: Institution) -> bool:
+    """An institution's own metrics: officials, and the institution's staff."""
+    return can_see_all_institutions(user) or is_member(user, institution)
+
+
+def can_view_anonymised_metrics(user: User) -> bool:
+    """Anonymised rankings and aggregates: every signed-in person."""
+    return user.is_authenticated
