@@ -3,9 +3,20 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.contrib.auth.views import redirect_to_login
+from django.urls import include, path, reverse
 
 from institutions import views as institution_views
+
+
+def _admin_login(request, extra_context=None):
+    """The admin signs in through the product's own (throttled) login page."""
+    target = request.GET.get("next") or reverse("admin:index")
+    return redirect_to_login(target, reverse("login"))
+
+
+admin.site.login = _admin_login
+admin.site.site_header = "TLO Review"
 
 urlpatterns = [
     path("health/", login_not_required(institution_views.health), name="health"),
