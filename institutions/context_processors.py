@@ -3,14 +3,19 @@
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import translate_url
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 
 
 def language_switch(request: HttpRequest) -> dict:
     current = get_language() or settings.LANGUAGE_CODE
     others = [
-        {"code": code, "name": name, "url": translate_url(request.get_full_path(), code)}
-        for code, name in settings.LANGUAGES
+        {
+            "code": code,
+            # Each language named in itself: 日本語 on an English page, English on a Japanese one.
+            "name": get_language_info(code)["name_local"],
+            "url": translate_url(request.get_full_path(), code),
+        }
+        for code, _name in settings.LANGUAGES
         if not current.startswith(code)
     ]
     return {"language_switch": others}

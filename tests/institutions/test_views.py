@@ -84,7 +84,9 @@ def test_institution_list_csv_has_exactly_the_filtered_rows(registry, client_for
 
 
 def test_institution_list_csv_uses_data_file_codes(registry, client_for, viewer):
-    rows = _csv_rows(client_for(viewer).get("/institutions/", {"q": "TLO-RIKOGAKU", "format": "csv"}))
+    rows = _csv_rows(
+        client_for(viewer).get("/institutions/", {"q": "TLO-RIKOGAKU", "format": "csv"})
+    )
     record = dict(zip(rows[0], rows[1], strict=True))
     assert record["kind"] == "approved_tlo"
     assert record["region"] == "kanto"
@@ -103,10 +105,10 @@ def test_institution_list_xlsx_has_the_filtered_rows(registry, client_for, viewe
 
 
 def test_institution_list_export_neutralises_formulas(client_for, viewer, institution_a):
-    institution_a.name_ja = "=HYPERLINK(\"http://example.invalid\")"
+    institution_a.name_ja = '=HYPERLINK("http://example.invalid")'
     institution_a.save()
     rows = _csv_rows(client_for(viewer).get("/institutions/", {"format": "csv"}))
-    assert rows[1][1] == "'=HYPERLINK(\"http://example.invalid\")"
+    assert rows[1][1] == '\'=HYPERLINK("http://example.invalid")'
 
 
 def test_institution_list_query_count_does_not_grow(client_for, viewer):
@@ -200,3 +202,38 @@ def test_language_switch_serves_english(registry, client_for, viewer):
 
 def test_health_answers_ok(anonymous_client):
     assert anonymous_client.get("/health/").json() == {"status": "ok"}
+
+
+def test_language_switch_names_language_in_itself(client_for, viewer):
+    english_page = client_for(viewer).get("/en/institutions/").content.decode()
+    assert (
+        '<a class="language-switch" href="/institutions/" lang="ja" hreflang="ja">日本語</a>'
+        in english_page
+    )
+
+
+def test_admin_exports_registry_for_administrator(registry, client_for):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(username="admin", role="administrator", is_staff=True, is_superuser=True)
+    client = client_for(admin)
+    assert client.get("/admin/institutions/institution/").status_code == 200
+    response = client.post(
+        "/admin/institutions/institution/export/",
+        {
+            "format": "0",
+            "resource": "0",
+            "institutionresource_code": "on",
+            "institutionresource_region": "on",
+        },
+    )
+    assert response.status_code == 200
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "code,region"
+    assert "TLO-UTTLO,kanto" in lines
+
+
+def test_admin_refuses_non_staff(client_for, mext_official):
+    response = client_for(mext_official).get("/admin/institutions/institution/")
+    assert response.status_code == 302
+    assert "login" in response["Location"]
