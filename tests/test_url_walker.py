@@ -9,7 +9,13 @@ from django.utils import translation
 # Answering anonymously is allowed only for these (by URL name).
 ALLOWED_ANONYMOUS = {"login", "health"}
 
-SAMPLE_ARGUMENTS = {"int": "1", "slug": "TLO-AAA", "str": "x", "uuid": "00000000-0000-0000-0000-000000000001", "path": "x"}
+SAMPLE_ARGUMENTS = {
+    "int": "1",
+    "slug": "TLO-AAA",
+    "str": "x",
+    "uuid": "00000000-0000-0000-0000-000000000001",
+    "path": "x",
+}
 
 
 def _walk(patterns, prefix=""):

@@ -22,7 +22,9 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        reason = f"Chromium not installed at {CHROMIUM} (apt-get install -y chromium fonts-noto-cjk)"
+        reason = (
+            f"Chromium not installed at {CHROMIUM} (apt-get install -y chromium fonts-noto-cjk)"
+        )
         if os.environ.get("CI"):
             pytest.fail(reason)
         pytest.skip(reason)
