@@ -106,6 +106,11 @@ def _data_rows(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
+def _english_names() -> dict[str, str]:
+    """Japanese name → English name, for the registry's institutions and partners."""
+    return {row["name_ja"]: row["name_en"] for row in _data_rows("names_en.csv")}
+
+
 def _synthetic_code(prefix: str, name: str) -> str:
     """A stable code for institutions the reference data names but does not code."""
     return f"{prefix}-{hashlib.sha1(normalise_name(name).encode()).hexdigest()[:8].upper()}"
@@ -144,14 +149,24 @@ def load_regions(*, actor: User | None = None) -> None:
         )
 
 
-def _university(name: str, *, region: Region | None, actor: User | None) -> Institution:
-    existing = Institution.objects.filter(name_ja=name).first()
-    if existing:
-        return existing
+def _university(
+    name: str, *, region: Region | None, actor: User | None, english: dict[str, str]
+) -> Institution:
+    """The institution of that name, or a university created for it (a partner, a successor)."""
+    registered = (
+        Institution.objects.filter(name_ja=name).exclude(kind=InstitutionKind.UNIVERSITY).first()
+    )
+    if registered:
+        return registered
     return _upsert(
         Institution,
         lookup={"code": _synthetic_code("UNIV", name)},
-        values={"name_ja": name, "kind": InstitutionKind.UNIVERSITY, "region": region},
+        values={
+            "name_ja": name,
+            "name_en": english.get(name, ""),
+            "kind": InstitutionKind.UNIVERSITY,
+            "region": region,
+        },
         actor=actor,
     )
 
@@ -177,6 +192,7 @@ def load_institution_rows(
     """
     summary = LoadSummary()
     regions = {r.code: r for r in Region.objects.all()}
+    english = _english_names()
     for number, raw in enumerate(rows, start=2):  # row 1 is the header
         row = {k: (v or "").strip() for k, v in raw.items() if k}
         missing = [c for c in ("code", "name_ja", "category") if not row.get(c)]
@@ -218,15 +234,19 @@ def load_institution_rows(
             "status": status,
             "revoked_on": _parse_date(row.get("revoked_on", ""), row=number, column="revoked_on"),
         }
-        if row.get("name_en"):
-            values["name_en"] = row["name_en"]
+        # A file without English names keeps the ones known; the shipped list fills gaps.
+        name_en = row.get("name_en") or english.get(row["name_ja"])
+        if name_en:
+            values["name_en"] = name_en
         institution = _upsert(
             Institution, lookup={"code": row["code"]}, values=values, actor=actor, summary=summary
         )
         for alias in filter(None, row.get("alias_ja", "").split(";")):
             _set_alias(institution, alias.strip())
         for partner in filter(None, row.get("partner_universities", "").split(";")):
-            university = _university(partner.strip(), region=values["region"], actor=actor)
+            university = _university(
+                partner.strip(), region=values["region"], actor=actor, english=english
+            )
             Partnership.objects.get_or_create(tlo=institution, university=university)
     return summary
 
@@ -249,6 +269,7 @@ def load_registry(*, actor: User | None = None) -> LoadSummary:
         )
     summary = load_institution_rows(rows=_data_rows("tlo_registry.csv"), actor=actor)
     regions = {r.code: r for r in Region.objects.all()}
+    english = _english_names()
     for row in _data_rows("ip_hq_program_institutions.csv"):
         existing = Institution.objects.filter(
             name_ja=row["name_ja"],
@@ -260,18 +281,23 @@ def load_registry(*, actor: User | None = None) -> LoadSummary:
             lookup=lookup,
             values={
                 "name_ja": row["name_ja"],
+                "name_en": english.get(row["name_ja"], ""),
                 "kind": InstitutionKind.IP_HEADQUARTERS,
                 "region": regions[row["region"]],
             },
             actor=actor,
             summary=summary,
         )
-    load_consolidation_events(rows=_data_rows("consolidation_events.csv"), actor=actor)
+    load_consolidation_events(
+        rows=_data_rows("consolidation_events.csv"), actor=actor, english=english
+    )
     return summary
 
 
 @transaction.atomic
-def load_consolidation_events(*, rows: Iterable[dict[str, str]], actor: User | None) -> None:
+def load_consolidation_events(
+    *, rows: Iterable[dict[str, str]], actor: User | None, english: dict[str, str]
+) -> None:
     """Link each ended TLO to its successor, by the successor's code or name."""
     for number, row in enumerate(rows, start=2):
         predecessor = Institution.objects.filter(code=row["tlo_code"]).first()
@@ -289,7 +315,9 @@ def load_consolidation_events(*, rows: Iterable[dict[str, str]], actor: User | N
                 .exclude(kind=InstitutionKind.MINISTRY)
                 .order_by("kind")
                 .first()
-                or _university(successor_ref, region=predecessor.region, actor=actor)
+                or _university(
+                    successor_ref, region=predecessor.region, actor=actor, english=english
+                )
             )
         _set_alias(predecessor, row.get("tlo_name_ja", ""))
         _upsert(
