@@ -27,3 +27,36 @@ class ImportState(models.TextChoices):
     APPLYING = "applying", _("applying")
     APPLIED = "applied", _("applied")
     CANCELLED = "cancelled", _("cancelled")
+
+
+class Window(models.TextChoices):
+    """Which reports an operand sums: the fiscal year's, or a span ending with it."""
+
+    YEAR = "year", _("single fiscal year")
+    ROLLING_3 = "rolling_3", _("last three fiscal years")
+    CUMULATIVE = "cumulative", _("cumulative")
+
+
+class Combination(models.TextChoices):
+    """How the numerator and the denominator make the value."""
+
+    RATIO = "ratio", _("numerator ÷ denominator")
+    DIFFERENCE = "difference", _("numerator − denominator")
+    TOTAL = "total", _("numerator alone")
+    MEAN = "mean", _("mean of the figures")
+
+
+class MetricUnit(models.TextChoices):
+    """How a value is shown. Percent and ratio values are both stored as plain fractions."""
+
+    PERCENT = "percent", _("percent")
+    RATIO = "ratio", _("ratio")
+    YEN = "yen", _("yen")
+    COUNT = "count", _("count")
+    SCORE = "score", _("score (1–5)")
+
+
+class ValueStatus(models.TextChoices):
+    DEFINED = "defined", _("defined")
+    ZERO_DENOMINATOR = "zero_denominator", _("not defined: the denominator is zero")
+    MISSING = "missing", _("not defined: a figure was not reported")

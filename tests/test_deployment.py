@@ -11,6 +11,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _clean_environ() -> dict[str, str]:
+    """The environment without what the browser tests set for their own process."""
+    return {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 @pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose not installed")
 def test_docker_compose_file_is_valid(tmp_path):
     # A copy beside an .env of its own, as an operator would have it.
@@ -35,7 +40,7 @@ def test_dockerfile_installs_gettext_and_compiles_translations():
 
 def _deploy_check(extra_env: dict[str, str]) -> subprocess.CompletedProcess:
     env = {
-        **os.environ,
+        **_clean_environ(),
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused",
         **extra_env,
@@ -64,7 +69,7 @@ def test_production_settings_refuse_missing_secret():
 
 def test_production_session_lifetime_at_most_12_hours():
     env = {
-        **os.environ,
+        **_clean_environ(),
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": "s" * 60,
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused",

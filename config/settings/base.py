@@ -154,7 +154,10 @@ CELERY_BEAT_SCHEDULE: dict = {}
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 # What other apps show on an institution's page (institutions.sections), in order.
-INSTITUTION_PAGE_SECTIONS: list[str] = []
+INSTITUTION_PAGE_SECTIONS: list[str] = [
+    "metrics.sections.reports_section",
+    "metrics.metric_sections.metrics_section",
+]
 
 LOGGING = {
     "version": 1,

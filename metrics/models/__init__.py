@@ -1,6 +1,13 @@
 """Models of the metrics app, one module per kind of thing."""
 
+from .definitions import MetricDefinition, MetricValue
 from .imports import ImportJob
 from .reports import AnnualReport, LicenceAgreement
 
-__all__ = ["AnnualReport", "ImportJob", "LicenceAgreement"]
+__all__ = [
+    "AnnualReport",
+    "ImportJob",
+    "LicenceAgreement",
+    "MetricDefinition",
+    "MetricValue",
+]

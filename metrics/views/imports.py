@@ -1,3 +1,195 @@
-"""(Filled in by its issue.)"""
+"""Spreadsheet import pages (upload, preview, confirm, progress), the template download
+and the report export. Thin: load, check, call one service, render or redirect."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from institutions.fiscal_years import FiscalYearError, parse_fiscal_year
+from institutions.models import Institution
+from institutions.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, to_csv, to_xlsx
+
+from ..enums import ImportState
+from ..importing import exporting, presentation, selectors
+from ..importing.forms import ImportUploadForm
+from ..importing.preview import RowOutcome, has_errors
+from ..importing.problems import FileProblem
+from ..permissions import can_import
+from ..report_fields import REPORT_FIELDS
+from ..services import imports
+
+RUNNING_STATES = (ImportState.UPLOADED, ImportState.PARSING, ImportState.APPLYING)
+
+
+def import_upload(request: HttpRequest) -> HttpResponse:
+    if not can_import(request.user):
+        raise PermissionDenied
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = imports.start_import(
+                actor=request.user,
+                file_name=upload.name,
+                data=upload.read(),
+                language=get_language(),
+            )
+        except FileProblem as failure:
+            form.add_error("file", failure.problem.message())
+        else:
+            return redirect("metrics:import_detail", pk=job.pk)
+    return render(
+        request,
+        "metrics/imports/upload.html",
+        {
+            "form": form,
+            "jobs": selectors.recent_import_jobs(user=request.user),
+            "fields": REPORT_FIELDS,
+        },
+    )
+
+
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_import(request.user):
+        raise PermissionDenied
+    job = selectors.import_job_of(user=request.user, pk=pk)
+    outcome = request.GET.get("outcome", "")
+    return render(
+        request,
+        "metrics/imports/detail.html",
+        {
+            "job": job,
+            "running": job.state in RUNNING_STATES,
+            "can_confirm": job.state == ImportState.PREVIEW and not has_errors(job.result),
+            "can_cancel": job.state in (ImportState.PREVIEW, ImportState.FAILED),
+            "summary": job.result.get("summary", {}),
+            "file_messages": presentation.file_messages(job.result),
+            "notices": presentation.notices(job.result),
+            "conflicts": job.result.get("conflicts", []),
+            "applied": job.state == ImportState.APPLIED,
+            "page": presentation.preview_page(
+                job.result, outcome=outcome, page=request.GET.get("page", 1)
+            ),
+            "outcome": outcome,
+            "outcomes": [*RowOutcome.choices, (presentation.WITH_WARNINGS, _("with warnings"))],
+        },
+    )
+
+
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_import(request.user):
+        raise PermissionDenied
+    job = selectors.import_job_of(user=request.user, pk=pk)
+    try:
+        job = imports.confirm_import(actor=request.user, job=job)
+    except imports.ImportConflict:
+        messages.error(
+            request, _("Nothing was imported: reports changed after the preview. See below.")
+        )
+    except imports.ImportNotPossible:
+        messages.error(request, _("This import cannot be confirmed (it has errors or is done)."))
+    else:
+        if job.state == ImportState.APPLIED:
+            messages.success(request, _("The import was applied."))
+    return redirect("metrics:import_detail", pk=job.pk)
+
+
+@require_POST
+def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_import(request.user):
+        raise PermissionDenied
+    job = selectors.import_job_of(user=request.user, pk=pk)
+    try:
+        imports.cancel_import(actor=request.user, job=job)
+    except imports.ImportNotPossible:
+        messages.error(request, _("This import can no longer be cancelled."))
+    else:
+        messages.success(request, _("The import was cancelled; nothing was changed."))
+    return redirect("metrics:import_upload")
+
+
+@never_cache
+@require_GET
+def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    if not can_import(request.user):
+        raise PermissionDenied
+    job = selectors.import_job_of(user=request.user, pk=pk)
+    return JsonResponse(
+        {
+            "state": job.state,
+            "state_label": str(job.get_state_display()),
+            "processed_rows": job.processed_rows,
+            "total_rows": job.total_rows,
+            "percent": job.progress_percent,
+            "running": job.state in RUNNING_STATES,
+            "url": reverse("metrics:import_detail", args=[job.pk]),
+        }
+    )
+
+
+@require_GET
+def import_template(request: HttpRequest) -> HttpResponse:
+    if not can_import(request.user):
+        raise PermissionDenied
+    labels, codes = exporting.template_headers()
+    return _download(labels, [codes], request.GET.get("format"), "annual_report_template")
+
+
+@require_GET
+def report_export(request: HttpRequest) -> HttpResponse:
+    if not exporting.can_export_reports(request.user):
+        raise PermissionDenied
+    try:
+        fiscal_year = _fiscal_year(request.GET.get("fiscal_year", ""))
+    except FiscalYearError:
+        raise Http404 from None
+    institution = None
+    if code := request.GET.get("institution", "").strip():
+        institution = Institution.objects.filter(code=code).first()
+        if institution is None or not exporting.can_export_institution(request.user, institution):
+            raise Http404
+    reports = exporting.exportable_reports(
+        user=request.user, fiscal_year=fiscal_year, institution=institution
+    )
+    name = "annual_reports" + (f"_FY{fiscal_year}" if fiscal_year else "")
+    return _download(
+        list(exporting.EXPORT_COLUMNS),
+        exporting.export_rows(reports),
+        request.GET.get("format"),
+        name,
+    )
+
+
+def _fiscal_year(text: str) -> int | None:
+    return parse_fiscal_year(text) if text.strip() else None
+
+
+def _download(headers, rows, file_format: str | None, name: str) -> HttpResponse:
+    if file_format == "xlsx":
+        body, content_type = to_xlsx(headers, rows, title=name), XLSX_CONTENT_TYPE
+    else:
+        file_format = "csv"
+        body, content_type = to_csv(headers, rows), CSV_CONTENT_TYPE
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+    return response
+
+
+urlpatterns = [
+    path("imports/", import_upload, name="import_upload"),
+    path("imports/template/", import_template, name="import_template"),
+    path("imports/<int:pk>/", import_detail, name="import_detail"),
+    path("imports/<int:pk>/progress/", import_progress, name="import_progress"),
+    path("imports/<int:pk>/confirm/", import_confirm, name="import_confirm"),
+    path("imports/<int:pk>/cancel/", import_cancel, name="import_cancel"),
+    path("export/reports/", report_export, name="report_export"),
+]

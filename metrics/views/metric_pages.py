@@ -1,3 +1,69 @@
-"""(Filled in by its issue.)"""
+"""The metric catalogue and one metric's page (ranking, aggregates, downloads)."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.views.decorators.http import require_GET
+
+from institutions.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, to_csv, to_xlsx
+
+from .. import permissions
+from ..forms import MetricPageFilter
+from ..models import MetricDefinition
+from ..selectors import metric_values as selectors
+
+
+@require_GET
+def catalogue(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_anonymised_metrics(request.user):
+        raise PermissionDenied
+    definitions = [(d, selectors.formula_text(d)) for d in selectors.metric_catalogue()]
+    return render(request, "metrics/metric_pages/catalogue.html", {"definitions": definitions})
+
+
+@require_GET
+def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
+    if not permissions.can_view_anonymised_metrics(request.user):
+        raise PermissionDenied
+    try:
+        definition = selectors.metric_definition(code=code)
+    except MetricDefinition.DoesNotExist:
+        raise Http404 from None
+    filters = MetricPageFilter(request.GET)
+    params = filters.params()
+    page = selectors.metric_page(
+        definition=definition,
+        fiscal_year=params["fiscal_year"],
+        kind=params["kind"],
+        top=params["top"],
+        anonymise=not permissions.can_view_named_metrics(request.user),
+        own_institution_ids=selectors.own_institution_ids(request.user),
+    )
+    if params["format"] and page.ranking is not None:
+        return _download(page, params["table"], params["format"])
+    context = {"page": page, "filters": filters, "formula": selectors.formula_text(definition)}
+    return render(request, "metrics/metric_pages/metric_detail.html", context)
+
+
+def _download(page: selectors.MetricPage, table: str, file_format: str) -> HttpResponse:
+    if table == "aggregates":
+        headers, rows = selectors.aggregate_sheet(page)
+    else:
+        headers, rows = selectors.ranking_sheet(page.ranking)
+    name = f"{page.definition.code}_{page.fiscal_year}_{table}"
+    if file_format == "csv":
+        response = HttpResponse(to_csv(headers, rows), content_type=CSV_CONTENT_TYPE)
+    else:
+        body = to_xlsx(headers, rows, title=table)
+        response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+    return response
+
+
+urlpatterns = [
+    path("", catalogue, name="catalogue"),
+    path("<slug:code>/", metric_detail, name="metric_detail"),
+]

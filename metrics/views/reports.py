@@ -1,3 +1,266 @@
-"""(Filled in by its issue.)"""
+"""Annual report pages: list, queue, new, detail, edit, and the workflow actions.
 
-urlpatterns: list = []
+Another institution's report is a 404; a role that has no business with reports, or
+an action the person's role does not take, is a 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from metrics import workflow
+from metrics.forms import (
+    LicenceFormSet,
+    NewReportForm,
+    ReasonForm,
+    ReportFilterForm,
+    ReportForm,
+    licence_rows,
+)
+from metrics.models import AnnualReport
+from metrics.permissions import can_view_report
+from metrics.selectors import reports as selectors
+from metrics.services import reports as services
+from metrics.workflow import ReportAction
+
+PAGE_SIZE = 100
+
+BUTTON_LABELS = {
+    ReportAction.SUBMIT: gettext_lazy("Submit to the ministries"),
+    ReportAction.ACCEPT: gettext_lazy("Accept"),
+    ReportAction.RETURN: gettext_lazy("Return to the institution"),
+    ReportAction.REOPEN: gettext_lazy("Reopen"),
+}
+
+
+def _report_for(request: HttpRequest, pk: int, action: ReportAction | None = None) -> AnnualReport:
+    """The report, if this person may see it (else 404) and their role may act (else 403)."""
+    user = request.user
+    if not workflow.can_list_reports(user) or (action and not workflow.role_may(user, action)):
+        raise PermissionDenied
+    try:
+        report = selectors.report_detail(pk=pk)
+    except AnnualReport.DoesNotExist:
+        raise Http404 from None
+    if not can_view_report(request.user, report):
+        raise Http404
+    return report
+
+
+def _export_url(params: dict[str, str]) -> str:
+    """The report export (metrics.views.imports) with the list's filters."""
+    url = reverse("metrics:report_export")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _buttons(request: HttpRequest, report: AnnualReport) -> list[dict]:
+    """The workflow buttons this person may press on this report."""
+    return [
+        {
+            "action": action.value,
+            "label": BUTTON_LABELS[action],
+            "url": reverse(f"metrics:report_{action.value}", args=[report.pk]),
+            "needs_reason": workflow.TRANSITIONS[action].needs_reason,
+        }
+        for action in workflow.available_actions(request.user, report)
+    ]
+
+
+def report_list(request: HttpRequest) -> HttpResponse:
+    if not workflow.can_list_reports(request.user):
+        raise PermissionDenied
+    form = ReportFilterForm(
+        request.GET,
+        fiscal_years=selectors.report_fiscal_years(request.user),
+        institutions=selectors.reporting_institutions(request.user),
+    )
+    if form.is_valid():
+        reports = selectors.report_list(user=request.user, **form.filters())
+    else:  # a filter naming what this person may not see shows nothing, not everything
+        reports = AnnualReport.objects.none()
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "metrics/reports/report_list.html",
+        {
+            "form": form,
+            "page": page,
+            "export_url": _export_url(form.query()),
+            "can_create": workflow.can_create_reports(request.user),
+            "can_see_queue": workflow.can_see_queue(request.user),
+        },
+    )
+
+
+def report_queue(request: HttpRequest) -> HttpResponse:
+    if not workflow.can_see_queue(request.user):
+        raise PermissionDenied
+    return render(
+        request, "metrics/reports/report_queue.html", {"reports": selectors.submitted_queue()}
+    )
+
+
+def report_create(request: HttpRequest) -> HttpResponse:
+    if not workflow.can_create_reports(request.user):
+        raise PermissionDenied
+    form = NewReportForm(
+        request.POST or None, institutions=selectors.reporting_institutions(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.create_report(actor=request.user, **form.cleaned_data)
+        except services.ReportError as error:
+            form.add_error("fiscal_year", str(error))
+        else:
+            messages.success(request, _("The report has been started as a draft."))
+            return redirect("metrics:report_edit", pk=report.pk)
+    return render(request, "metrics/reports/report_create.html", {"form": form})
+
+
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report_for(request, pk)
+    previous = selectors.previous_report(report)
+    warnings = selectors.warnings_for(report, previous=previous)
+    return render(
+        request,
+        "metrics/reports/report_detail.html",
+        {
+            "report": report,
+            "previous": previous,
+            "groups": selectors.figure_groups(report, previous=previous, warnings=warnings),
+            "warnings": warnings,
+            "licences": selectors.report_licences(report),
+            "history": selectors.report_history(report),
+            "buttons": _buttons(request, report),
+            "can_edit": workflow.may_take(request.user, report, ReportAction.EDIT),
+            "reason_form": ReasonForm(initial={"version": report.version}),
+        },
+    )
+
+
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report_for(request, pk, ReportAction.EDIT)
+    if not workflow.may_take(request.user, report, ReportAction.EDIT):
+        messages.error(request, _("This report cannot be edited in its present state."))
+        return redirect("metrics:report_detail", pk=report.pk)
+    previous = selectors.previous_report(report)
+    data = request.POST if request.method == "POST" else None
+    form = ReportForm(data, report=report, previous=previous)
+    formset = LicenceFormSet(data, instance=report, prefix="licences")
+    status = 200
+    if data is not None and form.is_valid() and formset.is_valid():
+        try:
+            services.save_report(
+                actor=request.user,
+                report=report,
+                figures=form.figures(),
+                licences=licence_rows(formset),
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.StaleReportError as error:
+            form.add_error(None, str(error))
+            status = 409
+        except services.ReportError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The report has been saved."))
+            return redirect("metrics:report_detail", pk=report.pk)
+    warnings = selectors.warnings_for(report, previous=previous)
+    context = {"report": report, "form": form, "formset": formset, "warnings": warnings}
+    return render(request, "metrics/reports/report_form.html", context, status=status)
+
+
+def _act(request: HttpRequest, pk: int, action: ReportAction, service, message: str):
+    report = _report_for(request, pk, action)
+    version = request.POST.get("version", "")
+    try:
+        service(
+            actor=request.user,
+            report=report,
+            expected_version=int(version) if version.isdigit() else None,
+        )
+    except services.ReportError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, message)
+    return redirect("metrics:report_detail", pk=report.pk)
+
+
+@require_POST
+def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        ReportAction.SUBMIT,
+        services.submit_report,
+        _("The report has been submitted."),
+    )
+
+
+@require_POST
+def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request, pk, ReportAction.ACCEPT, services.accept_report, _("The report has been accepted.")
+    )
+
+
+def _act_with_reason(request: HttpRequest, pk: int, action: ReportAction, service, message: str):
+    report = _report_for(request, pk, action)
+    form = ReasonForm(request.POST or None, initial={"version": report.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(
+                actor=request.user,
+                report=report,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.ReportError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, message)
+        return redirect("metrics:report_detail", pk=report.pk)
+    context = {"report": report, "form": form, "action": action}
+    return render(request, "metrics/reports/reason_form.html", context)
+
+
+def report_return(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act_with_reason(
+        request,
+        pk,
+        ReportAction.RETURN,
+        services.return_report,
+        _("The report has been returned to the institution."),
+    )
+
+
+def report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act_with_reason(
+        request,
+        pk,
+        ReportAction.REOPEN,
+        services.reopen_report,
+        _("The report has been reopened; the institution can correct it."),
+    )
+
+
+urlpatterns = [
+    path("reports/", report_list, name="report_list"),
+    path("reports/queue/", report_queue, name="report_queue"),
+    path("reports/new/", report_create, name="report_create"),
+    path("reports/<int:pk>/", report_detail, name="report_detail"),
+    path("reports/<int:pk>/edit/", report_edit, name="report_edit"),
+    path("reports/<int:pk>/submit/", report_submit, name="report_submit"),
+    path("reports/<int:pk>/return/", report_return, name="report_return"),
+    path("reports/<int:pk>/accept/", report_accept, name="report_accept"),
+    path("reports/<int:pk>/reopen/", report_reopen, name="report_reopen"),
+]

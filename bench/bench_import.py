@@ -1,0 +1,361 @@
+"""Benchmark of the annual-report import, on PostgreSQL.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tlo_review .venv/bin/python bench/bench_import.py
+
+Creates (and drops at the end) a scratch database `tlo_bench_import` on the same server,
+1,000 institutions, and a 20,000-row file of institution-years with every field, as
+CSV and as XLSX. Then measures rows per second from the uploaded bytes to committed
+reports, each time into an empty table:
+
+1. ours: the code the Celery tasks run — store the file and an ImportJob, build and store
+   the preview (parse, match institutions, check rights, compare with the database,
+   warnings), then confirm: re-check, bulk insert with one history record per report;
+2. stock: django-import-export's ModelResource for AnnualReport
+   (metrics.resources.AnnualReportResource: institution by code, otherwise the library's
+   default options), as its admin does it: a dry run (the preview), then the import;
+3. bulk_create: AnnualReport.objects.bulk_create of the already-parsed rows, no history,
+   no checks — the floor.
+
+The metric recompute that an import queues runs in a Celery worker after commit; it is
+not part of the import and is not timed here. The fast methods run in rounds (--repeat, default 5) and the best run of
+each counts, since the machine may be shared; the stock one runs once. Options:
+--rows N (default 20,000), --skip-stock, --keep (leave the scratch database), --json FILE.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import random
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SCRATCH_DB = "tlo_bench_import"
+INSTITUTIONS = 1_000
+FIRST_YEAR = 1991
+
+
+def scratch_database(url: str) -> tuple[str, str]:
+    """The scratch database's URL, and the maintenance database's (to create/drop it)."""
+    parsed = urlparse(url)
+    if parsed.scheme not in ("postgres", "postgresql", "pgsql"):
+        sys.exit("DATABASE_URL must point at PostgreSQL (postgres://…)")
+    return (
+        urlunparse(parsed._replace(path=f"/{SCRATCH_DB}")),
+        urlunparse(parsed._replace(path="/postgres")),
+    )
+
+
+def recreate(maintenance_url: str, *, drop_only: bool = False) -> None:
+    import psycopg
+
+    with psycopg.connect(maintenance_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{SCRATCH_DB}" WITH (FORCE)')
+        if not drop_only:
+            connection.execute(f'CREATE DATABASE "{SCRATCH_DB}"')
+
+
+def figures_for(rng: random.Random, base: dict[str, float]) -> dict[str, object]:
+    """One year's figures: the institution's own level, give or take a fifth."""
+    from metrics.report_fields import REPORT_FIELDS, Unit
+
+    values: dict[str, object] = {}
+    for spec in REPORT_FIELDS:
+        level = base[spec.code] * rng.uniform(0.8, 1.25)
+        if spec.unit == Unit.COUNT:
+            values[spec.code] = round(level)
+        elif spec.unit == Unit.YEN:
+            values[spec.code] = round(level) * 1_000
+        elif spec.unit == Unit.SCORE:
+            values[spec.code] = f"{min(5.0, max(1.0, level)):.2f}"
+        else:
+            values[spec.code] = f"{level:.1f}"
+    return values
+
+
+def institution_levels(rng: random.Random) -> dict[str, float]:
+    from metrics.report_fields import REPORT_FIELDS, Unit
+
+    spans = {Unit.COUNT: (5, 300), Unit.YEN: (1_000, 500_000), Unit.SCORE: (2, 4.5)}
+    return {spec.code: rng.uniform(*spans.get(spec.unit, (1, 30))) for spec in REPORT_FIELDS}
+
+
+def build_files(codes: list[str], rows: int) -> tuple[bytes, bytes, list[list[object]]]:
+    """The same table as CSV (UTF-8 with BOM, as Excel writes it) and as XLSX."""
+    from openpyxl import Workbook
+
+    from metrics.report_fields import REPORT_FIELD_CODES
+
+    rng = random.Random(20_110_401)
+    levels = {code: institution_levels(rng) for code in codes}
+    header = ["institution", "fiscal_year", *REPORT_FIELD_CODES]
+    table: list[list[object]] = []
+    for index in range(rows):
+        code = codes[index % len(codes)]
+        year = FIRST_YEAR + index // len(codes)
+        figures = figures_for(rng, levels[code])
+        table.append([code, year, *(figures[c] for c in REPORT_FIELD_CODES)])
+
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(table)
+    csv_data = text.getvalue().encode("utf-8-sig")
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("reports")
+    sheet.append(header)
+    for row in table:
+        sheet.append([row[0], *(float(v) if isinstance(v, str) else v for v in row[1:])])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return csv_data, buffer.getvalue(), [header, *table]
+
+
+def empty_reports() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE metrics_annualreport, metrics_historicalannualreport RESTART IDENTITY CASCADE"
+        )
+
+
+def run_once(label: str, rows: int, action) -> float:
+    """One run into an empty table; the seconds it took."""
+    from metrics.models import AnnualReport
+
+    empty_reports()
+    started = time.perf_counter()
+    action()
+    seconds = time.perf_counter() - started
+    stored = AnnualReport.objects.count()
+    if stored != rows:
+        raise SystemExit(f"{label}: {stored} reports stored, expected {rows}")
+    return seconds
+
+
+def timed_rounds(methods: list[tuple[str, object]], rows: int, repeat: int) -> list[dict]:
+    """Each method `repeat` times, in rounds (A, B, C, A, B, C, …) so that a busy moment
+    on the shared machine falls on all of them alike; the best run of each counts."""
+    runs: dict[str, list[float]] = {label: [] for label, _action in methods}
+    for _round in range(repeat):
+        for label, action in methods:
+            runs[label].append(run_once(label, rows, action))
+    return [report(label, rows, runs[label]) for label, _action in methods]
+
+
+def report(label: str, rows: int, runs: list[float]) -> dict[str, object]:
+    seconds = min(runs)
+    result = {
+        "method": label,
+        "rows": rows,
+        "seconds": round(seconds, 3),
+        "runs": [round(r, 3) for r in runs],
+        "rows_per_second": round(rows / seconds),
+    }
+    print(
+        f"  {label:<34} {seconds:8.2f} s  {result['rows_per_second']:>9,} rows/s"
+        f"   (runs: {', '.join(f'{r:.2f}' for r in runs)})",
+        flush=True,
+    )
+    return result
+
+
+def ours(actor, data: bytes, name: str):
+    from django.core.files.base import ContentFile
+
+    from metrics.enums import ImportState
+    from metrics.models import ImportJob
+    from metrics.services import imports
+
+    def run() -> None:
+        started = time.perf_counter()
+        job = ImportJob.objects.create(
+            uploaded_by=actor,
+            file=ContentFile(data, name=name),
+            original_name=name,
+            state=ImportState.PARSING,
+            result={"language": "ja"},
+        )
+        job = imports.run_import_preview(job_id=job.pk)
+        if job.state != ImportState.PREVIEW:
+            raise SystemExit(f"preview failed: {json.dumps(job.result)[:2000]}")
+        previewed = time.perf_counter()
+        imports.apply_import_job(job_id=job.pk)
+        print(
+            f"    upload + preview {previewed - started:.2f} s, "
+            f"confirm {time.perf_counter() - previewed:.2f} s",
+            flush=True,
+        )
+
+    return run
+
+
+def stock(data: bytes, file_format: str):
+    import tablib
+
+    from metrics.resources import AnnualReportResource
+
+    def run() -> None:
+        if file_format == "csv":
+            dataset = tablib.Dataset().load(data.decode("utf-8-sig"), format="csv")
+        else:
+            dataset = tablib.Dataset().load(io.BytesIO(data), format="xlsx")
+        resource = AnnualReportResource()
+        preview = resource.import_data(dataset, dry_run=True)
+        if preview.has_errors() or preview.has_validation_errors():
+            raise SystemExit("stock preview has errors")
+        resource.import_data(dataset, dry_run=False)
+
+    return run
+
+
+def plain_bulk_create(actor, data: bytes):
+    """Parse once (not timed), then time bulk_create of the parsed rows."""
+    from metrics.importing.preview import build_preview, figures_from_json
+    from metrics.models import AnnualReport
+
+    empty_reports()
+    preview = build_preview(data=data, file_name="bench.csv", actor=actor)
+    fields = preview["fields"]
+    parsed = [
+        (
+            row["institution_id"],
+            row["fiscal_year"],
+            figures_from_json(fields, row["values"]),
+        )
+        for row in preview["rows"]
+    ]
+
+    def run() -> None:
+        AnnualReport.objects.bulk_create(
+            [AnnualReport(institution_id=i, fiscal_year=y, **v) for i, y, v in parsed]
+        )
+
+    return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=20_000)
+    parser.add_argument("--skip-stock", action="store_true")
+    parser.add_argument(
+        "--repeat", type=int, default=5, help="rounds of the fast methods; the best run counts"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument("--json", type=Path, help="write the figures to this file")
+    parser.add_argument("--profile", action="store_true", help="profile our CSV import only")
+    options = parser.parse_args()
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        sys.exit(
+            "Set DATABASE_URL to the PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/tlo_review"
+        )
+    scratch_url, maintenance_url = scratch_database(url)
+    recreate(maintenance_url)
+    os.environ["DATABASE_URL"] = scratch_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ.setdefault("DJANGO_MEDIA_ROOT", str(ROOT / "bench" / "out" / "media"))
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from institutions.enums import Ministry, Role
+    from institutions.models import Institution, Region, User
+    from metrics.services import metric_values
+
+    # The recompute runs in a worker after commit; keep it out of the timings.
+    metric_values.queue_recompute = lambda **kwargs: None
+
+    try:
+        call_command("migrate", verbosity=0)
+        region = Region.objects.create(code="kanto", name_ja="関東", name_en="Kanto")
+        Institution.objects.bulk_create(
+            Institution(
+                code=f"BENCH-{n:04d}",
+                name_ja=f"ベンチ機関{n}",
+                name_en=f"Bench {n}",
+                kind="approved_tlo",
+                region=region,
+            )
+            for n in range(INSTITUTIONS)
+        )
+        actor = User.objects.create(
+            username="bench-official", role=Role.OFFICIAL, ministry=Ministry.MEXT
+        )
+        codes = list(Institution.objects.order_by("code").values_list("code", flat=True))
+        csv_data, xlsx_data, _table = build_files(codes, options.rows)
+        print(
+            f"{options.rows:,} rows × {len(_table[0])} columns; CSV {len(csv_data) / 1e6:.1f} MB, "
+            f"XLSX {len(xlsx_data) / 1e6:.1f} MB; PostgreSQL database {SCRATCH_DB}",
+            flush=True,
+        )
+        if options.profile:
+            import cProfile
+            import pstats
+
+            empty_reports()
+            cProfile.runctx(
+                "run()",
+                globals(),
+                {"run": ours(actor, csv_data, "p.csv")},
+                "/tmp/bench_import.prof",
+            )
+            pstats.Stats("/tmp/bench_import.prof").sort_stats("cumulative").print_stats(40)
+            return
+        repeat = options.repeat
+        bulk = plain_bulk_create(actor, csv_data)
+        results = timed_rounds(
+            [
+                ("ours, CSV (preview + confirm)", ours(actor, csv_data, "b.csv")),
+                ("ours, XLSX (preview + confirm)", ours(actor, xlsx_data, "b.xlsx")),
+                ("bulk_create of parsed rows", bulk),
+            ],
+            options.rows,
+            repeat,
+        )
+        if not options.skip_stock:
+            label = "django-import-export, CSV"
+            results.append(
+                report(label, options.rows, [run_once(label, options.rows, stock(csv_data, "csv"))])
+            )
+        rates = {r["method"]: r["rows_per_second"] for r in results}
+        floor = rates["bulk_create of parsed rows"]
+        summary = {
+            "ours_csv_vs_bulk_create": round(floor / rates["ours, CSV (preview + confirm)"], 2),
+            "ours_xlsx_vs_bulk_create": round(floor / rates["ours, XLSX (preview + confirm)"], 2),
+        }
+        if not options.skip_stock:
+            base = rates["django-import-export, CSV"]
+            summary["ours_csv_vs_stock"] = round(rates["ours, CSV (preview + confirm)"] / base, 1)
+            summary["ours_xlsx_vs_stock"] = round(rates["ours, XLSX (preview + confirm)"] / base, 1)
+        print("ratios (targets: ours ≥ 20× stock; bulk_create ≤ 3× ours):")
+        for key, value in summary.items():
+            print(f"  {key:<28} {value}")
+        if options.json:
+            options.json.parent.mkdir(parents=True, exist_ok=True)
+            options.json.write_text(json.dumps({"results": results, "ratios": summary}, indent=2))
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not options.keep:
+            recreate(maintenance_url, drop_only=True)
+
+
+if __name__ == "__main__":
+    main()

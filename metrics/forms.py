@@ -1,0 +1,290 @@
+"""Forms of the report and metric pages. They parse and validate; the services write."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from institutions.enums import InstitutionKind
+from institutions.fiscal_years import FiscalYearError, format_fiscal_year, parse_fiscal_year
+from institutions.models import Institution
+
+from .enums import ReportState
+from .models import AnnualReport, LicenceAgreement
+from .report_fields import GROUP_LABELS, REPORT_FIELDS, ReportField, Unit
+from .services.reports import LicenceRow
+
+UNIT_HELP = {
+    Unit.COUNT: _("Number in the fiscal year."),
+    Unit.YEN: _("Amount in yen for the fiscal year."),
+    Unit.SCORE: _("Mean score from 1 to 5."),
+    Unit.FTE: _("Full-time equivalents; decimals allowed."),
+}
+
+# Zero written the way Japanese spreadsheets and forms often write it.
+_DASHES = {"-", "－", "―", "—", "‐", "ー"}
+
+
+def _plain_number(value: Any) -> Any:
+    """ "１，２３４円" → "1234": full-width digits, separators and yen marks removed."""
+    if not isinstance(value, str):
+        return value
+    text = unicodedata.normalize("NFKC", value).strip()
+    if text in _DASHES:
+        return "0"
+    return re.sub(r"[,\s¥￥円]", "", text)
+
+
+class GroupedNumberInput(forms.TextInput):
+    """A text box that shows whole numbers with separators (1,234,000), as people read them."""
+
+    def __init__(self, attrs: dict[str, str] | None = None):
+        super().__init__({"inputmode": "numeric", "class": "num", **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{value:,}"
+        return super().format_value(value)
+
+
+class FigureIntegerField(forms.IntegerField):
+    def to_python(self, value: Any) -> int | None:
+        return super().to_python(_plain_number(value))
+
+
+class FigureDecimalField(forms.DecimalField):
+    def to_python(self, value: Any) -> Decimal | None:
+        return super().to_python(_plain_number(value))
+
+
+def figure_help(spec: ReportField) -> str:
+    return _("%(unit)s Column in files: %(code)s") % {
+        "unit": UNIT_HELP[spec.unit],
+        "code": spec.code,
+    }
+
+
+def figure_field(spec: ReportField) -> forms.Field:
+    """The form field for one figure of SPEC §3, typed by its unit, labelled in Japanese."""
+    common = {"required": False, "label": spec.label, "help_text": figure_help(spec)}
+    if spec.unit in (Unit.COUNT, Unit.YEN):
+        return FigureIntegerField(min_value=0, widget=GroupedNumberInput(), **common)
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "class": "num"})
+    if spec.unit == Unit.SCORE:
+        return FigureDecimalField(
+            min_value=Decimal(1), max_value=Decimal(5), max_digits=3, decimal_places=2,
+            widget=widget, **common,
+        )  # fmt: skip
+    return FigureDecimalField(
+        min_value=Decimal(0), max_digits=8, decimal_places=2, widget=widget, **common
+    )
+
+
+class ReportForm(forms.Form):
+    """Every figure of a report, and the version the person started from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, report: AnnualReport, previous: AnnualReport | None, **kwargs):
+        kwargs.setdefault("initial", {**report.figures(), "version": report.version})
+        super().__init__(*args, **kwargs)
+        self.previous = previous
+        for spec in REPORT_FIELDS:
+            self.fields[spec.code] = figure_field(spec)
+
+    def figures(self) -> dict[str, Any]:
+        return {spec.code: self.cleaned_data.get(spec.code) for spec in REPORT_FIELDS}
+
+    def groups(self) -> list[dict[str, Any]]:
+        """The fields grouped as in the seed, each with last year's value beside it."""
+        groups: dict[str, dict[str, Any]] = {}
+        for spec in REPORT_FIELDS:
+            group = groups.setdefault(spec.group, {"label": GROUP_LABELS[spec.group], "rows": []})
+            group["rows"].append(
+                {
+                    "field": self[spec.code],
+                    "spec": spec,
+                    "previous": getattr(self.previous, spec.code) if self.previous else None,
+                }
+            )
+        return list(groups.values())
+
+
+class LicenceForm(forms.ModelForm):
+    income = FigureIntegerField(
+        label=_("income in the year (yen)"),
+        min_value=0,
+        required=False,
+        widget=GroupedNumberInput(),
+    )
+
+    class Meta:
+        model = LicenceAgreement
+        fields = (
+            "reference",
+            "technology",
+            "field",
+            "licensee_kind",
+            "licensee_in_region",
+            "exclusive",
+            "income",
+        )
+
+
+LicenceFormSet = inlineformset_factory(
+    AnnualReport,
+    LicenceAgreement,
+    form=LicenceForm,
+    extra=3,
+    can_delete=True,
+)
+
+
+def licence_rows(formset: forms.BaseFormSet) -> list[LicenceRow]:
+    """The licence detail sheet as the person left it: kept, changed and new rows."""
+    rows = []
+    for form in formset.forms:
+        data = form.cleaned_data
+        if not data or data.get("DELETE"):
+            continue
+        if form.instance.pk is None and not form.has_changed():
+            continue
+        rows.append(
+            LicenceRow(
+                id=form.instance.pk,
+                reference=data["reference"],
+                technology=data.get("technology", ""),
+                field=data.get("field", ""),
+                licensee_kind=data["licensee_kind"],
+                licensee_in_region=data.get("licensee_in_region", False),
+                exclusive=data.get("exclusive", False),
+                income=data.get("income") or 0,
+            )
+        )
+    return rows
+
+
+class NewReportForm(forms.Form):
+    institution = forms.ModelChoiceField(
+        label=_("institution"), queryset=Institution.objects.none(), to_field_name="code"
+    )
+    fiscal_year = forms.CharField(
+        label=_("fiscal year"),
+        max_length=16,
+        help_text=_("For example 2010, 2010年度, H22 or 平成22年度."),
+    )
+
+    def __init__(self, *args: Any, institutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+
+    def clean_fiscal_year(self) -> int:
+        try:
+            return parse_fiscal_year(self.cleaned_data["fiscal_year"])
+        except FiscalYearError:
+            raise forms.ValidationError(
+                _(
+                    "“%(value)s” is not a fiscal year. Write it as 2010, 2010年度, H22 or 平成22年度."
+                ),
+                params={"value": self.cleaned_data["fiscal_year"]},
+            ) from None
+
+
+class ReasonForm(forms.Form):
+    """Why an official returns or reopens a report; it is kept in the history."""
+
+    reason = forms.CharField(
+        label=_("reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ReportFilterForm(forms.Form):
+    """The list's filters. The parameter names are shared with the report export."""
+
+    fiscal_year = forms.TypedChoiceField(
+        label=_("fiscal year"), required=False, coerce=int, empty_value=None
+    )
+    state = forms.ChoiceField(
+        label=_("state"), required=False, choices=[("", "---------"), *ReportState.choices]
+    )
+    institution = forms.ModelChoiceField(
+        label=_("institution"),
+        required=False,
+        queryset=Institution.objects.none(),
+        to_field_name="code",
+    )
+
+    def __init__(self, *args: Any, fiscal_years: list[int], institutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fiscal_year"].choices = [
+            ("", "---------"),
+            *((year, format_fiscal_year(year)) for year in fiscal_years),
+        ]
+        self.fields["institution"].queryset = institutions
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {}
+        return {
+            "fiscal_year": self.cleaned_data["fiscal_year"],
+            "state": self.cleaned_data["state"] or None,
+            "institution": self.cleaned_data["institution"],
+        }
+
+    def query(self) -> dict[str, str]:
+        """The valid filters as query parameters (for the export link)."""
+        filters = self.filters()
+        params = {}
+        if filters.get("fiscal_year"):
+            params["fiscal_year"] = str(filters["fiscal_year"])
+        if filters.get("state"):
+            params["state"] = filters["state"]
+        if filters.get("institution"):
+            params["institution"] = filters["institution"].code
+        return params
+
+
+# The filters of the metric pages (fiscal year, kind of institution, top N).
+
+RANKED_KINDS = (
+    InstitutionKind.APPROVED_TLO,
+    InstitutionKind.CERTIFIED_TLO,
+    InstitutionKind.IP_HEADQUARTERS,
+)
+TOP_CHOICES = ((10, "10"), (20, "20"), (0, _("all")))
+
+
+class MetricPageFilter(forms.Form):
+    fy = forms.IntegerField(label=_("fiscal year"), required=False, min_value=1950, max_value=2100)
+    kind = forms.ChoiceField(
+        label=_("kind"),
+        required=False,
+        choices=[(kind.value, kind.label) for kind in RANKED_KINDS],
+    )
+    top = forms.TypedChoiceField(
+        label=_("ranking"), required=False, coerce=int, choices=TOP_CHOICES, empty_value=10
+    )
+    format = forms.ChoiceField(required=False, choices=[("", ""), ("csv", "CSV"), ("xlsx", "XLSX")])
+    table = forms.ChoiceField(
+        required=False, choices=[("ranking", "ranking"), ("aggregates", "aggregates")]
+    )
+
+    def params(self) -> dict:
+        """Cleaned values with defaults; invalid input falls back to the defaults."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "fiscal_year": data.get("fy"),
+            "kind": data.get("kind") or InstitutionKind.APPROVED_TLO,
+            "top": data.get("top", 10) or None,
+            "format": data.get("format") or "",
+            "table": data.get("table") or "ranking",
+        }

@@ -1,0 +1,51 @@
+"""How much an uploaded spreadsheet may hold, and when its work goes to the background.
+
+Each limit can be tightened (or, for tests, lowered) in settings under the same name.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+MB = 1024 * 1024
+
+_DEFAULTS = {
+    # What a person may upload.
+    "IMPORT_MAX_FILE_BYTES": 10 * MB,
+    "IMPORT_MAX_ROWS": 100_000,
+    # An XLSX is a zip: its parts unpacked, and how many there are, are checked before
+    # any of it is parsed. A real 100,000-row sheet unpacks to well under 200 MB.
+    "IMPORT_XLSX_MAX_UNPACKED_BYTES": 200 * MB,
+    "IMPORT_XLSX_MAX_ENTRIES": 200,
+    # Above either of these, the upload returns at once and a Celery task does the work.
+    "IMPORT_BACKGROUND_ROWS": 2_000,
+    "IMPORT_BACKGROUND_BYTES": 1 * MB,
+}
+
+
+def limit(name: str) -> int:
+    return int(getattr(settings, name, _DEFAULTS[name]))
+
+
+def max_file_bytes() -> int:
+    return limit("IMPORT_MAX_FILE_BYTES")
+
+
+def max_rows() -> int:
+    return limit("IMPORT_MAX_ROWS")
+
+
+def xlsx_max_unpacked_bytes() -> int:
+    return limit("IMPORT_XLSX_MAX_UNPACKED_BYTES")
+
+
+def xlsx_max_entries() -> int:
+    return limit("IMPORT_XLSX_MAX_ENTRIES")
+
+
+def background_rows() -> int:
+    return limit("IMPORT_BACKGROUND_ROWS")
+
+
+def background_bytes() -> int:
+    return limit("IMPORT_BACKGROUND_BYTES")

@@ -1,0 +1,542 @@
+"""A parsed file checked row by row: the preview a person confirms.
+
+Each data row becomes one entry: new (no report yet), changed (old → new per field),
+unchanged, or error (with every problem of the row). Warnings from
+metrics.validation.report_warnings compare each written report with the previous
+fiscal year's, whether that is in the database or in the same file.
+
+The whole preview is plain JSON, stored in ImportJob.result; confirming reads it back.
+Reads only: a fixed number of queries whatever the size of the file.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from institutions.fiscal_years import FiscalYearError, parse_fiscal_year
+from institutions.models import Institution, User
+from institutions.selectors import InstitutionMatcher, InstitutionNotFound
+
+from ..models import AnnualReport
+from ..permissions import EDITABLE_STATES, can_import_for
+from ..report_fields import REPORT_FIELD_CODES, REPORT_FIELDS_BY_CODE, Unit
+from ..validation import report_warnings
+from .headers import FISCAL_YEAR, INSTITUTION, INSTITUTION_NAME, Column, is_code_row, map_headers
+from .problems import FileProblem, Problem, ProblemKind
+from .tables import read_table
+from .values import (
+    MAX_COUNT,
+    MAX_YEN,
+    CellProblem,
+    Figure,
+    cell_text,
+    expected_key,
+    parse_figure,
+)
+
+PREVIEW_FORMAT = 1
+PROGRESS_EVERY = 1_000
+_QUERY_CHUNK = 5_000  # ids per IN (…): PostgreSQL takes at most 65,535 parameters
+
+
+class RowOutcome(models.TextChoices):
+    NEW = "new", _("new")
+    CHANGED = "changed", _("changed")
+    UNCHANGED = "unchanged", _("unchanged")
+    ERROR = "error", _("error")
+
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    institution: Institution | None = None
+    fiscal_year: int | None = None
+    values: dict[str, Figure | None] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def build_preview(
+    *,
+    data: bytes,
+    file_name: str,
+    actor: User,
+    progress: ProgressCallback | None = None,
+) -> dict[str, Any]:
+    """The preview of a file for this person: every row's outcome, warnings, a summary."""
+    preview: dict[str, Any] = {
+        "format_version": PREVIEW_FORMAT,
+        "file_name": file_name,
+        "file_errors": [],
+        "notices": [],
+        "fields": [],
+        "rows": [],
+    }
+    try:
+        table = read_table(data)
+    except FileProblem as failure:
+        preview["file_errors"] = [failure.problem.as_json()]
+        return _summarised(preview)
+    preview.update(format=table.format, encoding=table.encoding)
+    rows = table.rows
+    header_index = next((i for i, cells in enumerate(rows) if _filled(cells)), None)
+    if header_index is None:
+        preview["file_errors"] = [Problem(ProblemKind.NO_HEADER).as_json()]
+        return _summarised(preview)
+    header = map_headers(rows[header_index], row=header_index + 1)
+    preview["notices"] = [p.as_json() for p in header.notices]
+    preview["fields"] = [c.target for c in header.figures]
+    preview["columns"] = [
+        {"header": c.header, "target": c.target, "scale": c.scale} for c in header.columns
+    ]
+    first_data = header_index + 1
+    if first_data < len(rows) and is_code_row(rows[first_data], header.columns):
+        first_data += 1
+    data_rows = [(i + 1, cells) for i, cells in enumerate(rows[first_data:], first_data)]
+    data_rows = [(number, cells) for number, cells in data_rows if _filled(cells)]
+    file_errors = header.errors + _headerless_values(header.headerless, data_rows)
+    if not file_errors and not data_rows:
+        file_errors.append(Problem(ProblemKind.NO_DATA))
+    if file_errors:
+        preview["file_errors"] = [p.as_json() for p in file_errors]
+        return _summarised(preview)
+
+    parsed = _parse_rows(data_rows, header.columns, actor, progress)
+    preview["rows"] = _judge(parsed, header.figures)
+    preview["institutions"] = {
+        str(institution.pk): [institution.code, institution.name_ja, institution.name_en]
+        for institution in {r.institution for r in parsed if r.institution is not None}
+    }
+    return _summarised(preview)
+
+
+def row_values(preview: dict[str, Any], entry: dict[str, Any]) -> dict[str, int | str | None]:
+    """Field code → the value a new or changed row writes (as stored in JSON)."""
+    if entry["outcome"] == RowOutcome.NEW:
+        return dict(zip(preview["fields"], entry["values"], strict=True))
+    if entry["outcome"] == RowOutcome.CHANGED:
+        return {code: new for code, (_old, new) in entry["changes"].items()}
+    return {}
+
+
+def institution_of(preview: dict[str, Any], entry: dict[str, Any]) -> list[str]:
+    """[code, Japanese name, English name] of a row's institution, or blanks."""
+    found = preview.get("institutions", {}).get(str(entry.get("institution_id")))
+    return found or ["", "", ""]
+
+
+def has_errors(preview: dict[str, Any]) -> bool:
+    summary = preview.get("summary", {})
+    return bool(preview.get("file_errors")) or bool(summary.get(RowOutcome.ERROR))
+
+
+def _filled(cells: Iterable[Any]) -> bool:
+    return any(cell is not None and cell != "" and str(cell).strip() for cell in cells)
+
+
+def _headerless_values(positions: list[int], data_rows: list[tuple[int, list[Any]]]):
+    problems = []
+    for position in positions:
+        for number, cells in data_rows:
+            if position < len(cells) and cell_text(cells[position]):
+                problems.append(
+                    Problem(
+                        ProblemKind.DATA_WITHOUT_HEADER,
+                        row=number,
+                        params={"position": column_letter(position)},
+                    )
+                )
+                break
+    return problems
+
+
+def column_letter(index: int) -> str:
+    """A, B, …, Z, AA, … as spreadsheets name columns (index from 0)."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def _parse_rows(
+    data_rows: list[tuple[int, list[Any]]],
+    columns: list[Column],
+    actor: User,
+    progress: ProgressCallback | None,
+) -> list[ParsedRow]:
+    matcher = _CachedMatcher(actor)
+    by_target = {c.target: c for c in columns}
+    code_column, name_column = by_target.get(INSTITUTION), by_target.get(INSTITUTION_NAME)
+    year_column = by_target[FISCAL_YEAR]
+    figure_columns = [_FigureColumn.of(c) for c in columns if c.is_figure]
+    years: dict[str, int | FiscalYearError] = {}
+    total = len(data_rows)
+    parsed: list[ParsedRow] = []
+    for done, (number, cells) in enumerate(data_rows, 1):
+        width = len(cells)
+        row = ParsedRow(number)
+        _parse_institution(row, cells, code_column, name_column, matcher)
+        _parse_fiscal_year(row, cells, year_column, years)
+        values = row.values
+        for figure in figure_columns:
+            cell = cells[figure.index] if figure.index < width else None
+            # Plain whole numbers, by far the most common cells, skip the general parser.
+            if figure.ceiling:
+                kind = type(cell)
+                whole = (kind is str and cell.isdigit() and cell.isascii()) or (
+                    kind is float and cell.is_integer() and cell >= 0
+                )
+                if whole:
+                    value = int(cell) * figure.scale
+                    if value <= figure.ceiling:
+                        values[figure.target] = value
+                        continue
+            try:
+                values[figure.target] = parse_figure(cell, figure.unit, figure.scale)
+            except CellProblem as problem:
+                row.problems.append(figure.problem(problem.kind, number, cell))
+        parsed.append(row)
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, total)
+    if progress is not None:
+        progress(total, total)
+    return parsed
+
+
+@dataclass(frozen=True)
+class _FigureColumn:
+    index: int
+    target: str
+    unit: Unit
+    scale: int
+    ceiling: int  # the largest whole number the field holds; 0 for decimal fields
+    header: str
+    params: dict[str, str]
+
+    @classmethod
+    def of(cls, column: Column) -> _FigureColumn:
+        unit = REPORT_FIELDS_BY_CODE[column.target].unit
+        params = {"expected": expected_key(unit, column.scale)}
+        if column.unit:
+            params["unit"] = column.unit
+        ceiling = {Unit.COUNT: MAX_COUNT, Unit.YEN: MAX_YEN}.get(unit, 0)
+        return cls(column.index, column.target, unit, column.scale, ceiling, column.header, params)
+
+    def problem(self, kind: ProblemKind, row: int, cell: Any) -> Problem:
+        return Problem(
+            kind, row=row, column=self.header, value=cell_text(cell), params=dict(self.params)
+        )
+
+
+class _CachedMatcher:
+    """Institution by code or name, and whether the person may import for it; each
+    distinct text and institution is looked up once per file."""
+
+    def __init__(self, actor: User):
+        self.actor = actor
+        self.matcher = InstitutionMatcher()
+        self.found: dict[str, Institution | InstitutionNotFound] = {}
+        self.allowed: dict[int, bool] = {}
+
+    def match(self, text: str) -> Institution:
+        if text not in self.found:
+            try:
+                self.found[text] = self.matcher.match(text)
+            except InstitutionNotFound as missing:
+                self.found[text] = missing
+        result = self.found[text]
+        if isinstance(result, InstitutionNotFound):
+            raise result
+        return result
+
+    def may_import_for(self, institution: Institution) -> bool:
+        if institution.pk not in self.allowed:
+            self.allowed[institution.pk] = can_import_for(self.actor, institution)
+        return self.allowed[institution.pk]
+
+
+def _parse_institution(
+    row: ParsedRow,
+    cells: list[Any],
+    code_column: Column | None,
+    name_column: Column | None,
+    matcher: _CachedMatcher,
+) -> None:
+    code = _text(cells, code_column)
+    name = _text(cells, name_column)
+    column = code_column if code else name_column
+    text = code or name
+    if not text:
+        row.problems.append(
+            Problem(
+                ProblemKind.MISSING_INSTITUTION,
+                row=row.row,
+                column=(code_column or name_column).header,  # type: ignore[union-attr]
+            )
+        )
+        return
+    assert column is not None
+    try:
+        institution = matcher.match(text)
+    except InstitutionNotFound as missing:
+        row.problems.append(
+            Problem(
+                ProblemKind.UNKNOWN_INSTITUTION,
+                row=row.row,
+                column=column.header,
+                value=text,
+                params={"suggestions": missing.suggestions},
+            )
+        )
+        return
+    if code and name and name_column is not None:
+        # Both given: a name that names another registered institution is a mistake.
+        try:
+            by_name = matcher.match(name)
+        except InstitutionNotFound:
+            by_name = institution
+        if by_name.pk != institution.pk:
+            row.problems.append(
+                Problem(
+                    ProblemKind.INSTITUTION_MISMATCH,
+                    row=row.row,
+                    column=name_column.header,
+                    value=name,
+                    params={"by_code": institution.name_ja, "by_name": by_name.name_ja},
+                )
+            )
+            return
+    if not matcher.may_import_for(institution):
+        row.problems.append(
+            Problem(ProblemKind.NOT_YOUR_INSTITUTION, row=row.row, column=column.header, value=text)
+        )
+        return
+    row.institution = institution
+
+
+def _parse_fiscal_year(
+    row: ParsedRow, cells: list[Any], column: Column, years: dict[str, int | FiscalYearError]
+) -> None:
+    cell = cells[column.index] if column.index < len(cells) else None
+    text = cell_text(cell)
+    if not text:
+        row.problems.append(
+            Problem(
+                ProblemKind.MISSING_FISCAL_YEAR,
+                row=row.row,
+                column=column.header,
+                params={"expected": "fiscal_year"},
+            )
+        )
+        return
+    if text not in years:
+        try:
+            years[text] = parse_fiscal_year(text)
+        except FiscalYearError as error:
+            years[text] = error
+    year = years[text]
+    if isinstance(year, FiscalYearError):
+        row.problems.append(
+            Problem(
+                ProblemKind.NOT_A_FISCAL_YEAR,
+                row=row.row,
+                column=column.header,
+                value=text,
+                params={"expected": "fiscal_year"},
+            )
+        )
+        return
+    row.fiscal_year = year
+
+
+def _text(cells: list[Any], column: Column | None) -> str:
+    if column is None or column.index >= len(cells):
+        return ""
+    return cell_text(cells[column.index])
+
+
+# ---------------------------------------------------------------------------------------
+# Judging rows against the database
+
+
+def existing_reports(institution_ids: Iterable[int]) -> dict[tuple[int, int], dict[str, Any]]:
+    """Every report of these institutions: (institution id, fiscal year) → id, state,
+    version and figures. One query per few thousand institutions."""
+    columns = ("id", "institution_id", "fiscal_year", "state", "version", *REPORT_FIELD_CODES)
+    found: dict[tuple[int, int], dict[str, Any]] = {}
+    ids = sorted(set(institution_ids))
+    for start in range(0, len(ids), _QUERY_CHUNK):
+        chunk = ids[start : start + _QUERY_CHUNK]
+        for values in AnnualReport.objects.filter(institution_id__in=chunk).values_list(*columns):
+            report = dict(zip(columns, values, strict=True))
+            found[(report["institution_id"], report["fiscal_year"])] = report
+    return found
+
+
+def _judge(parsed: list[ParsedRow], figure_columns: list[Column]) -> list[dict[str, Any]]:
+    fields = [c.target for c in figure_columns]
+    decimal_positions = [
+        i for i, code in enumerate(fields) if REPORT_FIELDS_BY_CODE[code].unit in DECIMAL_UNITS
+    ]
+    first_row: dict[tuple[int, int], int] = {}
+    for row in parsed:
+        if row.institution is None or row.fiscal_year is None:
+            continue
+        key = (row.institution.pk, row.fiscal_year)
+        if key in first_row:
+            row.problems.append(
+                Problem(
+                    ProblemKind.DUPLICATE_ROW,
+                    row=row.row,
+                    params={
+                        "institution": row.institution.name_ja,
+                        "fiscal_year": row.fiscal_year,
+                        "other_row": first_row[key],
+                    },
+                )
+            )
+        else:
+            first_row[key] = row.row
+
+    reports = existing_reports(r.institution.pk for r in parsed if r.institution is not None)
+    # What each report will hold once the file is applied, for the year-on-year warnings.
+    final: dict[tuple[int, int], dict[str, Any]] = {key: report for key, report in reports.items()}
+    entries: list[dict[str, Any]] = []
+    writes: list[tuple[dict[str, Any], tuple[int, int], dict[str, Any]]] = []
+    for row in parsed:
+        entry = _entry(row)
+        entries.append(entry)
+        if row.problems:
+            continue
+        assert row.institution is not None and row.fiscal_year is not None
+        key = (row.institution.pk, row.fiscal_year)
+        report = reports.get(key)
+        if report is None:
+            entry["outcome"] = RowOutcome.NEW
+            values = row.values
+            entry["values"] = listed = [values[code] for code in fields]
+            for index in decimal_positions:
+                if listed[index] is not None:
+                    listed[index] = str(listed[index])
+            figures = dict.fromkeys(REPORT_FIELD_CODES)
+            figures.update(row.values)
+        else:
+            entry.update(report_id=report["id"], version=report["version"])
+            changes = {
+                code: [_json(report[code]), _json(row.values[code])]
+                for code in fields
+                if report[code] != row.values[code]
+            }
+            if not changes:
+                entry["outcome"] = RowOutcome.UNCHANGED
+                continue
+            if report["state"] not in EDITABLE_STATES:
+                problem = Problem(
+                    ProblemKind.REPORT_LOCKED,
+                    row=row.row,
+                    params={
+                        "institution": row.institution.name_ja,
+                        "fiscal_year": row.fiscal_year,
+                        "state": report["state"],
+                    },
+                )
+                entry.update(outcome=RowOutcome.ERROR, problems=[problem.as_json()])
+                continue
+            entry["outcome"] = RowOutcome.CHANGED
+            entry["changes"] = changes
+            figures = {code: report[code] for code in REPORT_FIELD_CODES}
+            figures.update(row.values)
+        final[key] = figures
+        writes.append((entry, key, figures))
+    _add_warnings(writes, final)
+    return entries
+
+
+def _entry(row: ParsedRow) -> dict[str, Any]:
+    entry: dict[str, Any] = {"row": row.row, "outcome": RowOutcome.ERROR}
+    if row.institution is not None:
+        entry["institution_id"] = row.institution.pk
+    if row.fiscal_year is not None:
+        entry["fiscal_year"] = row.fiscal_year
+    if row.problems:
+        entry["problems"] = [p.as_json() for p in row.problems]
+    return entry
+
+
+def _add_warnings(
+    writes: list[tuple[dict[str, Any], tuple[int, int], dict[str, Any]]],
+    final: dict[tuple[int, int], dict[str, Any]],
+) -> None:
+    applications_by_year: dict[int, dict[int, int | None]] = defaultdict(dict)
+    for (institution_id, fiscal_year), figures in final.items():
+        applications_by_year[institution_id][fiscal_year] = figures.get("patent_applications")
+    for entry, (institution_id, fiscal_year), figures in writes:
+        previous = final.get((institution_id, fiscal_year - 1))
+        known = [
+            count
+            for year, count in applications_by_year[institution_id].items()
+            if year <= fiscal_year and count is not None
+        ]
+        warnings = report_warnings(
+            figures,
+            previous=previous,
+            cumulative_applications=sum(known) if known else None,
+        )
+        if warnings:
+            entry["warnings"] = [w.as_dict() for w in warnings]
+
+
+def _json(value: Figure | None) -> int | str | None:
+    """Figures in JSON: whole numbers as numbers, decimals as text (exact)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+DECIMAL_UNITS = (Unit.SCORE, Unit.FTE)
+
+
+def figure_from_json(code: str, value: int | str | None) -> Figure | None:
+    if value is None:
+        return None
+    if REPORT_FIELDS_BY_CODE[code].unit in DECIMAL_UNITS:
+        return Decimal(str(value))
+    return int(value)
+
+
+def figures_from_json(
+    fields: list[str], values: list[int | str | None]
+) -> dict[str, Figure | None]:
+    """A new row's stored values → field code → figure (decimals back from text)."""
+    figures: dict[str, Figure | None] = dict(zip(fields, values, strict=True))
+    for code in fields:
+        value = figures[code]
+        if type(value) is str:
+            figures[code] = Decimal(value)
+    return figures
+
+
+def _summarised(preview: dict[str, Any]) -> dict[str, Any]:
+    counts = {outcome.value: 0 for outcome in RowOutcome}
+    warnings = 0
+    for entry in preview["rows"]:
+        counts[entry["outcome"]] += 1
+        warnings += bool(entry.get("warnings"))
+    preview["summary"] = {
+        "rows": len(preview["rows"]),
+        **counts,
+        "with_warnings": warnings,
+        "file_errors": len(preview["file_errors"]),
+    }
+    return preview

@@ -1,0 +1,118 @@
+"""An uploaded file, CSV or XLSX, as a table of raw cells.
+
+Row i of the table (from 0) is row i + 1 as the spreadsheet shows it. Cells are what
+the format gives: text for CSV; text, float, bool or dates for XLSX (calamine gives
+numbers as floats). Nothing is interpreted here beyond the file's encoding.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+from . import limits, xlsx
+from .decoding import decode_csv
+from .problems import FileProblem, Problem, ProblemKind
+
+CSV = "csv"
+XLSX = "xlsx"
+
+
+@dataclass(frozen=True)
+class Table:
+    format: str  # CSV or XLSX
+    encoding: str  # for CSV; "" for XLSX
+    rows: list[list[Any]]
+
+
+def check_size(size: int) -> None:
+    limit_bytes = limits.max_file_bytes()
+    if size > limit_bytes:
+        raise FileProblem(
+            Problem(
+                ProblemKind.FILE_TOO_LARGE,
+                params={
+                    "size_mb": f"{size / limits.MB:.1f}",
+                    "limit_mb": f"{limit_bytes / limits.MB:g}",
+                },
+            )
+        )
+
+
+def file_format(data: bytes) -> str:
+    """XLSX or CSV, judged by the content (a renamed file still reads right)."""
+    if xlsx.is_xlsx(data):
+        return XLSX
+    if xlsx.is_old_excel(data):
+        raise FileProblem(Problem(ProblemKind.OLD_EXCEL_FORMAT))
+    if b"\x00" in data[:4096]:
+        raise FileProblem(Problem(ProblemKind.UNKNOWN_FORMAT))
+    return CSV
+
+
+def read_table(data: bytes) -> Table:
+    """The cells of the file. Raises FileProblem if it cannot be read or is too big."""
+    check_size(len(data))
+    kind = file_format(data)
+    if kind == XLSX:
+        xlsx.check_zip(data)
+        rows = _limited(xlsx.read_first_sheet(data))
+        return Table(XLSX, "", rows)
+    decoded = decode_csv(data)
+    return Table(CSV, decoded.encoding, _limited(_csv_rows(decoded.text)))
+
+
+def _csv_rows(text: str):
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise FileProblem(
+            Problem(
+                ProblemKind.MALFORMED_CSV,
+                row=reader.line_num,
+                params={"line": reader.line_num, "detail": str(error)},
+            )
+        ) from None
+
+
+def _limited(rows) -> list[list[Any]]:
+    """All rows, refusing a file with more data rows than the limit (header aside)."""
+    limit_rows = limits.max_rows()
+    table = []
+    for row in rows:
+        table.append(row)
+        if len(table) > limit_rows + 1:
+            raise FileProblem(Problem(ProblemKind.TOO_MANY_ROWS, params={"limit": limit_rows}))
+    return table
+
+
+def looks_large(data: bytes) -> bool:
+    """Whether parsing and applying this file should run in the background.
+
+    A cheap estimate without parsing: the size, and for CSV the number of lines; for
+    XLSX the declared unpacked size of its worksheets (about 1 kB per row of figures).
+    """
+    if len(data) > limits.background_bytes():
+        return True
+    try:
+        kind = file_format(data)
+    except FileProblem:
+        return False
+    if kind == CSV:
+        return data.count(b"\n") > limits.background_rows()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            sheet_bytes = sum(
+                entry.file_size
+                for entry in archive.infolist()
+                if entry.filename.startswith("xl/worksheets/")
+            )
+    except zipfile.BadZipFile:
+        return False
+    return sheet_bytes > limits.background_rows() * 1024

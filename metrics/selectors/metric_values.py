@@ -1,0 +1,439 @@
+"""The queries behind the metric pages, the institution page's metrics and the exports.
+
+Every function here runs a fixed number of queries whatever the number of institutions
+or fiscal years; the pure work (ranking, aggregates, provenance) is in calculations.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.text import capfirst
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from institutions.enums import InstitutionKind, TloType
+from institutions.models import Institution
+
+from ..calculations import (
+    LICENCE_ROWS,
+    LICENCE_ROWS_HOME_RUN,
+    LICENCE_ROWS_IN_REGION,
+    Aggregate,
+    ValueRow,
+    aggregate,
+    anonymised_label,
+    anonymised_letters,
+    describe_formula,
+    format_value,
+    plain_number,
+    rank,
+)
+from ..enums import MetricUnit, ReportState, ValueStatus, Window
+from ..models import LicenceAgreement, MetricDefinition, MetricValue
+from ..report_fields import REPORT_FIELDS_BY_CODE, Unit
+
+# ---------------------------------------------------------------------------------------
+# Definitions
+
+
+def metric_catalogue() -> QuerySet[MetricDefinition]:
+    return MetricDefinition.objects.order_by("order", "code")
+
+
+def metric_definition(*, code: str) -> MetricDefinition:
+    """Raises MetricDefinition.DoesNotExist for an unknown code."""
+    return MetricDefinition.objects.get(code=code)
+
+
+def term_label(term: str, *, threshold: int | None = None) -> str:
+    """A term in the reader's language: a report field's label, or a licence-row count."""
+    if term in REPORT_FIELDS_BY_CODE:
+        return str(REPORT_FIELDS_BY_CODE[term].label)
+    if term == LICENCE_ROWS:
+        return _("licence detail rows")
+    if term == LICENCE_ROWS_IN_REGION:
+        return _("licence detail rows with a licensee in the same region")
+    if term == LICENCE_ROWS_HOME_RUN:
+        return _("licence detail rows with income of %(threshold)s or more") % {
+            "threshold": format_value(threshold, MetricUnit.YEN) if threshold else "—"
+        }
+    return term
+
+
+def with_window(text: str, window: str) -> str:
+    """An operand with its window, as the seed writes it: ライセンス件数(累計)."""
+    return _("%(operand)s (%(window)s)") % {"operand": text, "window": Window(window).label}
+
+
+def formula_text(definition: MetricDefinition) -> str:
+    """The definition as a formula in words, in the reader's language."""
+    return describe_formula(
+        definition.formula(),
+        term_label=lambda term: term_label(term, threshold=definition.home_run_threshold),
+        with_window=with_window,
+    )
+
+
+def term_display(term: str, value: float | int | None) -> str:
+    if value is None:
+        return _("not reported")
+    spec = REPORT_FIELDS_BY_CODE.get(term)
+    if spec is not None and spec.unit == Unit.YEN:
+        return format_value(value, MetricUnit.YEN)
+    if spec is not None and spec.unit in (Unit.SCORE, Unit.FTE):
+        return format_value(value, MetricUnit.SCORE)
+    return format_value(value, MetricUnit.COUNT)
+
+
+def value_display(value: float | None, status: str, unit: str) -> str:
+    if status != ValueStatus.DEFINED or value is None:
+        return _("not defined")
+    return format_value(value, unit)
+
+
+# ---------------------------------------------------------------------------------------
+# One metric across institutions: ranking and aggregates
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    rank: int
+    label: str
+    value: float
+    display: str
+    institution: Institution | None  # None in an anonymised ranking
+    is_own: bool = False  # the reader's own institution, marked for TLO staff
+
+
+@dataclass(frozen=True)
+class RankingTable:
+    definition: MetricDefinition
+    fiscal_year: int
+    rows: list[RankingRow]
+    ranked: int
+    excluded: int
+    anonymised: bool
+    letters_used: int  # letters this table took, for the next table of the same publication
+
+
+@dataclass(frozen=True)
+class AggregateRow:
+    group: str
+    aggregate: Aggregate
+    pooled_display: str
+    median_display: str
+
+
+@dataclass(frozen=True)
+class MetricPage:
+    definition: MetricDefinition
+    fiscal_year: int | None
+    fiscal_years: list[int]
+    kind: str
+    ranking: RankingTable | None
+    national: AggregateRow | None
+    by_region: list[AggregateRow] = field(default_factory=list)
+    by_type: list[AggregateRow] = field(default_factory=list)
+
+
+def own_institution_ids(user) -> list[int]:
+    """The institutions a TLO staff member reports for, to mark in anonymised rankings."""
+    if not user.is_authenticated or not user.is_tlo_staff:
+        return []
+    return list(user.memberships.values_list("institution_id", flat=True))
+
+
+def metric_fiscal_years(*, definition: MetricDefinition) -> list[int]:
+    """Fiscal years with values for this metric, newest first."""
+    return list(
+        MetricValue.objects.filter(definition=definition)
+        .order_by("-fiscal_year")
+        .values_list("fiscal_year", flat=True)
+        .distinct()
+    )
+
+
+def _values_of(definition: MetricDefinition, fiscal_year: int, kind: str) -> list[MetricValue]:
+    return list(
+        MetricValue.objects.filter(
+            definition=definition, fiscal_year=fiscal_year, institution__kind=kind
+        )
+        .select_related("institution__region")
+        .order_by("institution__code")
+    )
+
+
+def kind_prefix(kind: str) -> str:
+    """承認TLO, as in the seed's anonymised labels."""
+    label = str(InstitutionKind(kind).label)
+    return capfirst(label) if (get_language() or "ja").startswith("en") else label
+
+
+def _ranking(
+    definition: MetricDefinition,
+    fiscal_year: int,
+    values: Sequence[MetricValue],
+    *,
+    kind: str,
+    top: int | None,
+    anonymise: bool,
+    letter_start: int = 0,
+    own_institution_ids: Iterable[int] = (),
+) -> RankingTable:
+    by_institution = {v.institution_id: v for v in values}
+    ranking = rank(
+        ((v.institution_id, v.value if v.is_defined else None) for v in values),
+        higher_is_better=definition.higher_is_better,
+        top=top,
+        tie_order=lambda institution_id: by_institution[institution_id].institution.code,
+    )
+    own = set(own_institution_ids)
+    letters = anonymised_letters(len(ranking.rows), start=letter_start)
+    prefix = kind_prefix(kind)
+    language = get_language() or "ja"
+    rows = []
+    for ranked, letter in zip(ranking.rows, letters, strict=True):
+        institution = by_institution[ranked.key].institution
+        if anonymise:
+            label = anonymised_label(prefix, letter)
+        elif language.startswith("en") and institution.name_en:
+            label = institution.name_en
+        else:
+            label = institution.name_ja
+        rows.append(
+            RankingRow(
+                rank=ranked.rank,
+                label=label,
+                value=ranked.value,
+                display=format_value(ranked.value, definition.unit),
+                institution=None if anonymise else institution,
+                is_own=institution.pk in own,
+            )
+        )
+    return RankingTable(
+        definition=definition,
+        fiscal_year=fiscal_year,
+        rows=rows,
+        ranked=ranking.ranked,
+        excluded=ranking.excluded,
+        anonymised=anonymise,
+        letters_used=len(rows),
+    )
+
+
+def _aggregate_row(group: str, rows: list[MetricValue], definition: MetricDefinition):
+    result = aggregate(
+        (ValueRow(v.status, v.value, v.numerator, v.denominator) for v in rows),
+        definition.combination,
+    )
+    return AggregateRow(
+        group=group,
+        aggregate=result,
+        pooled_display=value_display(
+            result.pooled,
+            ValueStatus.DEFINED if result.pooled is not None else ValueStatus.MISSING,
+            definition.unit,
+        ),
+        median_display=value_display(
+            result.median,
+            ValueStatus.DEFINED if result.median is not None else ValueStatus.MISSING,
+            definition.unit,
+        ),
+    )
+
+
+def _aggregates(definition: MetricDefinition, values: Sequence[MetricValue]):
+    language = get_language() or "ja"
+    national = _aggregate_row(_("National"), list(values), definition)
+    regions: dict[int, list[MetricValue]] = defaultdict(list)
+    region_of = {}
+    types: dict[str, list[MetricValue]] = defaultdict(list)
+    for value in values:
+        region = value.institution.region
+        if region is not None:
+            regions[region.pk].append(value)
+            region_of[region.pk] = region
+        if value.institution.tlo_type:
+            types[value.institution.tlo_type].append(value)
+    by_region = [
+        _aggregate_row(
+            region_of[pk].name_en if language.startswith("en") else region_of[pk].name_ja,
+            regions[pk],
+            definition,
+        )
+        for pk in sorted(regions, key=lambda pk: (region_of[pk].order, region_of[pk].code))
+    ]
+    by_type = [
+        _aggregate_row(str(tlo_type.label), types[tlo_type.value], definition)
+        for tlo_type in TloType
+        if tlo_type.value in types
+    ]
+    return national, by_region, by_type
+
+
+def metric_page(
+    *,
+    definition: MetricDefinition,
+    fiscal_year: int | None = None,
+    kind: str = InstitutionKind.APPROVED_TLO,
+    top: int | None = None,
+    anonymise: bool = True,
+    own_institution_ids: Iterable[int] = (),
+) -> MetricPage:
+    """A metric's ranking and aggregates for one fiscal year (the latest by default).
+
+    Two queries whatever the number of institutions.
+    """
+    fiscal_years = metric_fiscal_years(definition=definition)
+    if fiscal_year is None and fiscal_years:
+        fiscal_year = fiscal_years[0]
+    if fiscal_year is None:
+        return MetricPage(definition, None, fiscal_years, kind, None, None)
+    values = _values_of(definition, fiscal_year, kind)
+    ranking = _ranking(
+        definition,
+        fiscal_year,
+        values,
+        kind=kind,
+        top=top,
+        anonymise=anonymise,
+        own_institution_ids=own_institution_ids,
+    )
+    national, by_region, by_type = _aggregates(definition, values)
+    return MetricPage(
+        definition, fiscal_year, fiscal_years, kind, ranking, national, by_region, by_type
+    )
+
+
+def ranking_table(
+    *,
+    definition: MetricDefinition,
+    fiscal_year: int,
+    kind: str = InstitutionKind.APPROVED_TLO,
+    top: int | None = None,
+    anonymise: bool = True,
+    letter_start: int = 0,
+) -> RankingTable:
+    """One metric's ranking; anonymised labels start `letter_start` letters after A."""
+    values = _values_of(definition, fiscal_year, kind)
+    return _ranking(
+        definition,
+        fiscal_year,
+        values,
+        kind=kind,
+        top=top,
+        anonymise=anonymise,
+        letter_start=letter_start,
+    )
+
+
+def ranking_tables(
+    *,
+    codes: Sequence[str],
+    fiscal_year: int,
+    kind: str = InstitutionKind.APPROVED_TLO,
+    top: int | None = 10,
+    anonymise: bool = True,
+) -> list[RankingTable]:
+    """Several rankings published together, lettered in one run as in the seed's 参考2-1.
+
+    The seed's three tables run A–J, K–T, U–Z and A–D: each table's letters continue
+    from the previous table's, wrapping after Z.
+    """
+    definitions = {d.code: d for d in MetricDefinition.objects.filter(code__in=codes)}
+    values_by_definition: dict[int, list[MetricValue]] = defaultdict(list)
+    for value in (
+        MetricValue.objects.filter(
+            definition__in=definitions.values(), fiscal_year=fiscal_year, institution__kind=kind
+        )
+        .select_related("institution__region")
+        .order_by("institution__code")
+    ):
+        values_by_definition[value.definition_id].append(value)
+    tables = []
+    letters_used = 0
+    for code in codes:
+        definition = definitions[code]
+        table = _ranking(
+            definition,
+            fiscal_year,
+            values_by_definition[definition.pk],
+            kind=kind,
+            top=top,
+            anonymise=anonymise,
+            letter_start=letters_used,
+        )
+        letters_used += table.letters_used
+        tables.append(table)
+    return tables
+
+
+def ranking_sheet(table: RankingTable) -> tuple[list[str], list[list]]:
+    """Headers and rows of a ranking for a CSV/XLSX download: numbers stay numbers."""
+    if table.anonymised:
+        headers = ["rank", "label", "value", "value_display"]
+        rows = [[r.rank, r.label, r.value, r.display] for r in table.rows]
+    else:
+        headers = ["rank", "institution_code", "label", "value", "value_display"]
+        rows = [[r.rank, r.institution.code, r.label, r.value, r.display] for r in table.rows]
+    return headers, rows
+
+
+def aggregate_sheet(page: MetricPage) -> tuple[list[str], list[list]]:
+    """Headers and rows of a metric page's aggregates for a CSV/XLSX download."""
+    headers = ["grouping", "group", "pooled", "median", "included", "excluded"]
+    rows = []
+    groups = [("national", page.national)] if page.national else []
+    groups += [("region", row) for row in page.by_region]
+    groups += [("tlo_type", row) for row in page.by_type]
+    for grouping, row in groups:
+        result = row.aggregate
+        rows.append(
+            [grouping, row.group, result.pooled, result.median, result.included, result.excluded]
+        )
+    return headers, rows
+
+
+# ---------------------------------------------------------------------------------------
+# Exports for scripts
+
+
+def metric_export_rows(*, fiscal_year: int) -> list[tuple[str, int, str, int | Decimal | None]]:
+    """(institution_code, fiscal_year, metric_code, value) for every value of the year.
+
+    Values are plain numbers (ratios as fractions: 7.117 for 711.7%), empty when not
+    defined; rows are ordered by institution code and the catalogue's order.
+    """
+    return [
+        (institution_code, fiscal_year, metric_code, plain_number(value))
+        for institution_code, metric_code, value in MetricValue.objects.filter(
+            fiscal_year=fiscal_year
+        )
+        .order_by("institution__code", "definition__order", "definition__code")
+        .values_list("institution__code", "definition__code", "value")
+    ]
+
+
+def home_run_counts(
+    *, fiscal_year: int, threshold: int, institution_ids: Iterable[int] | None = None
+) -> dict[int, int]:
+    """Institution id → licence detail rows with income ≥ threshold in accepted reports.
+
+    For a review cycle that sets its own home-run threshold; one query.
+    """
+    licences = LicenceAgreement.objects.filter(
+        report__state=ReportState.ACCEPTED, report__fiscal_year=fiscal_year
+    )
+    if institution_ids is not None:
+        licences = licences.filter(report__institution_id__in=list(institution_ids))
+    rows = (
+        licences.order_by()
+        .values("report__institution_id")
+        .annotate(home_runs=Count("id", filter=Q(income__gte=threshold)))
+    )
+    return {row["report__institution_id"]: row["home_runs"] for row in rows}

@@ -1,0 +1,357 @@
+"""Annual reports and their workflow: every write a person makes to a report.
+
+Each function takes the acting person first, re-reads the report under a row lock,
+asks metrics.workflow whether the action is allowed in the report's state, and moves
+the report's version on with a conditional UPDATE, so that two people working from
+the same version can never both write (optimistic locking: the second is refused
+with StaleReportError and nothing of theirs is stored).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from institutions.models import Institution, User
+
+from ..enums import ReportState
+from ..models import AnnualReport, LicenceAgreement
+from ..permissions import can_create_report
+from ..report_fields import REPORT_FIELD_CODES
+from ..workflow import (
+    TRANSITIONS,
+    ReportAction,
+    ReportError,
+    ReportLockedError,
+    TransitionNotAllowed,
+    may_take,
+    transition,
+)
+from . import metric_values
+
+__all__ = [
+    "LicenceRow",
+    "ReasonRequiredError",
+    "ReportError",
+    "ReportExistsError",
+    "ReportLockedError",
+    "StaleReportError",
+    "TransitionNotAllowed",
+    "accept_report",
+    "create_report",
+    "reopen_report",
+    "return_report",
+    "save_report",
+    "submit_report",
+]
+
+Figure = int | Decimal | None
+
+
+class StaleReportError(ReportError):
+    """Someone saved the report after this person opened it; their save is refused."""
+
+    def __init__(self, report: AnnualReport):
+        last = report.history.select_related("history_user").order_by("-history_date").first()
+        self.changed_by = _person(last.history_user if last else None)
+        self.changed_at = timezone.localtime(last.history_date) if last else None
+        super().__init__(
+            _(
+                "%(person)s changed this report at %(time)s, after you opened it. "
+                "Your changes have not been saved. Open the report again to see the "
+                "current figures, then enter your changes again."
+            )
+            % {
+                "person": self.changed_by,
+                "time": self.changed_at.strftime("%Y-%m-%d %H:%M") if self.changed_at else "—",
+            }
+        )
+
+
+class ReportExistsError(ReportError):
+    """The institution has a report for this fiscal year already."""
+
+
+class ReasonRequiredError(ReportError):
+    """Returning and reopening need a reason."""
+
+
+@dataclass(frozen=True)
+class LicenceRow:
+    """One row of the licence detail sheet as a person entered it.
+
+    `id` names an existing row of the same report; None adds a row.
+    """
+
+    reference: str
+    licensee_kind: str
+    technology: str = ""
+    field: str = ""
+    licensee_in_region: bool = False
+    exclusive: bool = False
+    income: int = 0
+    id: int | None = None
+
+    def values(self) -> dict[str, object]:
+        values = asdict(self)
+        del values["id"]
+        values["reference"] = self.reference.strip()
+        return values
+
+
+def _person(user: User | None) -> str:
+    if user is None:
+        return _("the system")
+    return user.get_full_name() or user.username
+
+
+def _locked(report: AnnualReport) -> AnnualReport:
+    """The report as stored now, locked for this transaction where the database can."""
+    return AnnualReport.objects.select_for_update().get(pk=report.pk)
+
+
+def _check(actor: User, report: AnnualReport, action: ReportAction) -> ReportState:
+    """The state the action leads to; raises if the state or the person forbids it."""
+    target = transition(report.state, action)
+    if not may_take(actor, report, action):
+        raise PermissionDenied(_("You may not do this to this report."))
+    return target
+
+
+def _claim_version(report: AnnualReport, expected_version: int) -> None:
+    """Move the stored version from `expected_version` on by one, or refuse.
+
+    The WHERE clause makes this safe without a lock: of two transactions that start
+    from the same version, the database lets exactly one UPDATE match a row.
+    """
+    if report.version != expected_version:
+        raise StaleReportError(report)
+    claimed = AnnualReport.objects.filter(pk=report.pk, version=expected_version).update(
+        version=expected_version + 1
+    )
+    if not claimed:
+        raise StaleReportError(report)
+    report.version = expected_version + 1
+
+
+def _save(report: AnnualReport, *, actor: User, action: ReportAction) -> None:
+    report._history_user = actor  # read by django-simple-history
+    report._change_reason = action.value
+    report.save()
+
+
+def _move(
+    *,
+    actor: User,
+    report: AnnualReport,
+    action: ReportAction,
+    expected_version: int | None,
+    reason: str = "",
+) -> AnnualReport:
+    """Lock, check the table, require the reason, claim the version and set the state."""
+    current = _locked(report)
+    target = _check(actor, current, action)
+    if TRANSITIONS[action].needs_reason and not reason.strip():
+        raise ReasonRequiredError(_("Please give a reason."))
+    _claim_version(current, current.version if expected_version is None else expected_version)
+    current.state = target
+    return current
+
+
+@transaction.atomic
+def create_report(*, actor: User, institution: Institution, fiscal_year: int) -> AnnualReport:
+    """Start the institution's report for a fiscal year, as an empty draft.
+
+    Side effects, in order:
+    1. the draft is stored (version 1);
+    2. its first history record names the actor ("create").
+    Raises ReportExistsError if the institution has a report for that year.
+    """
+    if not can_create_report(actor, institution):
+        raise PermissionDenied(_("You may not start reports for this institution."))
+    existing = AnnualReport.objects.filter(institution=institution, fiscal_year=fiscal_year)
+    if existing.exists():
+        raise ReportExistsError(_("There is already a report for this fiscal year."))
+    report = AnnualReport(institution=institution, fiscal_year=fiscal_year, state=ReportState.DRAFT)
+    report.clean_fields(exclude=["institution"])
+    try:
+        with transaction.atomic():
+            _save(report, actor=actor, action=ReportAction.CREATE)
+    except IntegrityError:  # someone created it a moment ago
+        raise ReportExistsError(_("There is already a report for this fiscal year.")) from None
+    return report
+
+
+@transaction.atomic
+def save_report(
+    *,
+    actor: User,
+    report: AnnualReport,
+    figures: Mapping[str, Figure],
+    expected_version: int,
+    licences: Sequence[LicenceRow] | None = None,
+) -> AnnualReport:
+    """Store the figures, and optionally the licence rows, of a draft or returned report.
+
+    `figures` maps report field codes to values (None: not reported); codes left out
+    keep their value. `licences`, when given, is the whole licence detail sheet.
+
+    Side effects, in order:
+    1. the stored version moves on from `expected_version`, or StaleReportError is
+       raised (someone saved in between) and nothing is written;
+    2. the figures are stored and the state becomes draft (a returned report is being
+       revised); a history record names the actor ("edit");
+    3. with `licences`: rows left out are deleted, changed rows updated, new rows
+       added, each with a history record naming the actor.
+    """
+    unknown = set(figures) - set(REPORT_FIELD_CODES)
+    if unknown:
+        raise ValueError(f"not report figures: {sorted(unknown)}")
+    current = _locked(report)
+    target = _check(actor, current, ReportAction.EDIT)
+    _claim_version(current, expected_version)
+    for code, value in figures.items():
+        setattr(current, code, value)
+    current.state = target
+    current.clean_fields(
+        exclude=[f.name for f in AnnualReport._meta.fields if f.name not in figures]
+    )
+    _save(current, actor=actor, action=ReportAction.EDIT)
+    if licences is not None:
+        _replace_licences(report=current, rows=licences, actor=actor)
+    return current
+
+
+def _replace_licences(*, report: AnnualReport, rows: Sequence[LicenceRow], actor: User) -> None:
+    existing = {licence.pk: licence for licence in report.licences.all()}
+    foreign = {row.id for row in rows if row.id is not None} - existing.keys()
+    if foreign:
+        raise ReportError(_("A licence row does not belong to this report."))
+    references = [row.reference.strip() for row in rows]
+    duplicates = sorted({r for r in references if references.count(r) > 1})
+    if duplicates:
+        raise ReportError(
+            _("Licence reference %(reference)s appears more than once.")
+            % {"reference": duplicates[0]}
+        )
+    kept = {row.id for row in rows}
+    for pk, licence in existing.items():
+        if pk not in kept:
+            licence._history_user = actor
+            licence.delete()
+    for row in rows:
+        values = row.values()
+        if row.id is None:
+            licence = LicenceAgreement(report=report, **values)
+        else:
+            licence = existing[row.id]
+            changed = {k: v for k, v in values.items() if getattr(licence, k) != v}
+            if not changed:
+                continue
+            for key, value in changed.items():
+                setattr(licence, key, value)
+        licence.clean_fields(exclude=["report"])
+        licence._history_user = actor
+        licence.save()
+
+
+@transaction.atomic
+def submit_report(
+    *, actor: User, report: AnnualReport, expected_version: int | None = None
+) -> AnnualReport:
+    """Hand a draft to the ministries.
+
+    Side effects, in order:
+    1. the version moves on (StaleReportError if `expected_version` is given and old);
+    2. state submitted, submission time set, an earlier return reason cleared (it has
+       been answered; the history keeps it); a history record names the actor.
+    """
+    current = _move(
+        actor=actor, report=report, action=ReportAction.SUBMIT, expected_version=expected_version
+    )
+    current.submitted_at = timezone.now()
+    current.return_reason = ""
+    _save(current, actor=actor, action=ReportAction.SUBMIT)
+    return current
+
+
+@transaction.atomic
+def return_report(
+    *, actor: User, report: AnnualReport, reason: str, expected_version: int | None = None
+) -> AnnualReport:
+    """Send a submitted report back to its institution with a reason.
+
+    Side effects, in order:
+    1. the version moves on (StaleReportError if `expected_version` is given and old);
+    2. state returned, the reason stored; a history record names the actor.
+    """
+    current = _move(
+        actor=actor,
+        report=report,
+        action=ReportAction.RETURN,
+        expected_version=expected_version,
+        reason=reason,
+    )
+    current.return_reason = reason.strip()
+    _save(current, actor=actor, action=ReportAction.RETURN)
+    return current
+
+
+@transaction.atomic
+def accept_report(
+    *, actor: User, report: AnnualReport, expected_version: int | None = None
+) -> AnnualReport:
+    """Accept a submitted report; it is locked from then on.
+
+    Side effects, in order:
+    1. the version moves on (StaleReportError if `expected_version` is given and old);
+    2. state accepted, acceptance time and official stored; a history record names them;
+    3. a recompute of the metrics of this institution from this fiscal year on is
+       queued for when the transaction commits.
+    """
+    current = _move(
+        actor=actor, report=report, action=ReportAction.ACCEPT, expected_version=expected_version
+    )
+    current.accepted_at = timezone.now()
+    current.accepted_by = actor
+    _save(current, actor=actor, action=ReportAction.ACCEPT)
+    metric_values.queue_recompute(
+        institution_ids=[current.institution_id], fiscal_years=[current.fiscal_year]
+    )
+    return current
+
+
+@transaction.atomic
+def reopen_report(
+    *, actor: User, report: AnnualReport, reason: str, expected_version: int | None = None
+) -> AnnualReport:
+    """Unlock an accepted report so that its institution can correct it.
+
+    Side effects, in order:
+    1. the version moves on (StaleReportError if `expected_version` is given and old);
+    2. state draft, the reason stored (the latest stays on the report, every one in
+       the history), the acceptance cleared; a history record names the official;
+    3. a recompute of the metrics of this institution from this fiscal year on is
+       queued for when the transaction commits.
+    """
+    current = _move(
+        actor=actor,
+        report=report,
+        action=ReportAction.REOPEN,
+        expected_version=expected_version,
+        reason=reason,
+    )
+    current.reopen_reason = reason.strip()
+    current.accepted_at = None
+    current.accepted_by = None
+    _save(current, actor=actor, action=ReportAction.REOPEN)
+    metric_values.queue_recompute(
+        institution_ids=[current.institution_id], fiscal_years=[current.fiscal_year]
+    )
+    return current

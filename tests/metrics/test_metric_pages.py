@@ -1,0 +1,281 @@
+"""The metric catalogue, a metric's page, and the metrics section of an institution's page."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
+
+from institutions.enums import ConsolidationKind, TloType
+from institutions.models import ConsolidationEvent
+from metrics.services.metric_values import recompute_metric_values
+from tests.factories import InstitutionFactory, RegionFactory
+from tests.metrics.metric_builders import accepted_report
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _japanese():
+    # reverse() prefixes URLs with the active language; an English request leaves it active.
+    with translation.override("ja"):
+        yield
+
+
+COSTS = {"personnel_costs": 8_000_000, "patent_costs": 2_000_000}
+
+
+def metric_url(code="return_on_cost", **params):
+    url = reverse("metrics:metric_detail", args=[code])
+    if params:
+        url += "?" + "&".join(f"{k}={v}" for k, v in params.items())
+    return url
+
+
+@pytest.fixture
+def ranked(institution_a, institution_b):
+    """A at 250%, B at 50%, C with no costs (not defined), all FY2010."""
+    institution_c = InstitutionFactory(code="TLO-CCC", name_ja="機関C")
+    accepted_report(institution_a, 2010, licence_income=25_000_000, **COSTS)
+    accepted_report(institution_b, 2010, licence_income=5_000_000, **COSTS)
+    accepted_report(institution_c, 2010, licence_income=1, personnel_costs=0, patent_costs=0)
+    recompute_metric_values()
+    return institution_a, institution_b, institution_c
+
+
+# --- catalogue ---------------------------------------------------------------------------
+
+
+def test_catalogue_needs_sign_in(anonymous_client):
+    response = anonymous_client.get(reverse("metrics:catalogue"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_catalogue_shows_every_definition_with_its_formula(client_for, viewer):
+    response = client_for(viewer).get(reverse("metrics:catalogue"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count('id="definition-') == 17
+    assert "ライセンス収入 / (人件費 + 特許関係費)" in page
+    assert "打率" in page and "打点" in page and "ホームラン率" in page
+
+
+def test_catalogue_in_english(client_for, viewer):
+    page = client_for(viewer).get("/en" + reverse("metrics:catalogue")).content.decode()
+    assert "licence income / (personnel costs + patent-related costs)" in page
+    assert "products/services commercialised / licences granted (cumulative)" in page
+
+
+# --- one metric's page -------------------------------------------------------------------
+
+
+def test_metric_page_needs_sign_in(anonymous_client):
+    response = anonymous_client.get(metric_url())
+    assert response.status_code == 302
+
+
+def test_metric_page_unknown_code_is_404(client_for, viewer):
+    assert client_for(viewer).get(metric_url("no_such_metric")).status_code == 404
+
+
+def test_metric_page_is_anonymised_for_a_viewer(client_for, viewer, ranked):
+    response = client_for(viewer).get(metric_url())
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "承認TLO (A)" in page and "承認TLO (B)" in page
+    assert "機関A" not in page and "機関B" not in page and "TLO-AAA" not in page
+    assert "250.0%" in page and "50.0%" in page
+    assert [row.label for row in response.context["page"].ranking.rows] == [
+        "承認TLO (A)",
+        "承認TLO (B)",
+    ]
+    assert (response.context["page"].ranking.ranked, response.context["page"].ranking.excluded) == (
+        2,
+        1,
+    )
+
+
+def test_metric_page_names_institutions_for_an_official(client_for, mext_official, ranked):
+    response = client_for(mext_official).get(metric_url())
+    assert [(r.rank, r.label) for r in response.context["page"].ranking.rows] == [
+        (1, "機関A"),
+        (2, "機関B"),
+    ]
+
+
+def test_metric_page_marks_a_staff_members_own_institution(client_for, staff_b, ranked):
+    response = client_for(staff_b).get(metric_url())
+    rows = response.context["page"].ranking.rows
+    assert [(r.label, r.is_own) for r in rows] == [("承認TLO (A)", False), ("承認TLO (B)", True)]
+    assert "機関A" not in response.content.decode()
+
+
+def test_metric_page_aggregates_pooled_and_median(client_for, viewer, ranked):
+    page = client_for(viewer).get(metric_url()).context["page"]
+    # pooled: (25M + 5M) / (10M + 10M) = 150%; median of 250% and 50% = 150% too, so
+    # check the counts and a group where they differ below.
+    assert page.national.pooled_display == "150.0%"
+    assert (page.national.aggregate.included, page.national.aggregate.excluded) == (2, 1)
+    assert [row.group for row in page.by_type] == [str(TloType.EXTERNAL_WIDE_AREA.label)]
+
+
+def test_metric_page_pooled_differs_from_median(client_for, viewer):
+    small = InstitutionFactory(region=RegionFactory(code="kinki", name_ja="近畿地区"))
+    large = InstitutionFactory(region=small.region)
+    middle = InstitutionFactory(region=small.region)
+    accepted_report(small, 2010, licence_income=2, personnel_costs=1, patent_costs=0)  # 200%
+    accepted_report(middle, 2010, licence_income=1, personnel_costs=1, patent_costs=0)  # 100%
+    accepted_report(large, 2010, licence_income=10, personnel_costs=100, patent_costs=0)  # 10%
+    recompute_metric_values()
+    page = client_for(viewer).get(metric_url()).context["page"]
+    kinki = page.by_region[0]
+    assert kinki.group == "近畿地区"
+    assert kinki.aggregate.pooled == pytest.approx(13 / 102)
+    assert kinki.aggregate.median == 1.0
+
+
+def test_metric_page_without_values(client_for, viewer):
+    response = client_for(viewer).get(metric_url())
+    assert response.status_code == 200
+    assert response.context["page"].ranking is None
+
+
+def test_metric_page_csv_download_is_anonymised_for_a_viewer(client_for, viewer, ranked):
+    response = client_for(viewer).get(metric_url(fy=2010, format="csv"))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert response["Content-Type"].startswith("text/csv")
+    assert rows == [
+        ["rank", "label", "value", "value_display"],
+        ["1", "承認TLO (A)", "2.5", "250.0%"],
+        ["2", "承認TLO (B)", "0.5", "50.0%"],
+    ]
+
+
+def test_metric_page_xlsx_download_names_institutions_for_an_official(
+    client_for, meti_official, ranked
+):
+    response = client_for(meti_official).get(metric_url(fy=2010, format="xlsx"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert list(sheet.values) == [
+        ("rank", "institution_code", "label", "value", "value_display"),
+        (1, "TLO-AAA", "機関A", 2.5, "250.0%"),
+        (2, "TLO-BBB", "機関B", 0.5, "50.0%"),
+    ]
+
+
+def test_metric_page_aggregates_download(client_for, viewer, ranked):
+    response = client_for(viewer).get(metric_url(fy=2010, format="csv", table="aggregates"))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["grouping", "group", "pooled", "median", "included", "excluded"]
+    national = rows[1]
+    assert (national[0], *national[2:]) == ("national", "1.5", "1.5", "2", "1")
+
+
+def _metric_page_queries(client, count):
+    for _ in range(count):
+        institution = InstitutionFactory()
+        accepted_report(institution, 2010, licence_income=1_000_000, **COSTS)
+    recompute_metric_values()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(metric_url())
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_metric_page_queries_do_not_grow_with_institutions(client_for, mext_official):
+    client = client_for(mext_official)
+    assert _metric_page_queries(client, 1) == _metric_page_queries(client, 49)
+
+
+# --- the institution page's metrics section ------------------------------------------
+
+
+def institution_url(institution):
+    return reverse("institutions:detail", args=[institution.code])
+
+
+@pytest.fixture
+def reported(institution_a):
+    report = accepted_report(
+        institution_a, 2010, licence_income=25_000_000, licences_granted=5, **COSTS
+    )
+    recompute_metric_values()
+    return report
+
+
+def test_institution_section_shows_values_with_provenance(client_for, staff_a, reported):
+    response = client_for(staff_a).get(institution_url(reported.institution))
+    page = response.content.decode()
+    assert 'id="institution-metrics"' in page
+    assert "250.0%" in page
+    assert reverse("metrics:report_detail", args=[reported.pk]) in page
+    metrics = next(
+        s.context["metrics"] for s in response.context["sections"] if "metrics" in s.context
+    )
+    line = next(line for line in metrics.lines if line.definition.code == "return_on_cost")
+    cell = line.cells[0]
+    assert [(o.text, o.total) for o in cell.operands] == [
+        ("ライセンス収入", "¥25,000,000"),
+        ("人件費 + 特許関係費", "¥10,000,000"),
+    ]
+    assert cell.operands[1].contributions[0].figures == [
+        ("人件費", "¥8,000,000"),
+        ("特許関係費", "¥2,000,000"),
+    ]
+
+
+def test_institution_section_hidden_from_other_institutions_staff_and_viewers(
+    client_for, staff_b, viewer, reported
+):
+    for person in (staff_b, viewer):
+        page = client_for(person).get(institution_url(reported.institution)).content.decode()
+        assert 'id="institution-metrics"' not in page
+        assert "250.0%" not in page
+
+
+def test_institution_section_for_an_official(client_for, meti_official, reported):
+    page = client_for(meti_official).get(institution_url(reported.institution)).content.decode()
+    assert 'id="institution-metrics"' in page
+
+
+def test_institution_section_shows_predecessor_reports(client_for, mext_official):
+    rikogaku = InstitutionFactory(code="TLO-RIKOGAKU", name_ja="(財)理工学振興会")
+    titech = InstitutionFactory(code="TLO-TITECH", name_ja="東京工業大学産学連携推進本部")
+    ConsolidationEvent.objects.create(
+        predecessor=rikogaku,
+        successor=titech,
+        kind=ConsolidationKind.INTERNALISATION,
+        occurred_on="2008-03-31",
+    )
+    earlier = accepted_report(rikogaku, 2007, licences_granted=30)
+    accepted_report(titech, 2008, licences_granted=10, commercialisations=2)
+    recompute_metric_values()
+
+    response = client_for(mext_official).get(institution_url(titech))
+    page = response.content.decode()
+    assert "5.0%" in page  # 2 / (30 + 10)
+    assert reverse("metrics:report_detail", args=[earlier.pk]) in page
+    assert "(財)理工学振興会" in page
+
+
+def _institution_page_queries(client, count):
+    target = InstitutionFactory()
+    for year in (2009, 2010):
+        accepted_report(target, year, licence_income=1_000_000, licences_granted=2, **COSTS)
+    for _ in range(count - 1):
+        accepted_report(InstitutionFactory(), 2010, licence_income=1, **COSTS)
+    recompute_metric_values()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(institution_url(target))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_institution_section_queries_do_not_grow_with_institutions(client_for, mext_official):
+    client = client_for(mext_official)
+    assert _institution_page_queries(client, 1) == _institution_page_queries(client, 50)

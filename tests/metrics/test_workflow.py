@@ -1,0 +1,133 @@
+"""The workflow table: which action leads where, from which state, for whom."""
+
+import pytest
+
+from institutions.enums import Ministry
+from metrics.enums import ReportState
+from metrics.models import AnnualReport
+from metrics.workflow import (
+    ReportAction,
+    ReportLockedError,
+    TransitionNotAllowed,
+    available_actions,
+    can_create_reports,
+    can_list_reports,
+    can_see_queue,
+    may_take,
+    transition,
+)
+from tests.factories import official_of
+
+# Every (state, action) pair the product allows, and where it leads (SPEC §3).
+ALLOWED = {
+    (ReportState.DRAFT, ReportAction.EDIT): ReportState.DRAFT,
+    (ReportState.RETURNED, ReportAction.EDIT): ReportState.DRAFT,
+    (ReportState.DRAFT, ReportAction.SUBMIT): ReportState.SUBMITTED,
+    (ReportState.SUBMITTED, ReportAction.RETURN): ReportState.RETURNED,
+    (ReportState.SUBMITTED, ReportAction.ACCEPT): ReportState.ACCEPTED,
+    (ReportState.ACCEPTED, ReportAction.REOPEN): ReportState.DRAFT,
+}
+WORKFLOW_ACTIONS = [a for a in ReportAction if a != ReportAction.CREATE]
+
+
+@pytest.mark.parametrize(("state", "action"), list(ALLOWED))
+def test_transition_allowed_pairs_lead_to_their_state(state, action):
+    assert transition(state, action) == ALLOWED[(state, action)]
+
+
+@pytest.mark.parametrize(
+    ("state", "action"),
+    [(s, a) for s in ReportState for a in WORKFLOW_ACTIONS if (s, a) not in ALLOWED],
+)
+def test_transition_other_pairs_are_refused(state, action):
+    with pytest.raises(TransitionNotAllowed):
+        transition(state, action)
+
+
+@pytest.mark.parametrize("action", [ReportAction.EDIT, ReportAction.SUBMIT, ReportAction.RETURN])
+def test_transition_on_accepted_report_says_it_is_locked(action):
+    with pytest.raises(ReportLockedError):
+        transition(ReportState.ACCEPTED, action)
+
+
+def _report(institution, state):
+    reason = "please check" if state == ReportState.RETURNED else ""
+    return AnnualReport.objects.create(
+        institution=institution, fiscal_year=2010, state=state, return_reason=reason
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        (ReportState.DRAFT, [ReportAction.SUBMIT]),
+        (ReportState.RETURNED, []),
+        (ReportState.SUBMITTED, []),
+        (ReportState.ACCEPTED, []),
+    ],
+)
+def test_available_actions_for_own_staff(staff_a, institution_a, state, expected):
+    assert available_actions(staff_a, _report(institution_a, state)) == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        (ReportState.DRAFT, []),
+        (ReportState.RETURNED, []),
+        (ReportState.SUBMITTED, [ReportAction.ACCEPT, ReportAction.RETURN]),
+        (ReportState.ACCEPTED, [ReportAction.REOPEN]),
+    ],
+)
+def test_available_actions_for_official(mext_official, institution_a, state, expected):
+    assert available_actions(mext_official, _report(institution_a, state)) == expected
+
+
+@pytest.mark.django_db
+def test_available_actions_for_officials_of_both_ministries_are_the_same(institution_a):
+    report = _report(institution_a, ReportState.SUBMITTED)
+    mext, meti = official_of(Ministry.MEXT), official_of(Ministry.METI)
+    assert available_actions(mext, report) == available_actions(meti, report) != []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", list(ReportState))
+def test_available_actions_none_for_other_institution_reviewer_viewer(
+    staff_b, mext_reviewer, viewer, institution_a, state
+):
+    report = _report(institution_a, state)
+    assert available_actions(staff_b, report) == []
+    assert available_actions(mext_reviewer, report) == []
+    assert available_actions(viewer, report) == []
+
+
+@pytest.mark.django_db
+def test_may_take_edit_only_for_own_staff(staff_a, staff_b, mext_official, institution_a):
+    report = _report(institution_a, ReportState.RETURNED)
+    assert may_take(staff_a, report, ReportAction.EDIT) is True
+    assert may_take(staff_b, report, ReportAction.EDIT) is False
+    assert may_take(mext_official, report, ReportAction.EDIT) is False
+
+
+@pytest.mark.django_db
+def test_page_predicates_by_role(staff_a, mext_official, mext_reviewer, viewer):
+    assert [can_list_reports(u) for u in (staff_a, mext_official, mext_reviewer, viewer)] == [
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert [can_see_queue(u) for u in (staff_a, mext_official, mext_reviewer, viewer)] == [
+        False,
+        True,
+        False,
+        False,
+    ]
+    assert [can_create_reports(u) for u in (staff_a, mext_official, mext_reviewer, viewer)] == [
+        True,
+        False,
+        False,
+        False,
+    ]
