@@ -33,34 +33,15 @@ import random
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.scratch import ScratchDatabase  # noqa: E402
+
 SCRATCH_DB = "tlo_bench_import"
 INSTITUTIONS = 1_000
 FIRST_YEAR = 1991
-
-
-def scratch_database(url: str) -> tuple[str, str]:
-    """The scratch database's URL, and the maintenance database's (to create/drop it)."""
-    parsed = urlparse(url)
-    if parsed.scheme not in ("postgres", "postgresql", "pgsql"):
-        sys.exit("DATABASE_URL must point at PostgreSQL (postgres://…)")
-    return (
-        urlunparse(parsed._replace(path=f"/{SCRATCH_DB}")),
-        urlunparse(parsed._replace(path="/postgres")),
-    )
-
-
-def recreate(maintenance_url: str, *, drop_only: bool = False) -> None:
-    import psycopg
-
-    with psycopg.connect(maintenance_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{SCRATCH_DB}" WITH (FORCE)')
-        if not drop_only:
-            connection.execute(f'CREATE DATABASE "{SCRATCH_DB}"')
 
 
 def figures_for(rng: random.Random, base: dict[str, float]) -> dict[str, object]:
@@ -261,8 +242,9 @@ def main() -> None:
         sys.exit(
             "Set DATABASE_URL to the PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/tlo_review"
         )
-    scratch_url, maintenance_url = scratch_database(url)
-    recreate(maintenance_url)
+    scratch = ScratchDatabase.on(url, SCRATCH_DB)
+    scratch.recreate()
+    scratch_url = scratch.url
     os.environ["DATABASE_URL"] = scratch_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
@@ -354,7 +336,7 @@ def main() -> None:
 
         connections.close_all()
         if not options.keep:
-            recreate(maintenance_url, drop_only=True)
+            scratch.recreate(drop_only=True)
 
 
 if __name__ == "__main__":

@@ -30,36 +30,17 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.scratch import ScratchDatabase  # noqa: E402
 
 SCRATCH_DB = "tlo_bench_recompute"
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 FIRST_YEAR = 1991
 LICENCES_PER_REPORT = 3
 CONSOLIDATIONS = 50
-
-
-def scratch_database(url: str) -> tuple[str, str]:
-    """The scratch database's URL, and the maintenance database's (to create/drop it)."""
-    parsed = urlparse(url)
-    if parsed.scheme not in ("postgres", "postgresql", "pgsql"):
-        sys.exit("DATABASE_URL must point at PostgreSQL (postgres://…)")
-    return (
-        urlunparse(parsed._replace(path=f"/{SCRATCH_DB}")),
-        urlunparse(parsed._replace(path="/postgres")),
-    )
-
-
-def recreate(maintenance_url: str, *, drop_only: bool = False) -> None:
-    import psycopg
-
-    with psycopg.connect(maintenance_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{SCRATCH_DB}" WITH (FORCE)')
-        if not drop_only:
-            connection.execute(f'CREATE DATABASE "{SCRATCH_DB}"')
 
 
 def generate(institutions: int, years: int) -> int:
@@ -180,8 +161,9 @@ def main() -> int:
     parser.add_argument("--json")
     args = parser.parse_args()
 
-    scratch_url, maintenance_url = scratch_database(os.environ.get("DATABASE_URL", DEFAULT_SERVER))
-    recreate(maintenance_url)
+    scratch = ScratchDatabase.on(os.environ.get("DATABASE_URL", DEFAULT_SERVER), SCRATCH_DB)
+    scratch.recreate()
+    scratch_url = scratch.url
     os.environ["DATABASE_URL"] = scratch_url
     os.environ["DJANGO_DEBUG"] = "0"  # no query log in memory
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
@@ -289,7 +271,7 @@ def main() -> int:
     finally:
         connection.close()
         if not args.keep:
-            recreate(maintenance_url, drop_only=True)
+            scratch.recreate(drop_only=True)
     return 0
 
 

@@ -21,11 +21,10 @@ from simple_history.utils import bulk_create_with_history
 
 from institutions.models import Institution, User
 
-from .enums import LicenseeKind, ReportState
+from .enums import LicenseeKind, ReportAction, ReportState
 from .models import AnnualReport, LicenceAgreement
 from .report_fields import REPORT_FIELDS_BY_CODE
 from .services import metric_values
-from .workflow import ReportAction
 
 DEMO_SEED = 20110401
 DEMO_FISCAL_YEARS = range(2005, 2011)

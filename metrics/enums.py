@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReportState(models.TextChoices):
@@ -60,3 +61,23 @@ class ValueStatus(models.TextChoices):
     DEFINED = "defined", _("defined")
     ZERO_DENOMINATOR = "zero_denominator", _("not defined: the denominator is zero")
     MISSING = "missing", _("not defined: a figure was not reported")
+
+
+class ReportAction(models.TextChoices):
+    """What a person does to a report. The value is also the history's change reason."""
+
+    CREATE = "create", pgettext_lazy("report action", "Creation")
+    EDIT = "edit", pgettext_lazy("report action", "Edit")
+    SUBMIT = "submit", pgettext_lazy("report action", "Submission")
+    RETURN = "return", pgettext_lazy("report action", "Return")
+    ACCEPT = "accept", pgettext_lazy("report action", "Acceptance")
+    REOPEN = "reopen", pgettext_lazy("report action", "Reopening")
+
+
+class RowOutcome(models.TextChoices):
+    """What confirming an import does with one row of the file."""
+
+    NEW = "new", _("new")
+    CHANGED = "changed", _("changed")
+    UNCHANGED = "unchanged", _("unchanged")
+    ERROR = "error", _("error")

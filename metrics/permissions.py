@@ -67,3 +67,22 @@ def can_view_institution_metrics(user: User, institution: Institution) -> bool:
 def can_view_anonymised_metrics(user: User) -> bool:
     """Anonymised rankings and aggregates: every signed-in person."""
     return user.is_authenticated
+
+
+def can_export_reports(user: User) -> bool:
+    """TLO staff export their own institutions' reports; officials and administrators all."""
+    return can_see_all_institutions(user) or (user.is_authenticated and user.role == Role.TLO_STAFF)
+
+
+def can_export_institution(user: User, institution: Institution) -> bool:
+    return can_see_all_institutions(user) or is_member(user, institution)
+
+
+def can_list_reports(user: User) -> bool:
+    """The report list: TLO staff (their own institutions) and those who see every institution."""
+    return user.is_authenticated and (user.role == Role.TLO_STAFF or can_see_all_institutions(user))
+
+
+def can_create_reports(user: User) -> bool:
+    """TLO staff start reports for the institutions they belong to."""
+    return user.is_authenticated and user.role == Role.TLO_STAFF and user.memberships.exists()

@@ -17,28 +17,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from institutions.enums import Role
 from institutions.models import User
-from institutions.permissions import can_see_all_institutions
 
-from .enums import ReportState
+from .enums import ReportAction, ReportState
 from .models import AnnualReport
 from .permissions import can_view_report
-
-
-class ReportAction(models.TextChoices):
-    """What a person does to a report. The value is also the history's change reason."""
-
-    CREATE = "create", pgettext_lazy("report action", "Creation")
-    EDIT = "edit", pgettext_lazy("report action", "Edit")
-    SUBMIT = "submit", pgettext_lazy("report action", "Submission")
-    RETURN = "return", pgettext_lazy("report action", "Return")
-    ACCEPT = "accept", pgettext_lazy("report action", "Acceptance")
-    REOPEN = "reopen", pgettext_lazy("report action", "Reopening")
 
 
 @dataclass(frozen=True)
@@ -143,16 +129,6 @@ def transition(state: str, action: ReportAction) -> ReportState:
         _("%(action)s is not possible for a report in the state “%(state)s”.")
         % {"state": ReportState(state).label, "action": action.label}
     )
-
-
-def can_list_reports(user: User) -> bool:
-    """The report list: TLO staff (their own institutions) and those who see every institution."""
-    return user.is_authenticated and (user.role == Role.TLO_STAFF or can_see_all_institutions(user))
-
-
-def can_create_reports(user: User) -> bool:
-    """TLO staff start reports for the institutions they belong to."""
-    return user.is_authenticated and user.role == Role.TLO_STAFF and user.memberships.exists()
 
 
 def can_see_queue(user: User) -> bool:

@@ -14,9 +14,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from institutions.enums import Role
 from institutions.models import Institution, User
-from institutions.permissions import can_see_all_institutions, is_member
+from institutions.permissions import can_see_all_institutions
 
 from ..models import AnnualReport
 from ..report_fields import REPORT_FIELD_CODES, REPORT_FIELDS
@@ -32,23 +31,12 @@ from .headers import (
 EXPORT_COLUMNS = (INSTITUTION, INSTITUTION_NAME, FISCAL_YEAR, "state", *REPORT_FIELD_CODES)
 
 
-def can_export_reports(user: User) -> bool:
-    """TLO staff export their own institutions' reports; officials and administrators all.
-
-    (A predicate for metrics.permissions; kept here until it moves there.)
-    """
-    return can_see_all_institutions(user) or (user.is_authenticated and user.role == Role.TLO_STAFF)
-
-
-def can_export_institution(user: User, institution: Institution) -> bool:
-    return can_see_all_institutions(user) or is_member(user, institution)
-
-
 def exportable_reports(
     *,
     user: User,
     fiscal_year: int | None = None,
     institution: Institution | None = None,
+    state: str = "",
 ) -> QuerySet[AnnualReport]:
     """The reports this person may see, filtered; one query with their institutions."""
     reports = AnnualReport.objects.select_related("institution").order_by(
@@ -60,6 +48,8 @@ def exportable_reports(
         reports = reports.filter(fiscal_year=fiscal_year)
     if institution is not None:
         reports = reports.filter(institution=institution)
+    if state:
+        reports = reports.filter(state=state)
     return reports
 
 

@@ -13,8 +13,9 @@ from django.utils.translation import get_language
 
 from institutions.fiscal_years import format_fiscal_year
 
+from ..enums import RowOutcome
 from ..report_fields import REPORT_FIELDS_BY_CODE
-from .preview import RowOutcome, institution_of, row_values
+from .preview import institution_of, row_values
 from .problems import Problem
 
 ROWS_PER_PAGE = 200

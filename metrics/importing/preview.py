@@ -17,13 +17,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
-
 from institutions.fiscal_years import FiscalYearError, parse_fiscal_year
 from institutions.models import Institution, User
 from institutions.selectors import InstitutionMatcher, InstitutionNotFound
 
+from ..enums import RowOutcome
 from ..models import AnnualReport
 from ..permissions import EDITABLE_STATES, can_import_for
 from ..report_fields import REPORT_FIELD_CODES, REPORT_FIELDS_BY_CODE, Unit
@@ -44,13 +42,6 @@ from .values import (
 PREVIEW_FORMAT = 1
 PROGRESS_EVERY = 1_000
 _QUERY_CHUNK = 5_000  # ids per IN (…): PostgreSQL takes at most 65,535 parameters
-
-
-class RowOutcome(models.TextChoices):
-    NEW = "new", _("new")
-    CHANGED = "changed", _("changed")
-    UNCHANGED = "unchanged", _("unchanged")
-    ERROR = "error", _("error")
 
 
 ProgressCallback = Callable[[int, int], None]

@@ -17,11 +17,10 @@ from institutions.enums import Role
 from institutions.models import Institution, User
 from institutions.permissions import can_see_all_institutions
 
-from ..enums import LicenseeKind, ReportState
+from ..enums import LicenseeKind, ReportAction, ReportState
 from ..models import AnnualReport, LicenceAgreement
 from ..report_fields import GROUP_LABELS, REPORT_FIELDS, REPORT_FIELDS_BY_CODE, ReportField, Unit
 from ..validation import FigureWarning, report_warnings
-from ..workflow import ReportAction
 
 
 def visible_reports(user: User) -> QuerySet[AnnualReport]:

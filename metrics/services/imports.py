@@ -23,10 +23,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from institutions.models import Institution, User
 
-from ..enums import ImportState, ReportState
+from ..enums import ImportState, ReportAction, ReportState, RowOutcome
 from ..importing import limits
 from ..importing.preview import (
-    RowOutcome,
     build_preview,
     figure_from_json,
     has_errors,
@@ -36,6 +35,7 @@ from ..importing.problems import FileProblem, Problem, ProblemKind
 from ..importing.tables import check_size, looks_large
 from ..models import AnnualReport, ImportJob
 from ..permissions import EDITABLE_STATES, can_import, can_import_for
+from ..workflow import TRANSITIONS
 from . import metric_values
 
 logger = logging.getLogger(__name__)
@@ -277,11 +277,15 @@ def apply_preview(*, actor: User, preview: dict[str, Any], change_reason: str) -
 
     now = timezone.now()
     created = _new_reports(to_create, fields)
+    edit = TRANSITIONS[ReportAction.EDIT]
     updated = []
     for row in to_update:
         report = current[row["report_id"]]
         for code, (_old, new) in row["changes"].items():
             setattr(report, code, figure_from_json(code, new))
+        # Changing figures is an edit: a returned report becomes a draft again, as
+        # when its staff save the form.
+        report.state = edit.target
         report.version += 1
         report.updated_at = now
         updated.append(report)
@@ -304,7 +308,7 @@ def apply_preview(*, actor: User, preview: dict[str, Any], change_reason: str) -
         bulk_update_with_history(
             updated,
             AnnualReport,
-            fields=[*fields, "version", "updated_at"],
+            fields=[*fields, "state", "version", "updated_at"],
             batch_size=BATCH_SIZE,
             default_user=actor,
             default_change_reason=change_reason,

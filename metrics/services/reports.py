@@ -20,13 +20,12 @@ from django.utils.translation import gettext as _
 
 from institutions.models import Institution, User
 
-from ..enums import ReportState
+from ..enums import ReportAction, ReportState
 from ..models import AnnualReport, LicenceAgreement
 from ..permissions import can_create_report
 from ..report_fields import REPORT_FIELD_CODES
 from ..workflow import (
     TRANSITIONS,
-    ReportAction,
     ReportError,
     ReportLockedError,
     TransitionNotAllowed,

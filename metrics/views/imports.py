@@ -17,12 +17,12 @@ from institutions.fiscal_years import FiscalYearError, parse_fiscal_year
 from institutions.models import Institution
 from institutions.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, to_csv, to_xlsx
 
-from ..enums import ImportState
+from ..enums import ImportState, ReportState, RowOutcome
 from ..importing import exporting, presentation, selectors
 from ..importing.forms import ImportUploadForm
-from ..importing.preview import RowOutcome, has_errors
+from ..importing.preview import has_errors
 from ..importing.problems import FileProblem
-from ..permissions import can_import
+from ..permissions import can_export_institution, can_export_reports, can_import
 from ..report_fields import REPORT_FIELDS
 from ..services import imports
 
@@ -146,7 +146,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def report_export(request: HttpRequest) -> HttpResponse:
-    if not exporting.can_export_reports(request.user):
+    if not can_export_reports(request.user):
         raise PermissionDenied
     try:
         fiscal_year = _fiscal_year(request.GET.get("fiscal_year", ""))
@@ -155,10 +155,13 @@ def report_export(request: HttpRequest) -> HttpResponse:
     institution = None
     if code := request.GET.get("institution", "").strip():
         institution = Institution.objects.filter(code=code).first()
-        if institution is None or not exporting.can_export_institution(request.user, institution):
+        if institution is None or not can_export_institution(request.user, institution):
             raise Http404
+    state = request.GET.get("state", "")
+    if state and state not in ReportState.values:
+        raise Http404
     reports = exporting.exportable_reports(
-        user=request.user, fiscal_year=fiscal_year, institution=institution
+        user=request.user, fiscal_year=fiscal_year, institution=institution, state=state
     )
     name = "annual_reports" + (f"_FY{fiscal_year}" if fiscal_year else "")
     return _download(

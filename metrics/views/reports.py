@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from metrics import workflow
+from metrics.enums import ReportAction
 from metrics.forms import (
     LicenceFormSet,
     NewReportForm,
@@ -27,10 +28,9 @@ from metrics.forms import (
     licence_rows,
 )
 from metrics.models import AnnualReport
-from metrics.permissions import can_view_report
+from metrics.permissions import can_create_reports, can_list_reports, can_view_report
 from metrics.selectors import reports as selectors
 from metrics.services import reports as services
-from metrics.workflow import ReportAction
 
 PAGE_SIZE = 100
 
@@ -45,7 +45,7 @@ BUTTON_LABELS = {
 def _report_for(request: HttpRequest, pk: int, action: ReportAction | None = None) -> AnnualReport:
     """The report, if this person may see it (else 404) and their role may act (else 403)."""
     user = request.user
-    if not workflow.can_list_reports(user) or (action and not workflow.role_may(user, action)):
+    if not can_list_reports(user) or (action and not workflow.role_may(user, action)):
         raise PermissionDenied
     try:
         report = selectors.report_detail(pk=pk)
@@ -76,7 +76,7 @@ def _buttons(request: HttpRequest, report: AnnualReport) -> list[dict]:
 
 
 def report_list(request: HttpRequest) -> HttpResponse:
-    if not workflow.can_list_reports(request.user):
+    if not can_list_reports(request.user):
         raise PermissionDenied
     form = ReportFilterForm(
         request.GET,
@@ -95,7 +95,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "export_url": _export_url(form.query()),
-            "can_create": workflow.can_create_reports(request.user),
+            "can_create": can_create_reports(request.user),
             "can_see_queue": workflow.can_see_queue(request.user),
         },
     )
@@ -110,7 +110,7 @@ def report_queue(request: HttpRequest) -> HttpResponse:
 
 
 def report_create(request: HttpRequest) -> HttpResponse:
-    if not workflow.can_create_reports(request.user):
+    if not can_create_reports(request.user):
         raise PermissionDenied
     form = NewReportForm(
         request.POST or None, institutions=selectors.reporting_institutions(request.user)

@@ -63,6 +63,16 @@ def test_report_export_official_gets_all_filtered(client_for, mext_official, rep
     assert [(r[0], r[2]) for r in rows[1:]] == [("TLO-BBB", "2010")]
 
 
+def test_report_export_filters_by_state(client_for, mext_official, reports):
+    from metrics.enums import ReportState
+
+    AnnualReport.objects.filter(fiscal_year=2009).update(state=ReportState.ACCEPTED)
+    client = client_for(mext_official)
+    rows = csv_rows(client.get(reverse(EXPORT_URL) + "?format=csv&state=accepted"))
+    assert [(r[0], r[2], r[3]) for r in rows[1:]] == [("TLO-AAA", "2009", "accepted")]
+    assert client.get(reverse(EXPORT_URL) + "?format=csv&state=bogus").status_code == 404
+
+
 def test_report_export_amounts_in_yen_and_numbers_stay_numbers(client_for, mext_official, reports):
     response = client_for(mext_official).get(reverse(EXPORT_URL) + "?format=xlsx&fiscal_year=2009")
     sheet = load_workbook(io.BytesIO(response.content)).active

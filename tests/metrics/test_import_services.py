@@ -112,6 +112,20 @@ def test_confirm_import_updates_changed_reports_and_bumps_their_version(staff_a,
     assert untouched.history.filter(history_type="~").count() == 0
 
 
+def test_confirm_import_turns_a_returned_report_back_into_a_draft(staff_a, institution_a):
+    report = make_report(
+        institution_a,
+        2010,
+        state=ReportState.RETURNED,
+        return_reason="特許出願件数を確認してください",
+        patent_applications=5,
+    )
+    job = upload(staff_a, [["機関コード", "年度", "特許出願件数"], ["TLO-AAA", "2010", "6"]])
+    imports.confirm_import(actor=staff_a, job=job)
+    report.refresh_from_db()
+    assert (report.state, report.patent_applications) == (ReportState.DRAFT, 6)
+
+
 def test_reimporting_the_same_file_changes_nothing(staff_a, institution_a, recomputes):
     rows = [HEADER, ["TLO-AAA", "H22", "12", "1,234", "3.5"], ["TLO-AAA", "H23", "1", "2", "4"]]
     imports.confirm_import(actor=staff_a, job=upload(staff_a, rows))

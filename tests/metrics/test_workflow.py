@@ -3,15 +3,13 @@
 import pytest
 
 from institutions.enums import Ministry
-from metrics.enums import ReportState
+from metrics.enums import ReportAction, ReportState
 from metrics.models import AnnualReport
+from metrics.permissions import can_create_reports, can_list_reports
 from metrics.workflow import (
-    ReportAction,
     ReportLockedError,
     TransitionNotAllowed,
     available_actions,
-    can_create_reports,
-    can_list_reports,
     can_see_queue,
     may_take,
     transition,

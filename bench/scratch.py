@@ -1,0 +1,33 @@
+"""A scratch PostgreSQL database for a benchmark: created fresh, dropped afterwards."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from urllib.parse import urlparse, urlunparse
+
+
+@dataclass(frozen=True)
+class ScratchDatabase:
+    name: str
+    url: str  # the scratch database's URL
+    maintenance_url: str  # the server's maintenance database, to create and drop it
+
+    @classmethod
+    def on(cls, server_url: str, name: str) -> ScratchDatabase:
+        parsed = urlparse(server_url)
+        if parsed.scheme not in ("postgres", "postgresql", "pgsql"):
+            sys.exit("DATABASE_URL must point at PostgreSQL (postgres://…)")
+        return cls(
+            name=name,
+            url=urlunparse(parsed._replace(path=f"/{name}")),
+            maintenance_url=urlunparse(parsed._replace(path="/postgres")),
+        )
+
+    def recreate(self, *, drop_only: bool = False) -> None:
+        import psycopg
+
+        with psycopg.connect(self.maintenance_url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            if not drop_only:
+                connection.execute(f'CREATE DATABASE "{self.name}"')
