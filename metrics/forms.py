@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +14,8 @@ from institutions.fiscal_years import FiscalYearError, format_fiscal_year, parse
 from institutions.models import Institution
 
 from .enums import ReportState
+from .importing.problems import EXPECTED
+from .importing.values import CellProblem, expected_key, parse_figure
 from .models import AnnualReport, LicenceAgreement
 from .report_fields import GROUP_LABELS, REPORT_FIELDS, ReportField, Unit
 from .services.reports import LicenceRow
@@ -26,19 +26,6 @@ UNIT_HELP = {
     Unit.SCORE: _("Mean score from 1 to 5."),
     Unit.FTE: _("Full-time equivalents; decimals allowed."),
 }
-
-# Zero written the way Japanese spreadsheets and forms often write it.
-_DASHES = {"-", "－", "―", "—", "‐", "ー"}
-
-
-def _plain_number(value: Any) -> Any:
-    """ "１，２３４円" → "1234": full-width digits, separators and yen marks removed."""
-    if not isinstance(value, str):
-        return value
-    text = unicodedata.normalize("NFKC", value).strip()
-    if text in _DASHES:
-        return "0"
-    return re.sub(r"[,\s¥￥円]", "", text)
 
 
 class GroupedNumberInput(forms.TextInput):
@@ -53,14 +40,22 @@ class GroupedNumberInput(forms.TextInput):
         return super().format_value(value)
 
 
-class FigureIntegerField(forms.IntegerField):
-    def to_python(self, value: Any) -> int | None:
-        return super().to_python(_plain_number(value))
+class FigureField(forms.Field):
+    """One figure, read exactly as the spreadsheet import reads a cell: `1,234`,
+    full-width digits, `¥`, `円`, a dash for zero, blank for not reported."""
 
+    def __init__(self, *, unit: Unit, **kwargs: Any):
+        self.unit = unit
+        super().__init__(**kwargs)
 
-class FigureDecimalField(forms.DecimalField):
-    def to_python(self, value: Any) -> Decimal | None:
-        return super().to_python(_plain_number(value))
+    def to_python(self, value: Any) -> int | Decimal | None:
+        try:
+            return parse_figure(value, self.unit)
+        except CellProblem:
+            raise forms.ValidationError(
+                _("Enter %(expected)s.") % {"expected": EXPECTED[expected_key(self.unit, 1)]},
+                code="invalid",
+            ) from None
 
 
 def figure_help(spec: ReportField) -> str:
@@ -74,16 +69,10 @@ def figure_field(spec: ReportField) -> forms.Field:
     """The form field for one figure of SPEC §3, typed by its unit, labelled in Japanese."""
     common = {"required": False, "label": spec.label, "help_text": figure_help(spec)}
     if spec.unit in (Unit.COUNT, Unit.YEN):
-        return FigureIntegerField(min_value=0, widget=GroupedNumberInput(), **common)
-    widget = forms.TextInput(attrs={"inputmode": "decimal", "class": "num"})
-    if spec.unit == Unit.SCORE:
-        return FigureDecimalField(
-            min_value=Decimal(1), max_value=Decimal(5), max_digits=3, decimal_places=2,
-            widget=widget, **common,
-        )  # fmt: skip
-    return FigureDecimalField(
-        min_value=Decimal(0), max_digits=8, decimal_places=2, widget=widget, **common
-    )
+        widget = GroupedNumberInput()
+    else:
+        widget = forms.TextInput(attrs={"inputmode": "decimal", "class": "num"})
+    return FigureField(unit=spec.unit, widget=widget, **common)
 
 
 class ReportForm(forms.Form):
@@ -117,9 +106,9 @@ class ReportForm(forms.Form):
 
 
 class LicenceForm(forms.ModelForm):
-    income = FigureIntegerField(
+    income = FigureField(
+        unit=Unit.YEN,
         label=_("income in the year (yen)"),
-        min_value=0,
         required=False,
         widget=GroupedNumberInput(),
     )

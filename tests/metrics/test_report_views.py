@@ -588,3 +588,12 @@ def test_detail_query_count_does_not_grow_with_history(client_for, staff_a, repo
         )
         report_a.refresh_from_db()
     assert _queries(client, url("report_detail", report_a)) == with_one
+
+
+def test_edit_explains_what_a_figure_expects(client_for, staff_a, report_a):
+    response = client_for(staff_a).post(
+        url("report_edit", report_a), _form_data(report_a, patent_applications="12件と少し")
+    )
+    assert response.context["form"].errors["patent_applications"] == [
+        "0以上の整数(例: 12)を入力してください。"
+    ]
