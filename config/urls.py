@@ -1,11 +1,10 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.urls import include, path, reverse
 
+from core import views as core_views
 from institutions import views as institution_views
 
 
@@ -19,7 +18,8 @@ admin.site.login = _admin_login
 admin.site.site_header = "TLO Review"
 
 urlpatterns = [
-    path("health/", login_not_required(institution_views.health), name="health"),
+    path("health/", core_views.health, name="health"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
 ]
 
 # Japanese at the bare paths (/institutions/), English under /en/ (/en/institutions/).
@@ -29,11 +29,13 @@ urlpatterns += i18n_patterns(
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("institutions/", include("institutions.urls")),
     path("metrics/", include("metrics.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# The product's own error pages (with its navigation), also while debugging is off.
+handler400 = core_views.bad_request
+handler403 = core_views.permission_denied
+handler404 = core_views.page_not_found
+handler500 = core_views.server_error

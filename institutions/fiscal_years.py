@@ -67,7 +67,8 @@ def parse_fiscal_year(value: str | int) -> int:
                 raise FiscalYearError(f"not a fiscal year: {value!r}")
             year = era.first_year + era_year - 1
     if not MIN_FISCAL_YEAR <= year <= MAX_FISCAL_YEAR:
-        raise FiscalYearError(f"fiscal year out of range: {value!r}")
+        # Not the value itself: a huge int cannot even be turned into text.
+        raise FiscalYearError(f"fiscal year out of range ({MIN_FISCAL_YEAR}–{MAX_FISCAL_YEAR})")
     return year
 
 

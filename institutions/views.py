@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from core.downloads import download_response
+from core.sections import contributions
 
 from . import permissions, selectors, services
 from .enums import TloType
@@ -19,11 +20,10 @@ from .forms import RegistryUploadForm
 from .models import Institution
 from .resources import InstitutionResource
 from .sections import page_sections
-from .spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, to_csv, to_xlsx
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    return render(request, "home.html", {"panels": contributions("HOME_PANELS", user=request.user)})
 
 
 @require_GET
@@ -50,14 +50,9 @@ def institution_list(request: HttpRequest) -> HttpResponse:
 
 def _download(institutions, export_format: str) -> HttpResponse:
     dataset = InstitutionResource().export(queryset=institutions)
-    if export_format == "csv":
-        body, content_type = to_csv(dataset.headers, dataset), CSV_CONTENT_TYPE
-    else:
-        body = to_xlsx(dataset.headers, dataset, title="institutions")
-        content_type = XLSX_CONTENT_TYPE
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="institutions.{export_format}"'
-    return response
+    return download_response(
+        dataset.headers, dataset, file_format=export_format, name="institutions"
+    )
 
 
 def institution_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -112,11 +107,3 @@ def registry_upload(request: HttpRequest) -> HttpResponse:
             )
             return redirect("institutions:list")
     return render(request, "institutions/registry_upload.html", {"form": form})
-
-
-@never_cache
-def health(request: HttpRequest) -> JsonResponse:
-    """For load balancers and compose: the process answers and the database too."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})

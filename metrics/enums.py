@@ -81,3 +81,14 @@ class RowOutcome(models.TextChoices):
     CHANGED = "changed", _("changed")
     UNCHANGED = "unchanged", _("unchanged")
     ERROR = "error", _("error")
+
+
+class ImportAction(models.TextChoices):
+    """What happens to an import job: the person's steps and the system's."""
+
+    CHECK = "check", _("checking")
+    SHOW_PREVIEW = "show_preview", _("preview ready")
+    CONFIRM = "confirm", _("confirmation")
+    APPLY = "apply", _("application")
+    FAIL = "fail", _("failure")
+    CANCEL = "cancel", _("cancellation")

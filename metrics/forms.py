@@ -14,6 +14,7 @@ from institutions.fiscal_years import FiscalYearError, format_fiscal_year, parse
 from institutions.models import Institution
 
 from .enums import ReportState
+from .importing import limits
 from .importing.problems import EXPECTED
 from .importing.values import CellProblem, expected_key, parse_figure
 from .models import AnnualReport, LicenceAgreement
@@ -78,7 +79,7 @@ def figure_field(spec: ReportField) -> forms.Field:
 class ReportForm(forms.Form):
     """Every figure of a report, and the version the person started from."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
     def __init__(self, *args: Any, report: AnnualReport, previous: AnnualReport | None, **kwargs):
         kwargs.setdefault("initial", {**report.figures(), "version": report.version})
@@ -193,7 +194,8 @@ class ReasonForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The version the official saw: a decision on a report that changed since is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
 
 class ReportFilterForm(forms.Form):
@@ -277,3 +279,24 @@ class MetricPageFilter(forms.Form):
             "format": data.get("format") or "",
             "table": data.get("table") or "ranking",
         }
+
+
+class ImportUploadForm(forms.Form):
+    """The spreadsheet import's upload."""
+
+    file = forms.FileField(
+        label=_("spreadsheet (XLSX or CSV)"),
+        help_text=_(
+            "One row per institution and fiscal year, with the template's headers (Japanese "
+            "labels or field codes). CSV in UTF-8 or Shift_JIS. Up to 10 MB and 100,000 rows."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > limits.max_file_bytes():
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s MB.")
+                % {"limit": limits.max_file_bytes() // limits.MB}
+            )
+        return upload

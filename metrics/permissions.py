@@ -1,7 +1,9 @@
 """Who may do what with reports, imports and metrics. One predicate per rule.
 
-Another institution's object is a 404 (callers use `can_view_report` to decide
-whether an object exists for this person); the wrong role is a 403.
+Who sees which report is AnnualReport.objects.visible_to(user), used here, by the
+lists and by the exports alike. Another institution's object is a 404 (callers use
+`can_view_report` to decide whether an object exists for this person); the wrong role
+is a 403. What each person may do to a report in its state is metrics.workflow's table.
 """
 
 from __future__ import annotations
@@ -10,38 +12,31 @@ from institutions.enums import Role
 from institutions.models import Institution, User
 from institutions.permissions import can_see_all_institutions, is_member
 
-from .enums import ReportState
 from .models import AnnualReport
-
-EDITABLE_STATES = (ReportState.DRAFT, ReportState.RETURNED)
 
 
 def can_view_report(user: User, report: AnnualReport) -> bool:
-    """Officials see every report; TLO staff their own institutions' reports."""
-    return can_see_all_institutions(user) or is_member(user, report.institution)
+    """The report is among those this person may see."""
+    return AnnualReport.objects.visible_to(user).filter(pk=report.pk).exists()
 
 
-def can_edit_report(user: User, report: AnnualReport) -> bool:
-    """TLO staff edit their own institution's report while it is a draft or returned."""
-    return report.state in EDITABLE_STATES and is_member(user, report.institution)
+def is_report_staff(user: User, report: AnnualReport) -> bool:
+    """TLO staff of the report's institution: they enter and submit its figures."""
+    return is_member(user, report.institution)
+
+
+def can_judge_reports(user: User) -> bool:
+    """Officials of either ministry return, accept and reopen reports (the queue is theirs)."""
+    return user.is_authenticated and user.role == Role.OFFICIAL
 
 
 def can_create_report(user: User, institution: Institution) -> bool:
     return is_member(user, institution)
 
 
-def can_submit_report(user: User, report: AnnualReport) -> bool:
-    return can_edit_report(user, report)
-
-
-def can_judge_report(user: User, report: AnnualReport) -> bool:
-    """Officials return or accept a submitted report."""
-    return user.is_authenticated and user.role == Role.OFFICIAL
-
-
-def can_reopen_report(user: User, report: AnnualReport) -> bool:
-    """Only an official may reopen an accepted (locked) report."""
-    return user.is_authenticated and user.role == Role.OFFICIAL
+def can_view_report_list_of(user: User, institution: Institution) -> bool:
+    """An institution's page lists its reports for its staff and those who see everything."""
+    return can_see_all_institutions(user) or is_member(user, institution)
 
 
 def can_import(user: User) -> bool:

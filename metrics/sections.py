@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+from core.sections import Section
 from institutions.models import Institution, User
-from institutions.permissions import can_see_all_institutions, is_member
-from institutions.sections import Section
 
-from .permissions import can_create_report
-from .selectors import reports as selectors
+from .permissions import can_create_report, can_view_institution_metrics, can_view_report_list_of
+from .selectors import reports as report_selectors
+from .selectors.provenance import institution_metrics
 
 
 def reports_section(*, user: User, institution: Institution) -> Section | None:
-    """The institution's annual reports by fiscal year, for its staff and for officials."""
-    if not (can_see_all_institutions(user) or is_member(user, institution)):
+    """The institution's annual reports by fiscal year, for those who may see them."""
+    if not can_view_report_list_of(user, institution):
         return None
     return Section(
         "metrics/reports/_institution_section.html",
         {
-            "reports": selectors.institution_reports(institution),
+            "reports": report_selectors.institution_reports(institution, user=user),
             "can_create": can_create_report(user, institution),
         },
+    )
+
+
+def metrics_section(*, user: User, institution: Institution) -> Section | None:
+    """The institution's metrics over the years with their provenance, for its staff and
+    for officials; nothing for anyone else."""
+    if not can_view_institution_metrics(user, institution):
+        return None
+    return Section(
+        "metrics/metric_pages/_institution_metrics.html",
+        {"metrics": institution_metrics(institution=institution)},
     )

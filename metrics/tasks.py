@@ -1,9 +1,15 @@
 """Celery tasks of the metrics app: take primitive ids, load, call a service."""
 
+from __future__ import annotations
 
-# --- Metric engine -------------------------------------------------------------------
+import datetime
 
 from celery import shared_task
+
+from .services import imports, metric_values
+
+STALE_IMPORT_AFTER = datetime.timedelta(hours=1)
+UNCONFIRMED_UPLOADS_KEPT = datetime.timedelta(days=30)
 
 
 @shared_task(name="metrics.recompute_metrics")
@@ -11,31 +17,31 @@ def recompute_metrics_task(
     institution_ids: list[int] | None = None, from_fiscal_year: int | None = None
 ) -> dict[str, int]:
     """Recompute the stored metric values of these institutions from this fiscal year on."""
-    from metrics.services.metric_values import recompute_metric_values
-
-    return recompute_metric_values(
+    return metric_values.recompute_metric_values(
         institution_ids=institution_ids, from_fiscal_year=from_fiscal_year
     ).as_dict()
-
-
-# --- Spreadsheet import (importer) -------------------------------------------------------
 
 
 @shared_task(name="metrics.preview_import")
 def preview_import(job_id: int) -> None:
     """Check an uploaded file in the background and store its preview."""
-    from metrics.services.imports import run_import_preview
-
-    run_import_preview(job_id=job_id)
+    imports.run_import_preview(job_id=job_id)
 
 
 @shared_task(name="metrics.apply_import")
 def apply_import(job_id: int) -> None:
-    """Apply a confirmed import in the background, in one transaction."""
-    import contextlib
+    """Apply a confirmed import in the background, in one transaction (a conflict or an
+    error is recorded on the job, which the person's page shows; nothing to retry)."""
+    imports.apply_import_job(job_id=job_id)
 
-    from metrics.services.imports import ImportConflict, apply_import_job
 
-    # A conflict is recorded on the job, which the person's page shows; nothing to retry.
-    with contextlib.suppress(ImportConflict):
-        apply_import_job(job_id=job_id)
+@shared_task(name="metrics.fail_stale_imports")
+def fail_stale_imports() -> int:
+    """Periodic: fail imports the system has been working on for more than an hour."""
+    return imports.fail_stale_imports(older_than=STALE_IMPORT_AFTER)
+
+
+@shared_task(name="metrics.delete_old_uploads")
+def delete_old_uploads() -> int:
+    """Periodic: delete uploads never applied, 30 days after they were uploaded."""
+    return imports.delete_old_uploads(older_than=UNCONFIRMED_UPLOADS_KEPT)

@@ -1,4 +1,4 @@
-"""The annual report workflow (SPEC §3), as a table.
+"""The annual report workflow (SPEC §3), as a table (core.workflow).
 
     draft ──submit──▶ submitted ──accept──▶ accepted (locked)
       ▲                   │                    │
@@ -6,131 +6,120 @@
       ▲                                        │
       └────────────── reopen (reason) ─────────┘
 
-Each row says from which states an action may be taken, by which roles, what state
-it leads to and whether it needs a reason. The services in metrics.services.reports
-take every transition through `transition()`; the pages ask `available_actions()`
-which buttons to show. Who may see a report at all (their own institution, or every
-institution) stays in metrics.permissions.
+Each row says from which states an action may be taken, who may take it (a predicate
+on the person and the report), the state it leads to and whether it needs a reason.
+The services in metrics.services.reports take every transition through this table; the
+pages ask it which buttons to show. Who may see a report at all is
+AnnualReport.objects.visible_to().
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from django.utils.translation import gettext as _
 
-from django.utils.translation import gettext_lazy as _
-
-from institutions.enums import Role
+from core.workflow import Transition, TransitionNotAllowed, Workflow, WorkflowError
 from institutions.models import User
 
-from .enums import ReportAction, ReportState
+from .enums import ImportAction, ImportState, ReportAction, ReportState
 from .models import AnnualReport
-from .permissions import can_view_report
+from .permissions import can_judge_reports, is_report_staff
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: ReportAction
-    sources: frozenset[ReportState]
-    target: ReportState
-    roles: frozenset[Role]
-    needs_reason: bool = False
-
-
-TRANSITIONS: dict[ReportAction, Transition] = {
-    t.action: t
-    for t in (
-        # Saving the form. A returned report becomes a draft again when its staff edit it.
-        Transition(
-            ReportAction.EDIT,
-            sources=frozenset({ReportState.DRAFT, ReportState.RETURNED}),
-            target=ReportState.DRAFT,
-            roles=frozenset({Role.TLO_STAFF}),
-        ),
-        Transition(
-            ReportAction.SUBMIT,
-            sources=frozenset({ReportState.DRAFT}),
-            target=ReportState.SUBMITTED,
-            roles=frozenset({Role.TLO_STAFF}),
-        ),
-        Transition(
-            ReportAction.RETURN,
-            sources=frozenset({ReportState.SUBMITTED}),
-            target=ReportState.RETURNED,
-            roles=frozenset({Role.OFFICIAL}),
-            needs_reason=True,
-        ),
-        Transition(
-            ReportAction.ACCEPT,
-            sources=frozenset({ReportState.SUBMITTED}),
-            target=ReportState.ACCEPTED,
-            roles=frozenset({Role.OFFICIAL}),
-        ),
-        Transition(
-            ReportAction.REOPEN,
-            sources=frozenset({ReportState.ACCEPTED}),
-            target=ReportState.DRAFT,
-            roles=frozenset({Role.OFFICIAL}),
-            needs_reason=True,
-        ),
-    )
-}
-
-# Buttons on the report page, in this order (editing is a link, not a transition button).
-BUTTON_ACTIONS = (
-    ReportAction.SUBMIT,
-    ReportAction.ACCEPT,
-    ReportAction.RETURN,
-    ReportAction.REOPEN,
-)
-
-
-class ReportError(Exception):
+class ReportError(WorkflowError):
     """A report write that cannot be made. The message is for the person who tried."""
-
-
-class TransitionNotAllowed(ReportError):
-    """The report's state does not allow this action."""
 
 
 class ReportLockedError(TransitionNotAllowed):
     """The report is accepted: nothing changes until an official reopens it."""
 
 
-def role_may(user: User, action: ReportAction) -> bool:
-    """The person's role is one that takes this action (whatever the report's state)."""
-    return user.is_authenticated and user.role in TRANSITIONS[action].roles
+def _official(user: User, report: AnnualReport) -> bool:
+    return can_judge_reports(user)
 
 
-def may_take(user: User, report: AnnualReport, action: ReportAction) -> bool:
-    """This person may take this action on this report now."""
-    transition = TRANSITIONS[action]
-    return (
-        report.state in transition.sources
-        and role_may(user, action)
-        and can_view_report(user, report)
-    )
-
-
-def available_actions(user: User, report: AnnualReport) -> list[ReportAction]:
-    """The workflow buttons to show this person on this report."""
-    return [action for action in BUTTON_ACTIONS if may_take(user, report, action)]
-
-
-def transition(state: str, action: ReportAction) -> ReportState:
-    """The state a report in `state` moves to by `action`; raises if the table forbids it."""
-    row = TRANSITIONS[action]
-    if state in row.sources:
-        return row.target
+def _refusal(state: str, action: str) -> WorkflowError | None:
     if state == ReportState.ACCEPTED:
-        raise ReportLockedError(
+        return ReportLockedError(
             _("This report has been accepted and is locked. An official can reopen it.")
         )
-    raise TransitionNotAllowed(
-        _("%(action)s is not possible for a report in the state “%(state)s”.")
-        % {"state": ReportState(state).label, "action": action.label}
-    )
+    return None
 
 
-def can_see_queue(user: User) -> bool:
-    """The queue of submitted reports is the officials' work list."""
-    return role_may(user, ReportAction.ACCEPT)
+S = ReportState
+A = ReportAction
+
+REPORT_WORKFLOW: Workflow[AnnualReport] = Workflow(
+    [
+        # Saving the form. A returned report becomes a draft again when its staff edit it.
+        Transition(A.EDIT, frozenset({S.DRAFT, S.RETURNED}), S.DRAFT, is_report_staff),
+        Transition(A.SUBMIT, frozenset({S.DRAFT}), S.SUBMITTED, is_report_staff),
+        Transition(A.RETURN, frozenset({S.SUBMITTED}), S.RETURNED, _official, needs_reason=True),
+        Transition(A.ACCEPT, frozenset({S.SUBMITTED}), S.ACCEPTED, _official),
+        Transition(A.REOPEN, frozenset({S.ACCEPTED}), S.DRAFT, _official, needs_reason=True),
+    ],
+    state_label=lambda state: str(S(state).label),
+    action_label=lambda action: str(A(action).label),
+    refusal=_refusal,
+)
+
+# Buttons on the report page, in this order (editing is a link, not a transition button).
+BUTTON_ACTIONS = (A.SUBMIT, A.ACCEPT, A.RETURN, A.REOPEN)
+
+
+def available_actions(user: User, report: AnnualReport) -> list[str]:
+    """The workflow buttons to show this person on this report."""
+    return REPORT_WORKFLOW.available(user, report, BUTTON_ACTIONS)
+
+
+def editable(state: str) -> bool:
+    """A report in this state may have its figures changed (by its staff, or an import)."""
+    return REPORT_WORKFLOW.allows_from(state, A.EDIT)
+
+
+# ---------------------------------------------------------------------------------------
+# Spreadsheet import jobs
+#
+#   uploaded ─check─▶ checking ─show_preview─▶ preview ─confirm─▶ applying ─apply─▶ applied
+#       │                │                        │   └───────────apply──────────────▲
+#       └──────fail──────┴────────fail────────────┴──────fail───────┘ (errors, conflicts,
+#   cancel: uploaded, checking, preview, failed ─▶ cancelled            the system, timeout)
+
+
+def is_uploader(user: User, job) -> bool:
+    """Only the person who uploaded a file confirms or cancels it."""
+    return user.is_authenticated and job.uploaded_by_id == user.pk
+
+
+def the_system(user, job) -> bool:
+    """Steps taken by the import itself (in the request or in a Celery task)."""
+    return True
+
+
+I = ImportState  # noqa: E741
+IA = ImportAction
+
+IMPORT_WORKFLOW: Workflow = Workflow(
+    [
+        Transition(IA.CHECK, frozenset({I.UPLOADED}), I.PARSING, the_system),
+        Transition(IA.SHOW_PREVIEW, frozenset({I.UPLOADED, I.PARSING}), I.PREVIEW, the_system),
+        Transition(IA.CONFIRM, frozenset({I.PREVIEW}), I.APPLYING, is_uploader),
+        Transition(IA.APPLY, frozenset({I.PREVIEW, I.APPLYING}), I.APPLIED, the_system),
+        Transition(
+            IA.FAIL,
+            frozenset({I.UPLOADED, I.PARSING, I.PREVIEW, I.APPLYING}),
+            I.FAILED,
+            the_system,
+        ),
+        Transition(
+            IA.CANCEL,
+            frozenset({I.UPLOADED, I.PARSING, I.PREVIEW, I.FAILED}),
+            I.CANCELLED,
+            is_uploader,
+        ),
+    ],
+    state_label=lambda state: str(I(state).label),
+    action_label=lambda action: str(IA(action).label),
+)
+
+# States in which the system is working on a job: its page polls for progress.
+RUNNING_IMPORT_STATES = frozenset({I.UPLOADED, I.PARSING, I.APPLYING})

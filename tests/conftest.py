@@ -1,7 +1,12 @@
 """Personas shared by the whole suite (STYLE.md): one fixture per kind of person."""
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from institutions.enums import Ministry, Role
 from tests.factories import (
@@ -18,6 +23,7 @@ PASSWORD = "correct horse battery"
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 @pytest.fixture
@@ -86,3 +92,29 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def assert_constant_queries(db):
+    """The query-count guard of every list and dashboard (STYLE: an N+1 can't creep in).
+
+    assert_constant_queries(measure, grow, at_most=None): runs `measure()` (a request, a
+    selector), then `grow()` (adds rows), then `measure()` again, and asserts both runs
+    took the same number of queries (and at most `at_most`). Returns that number.
+    """
+
+    def check(
+        measure: Callable[[], Any], grow: Callable[[], Any], *, at_most: int | None = None
+    ) -> int:
+        with CaptureQueriesContext(connection) as before:
+            measure()
+        grow()
+        with CaptureQueriesContext(connection) as after:
+            measure()
+        queries = [q["sql"] for q in after.captured_queries]
+        assert len(after) == len(before), "\n".join(queries)
+        if at_most is not None:
+            assert len(after) <= at_most, "\n".join(queries)
+        return len(after)
+
+    return check

@@ -43,6 +43,7 @@ def _deploy_check(extra_env: dict[str, str]) -> subprocess.CompletedProcess:
         **_clean_environ(),
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
         **extra_env,
     }
     return subprocess.run(
@@ -61,6 +62,24 @@ def test_production_settings_pass_deploy_check():
     assert "no issues" in result.stdout
 
 
+def test_production_settings_refuse_to_start_without_a_broker():
+    secret = {"DJANGO_SECRET_KEY": "s" * 60, "CELERY_BROKER_URL": ""}
+    result = _deploy_check(secret)
+    assert result.returncode != 0
+    assert "CELERY_BROKER_URL" in result.stderr
+
+
+def test_production_settings_run_tasks_in_process_only_when_asked():
+    result = _deploy_check(
+        {
+            "DJANGO_SECRET_KEY": "k" * 20 + "-production-secret-" + "z" * 30,
+            "CELERY_BROKER_URL": "",
+            "CELERY_TASK_ALWAYS_EAGER": "true",
+        }
+    )
+    assert result.returncode == 0, result.stderr
+
+
 def test_production_settings_refuse_missing_secret():
     result = _deploy_check({"DJANGO_SECRET_KEY": ""})
     assert result.returncode != 0
@@ -73,6 +92,7 @@ def test_production_session_lifetime_at_most_12_hours():
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": "s" * 60,
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
         "SESSION_COOKIE_AGE": str(7 * 24 * 3600),
     }
     code = (

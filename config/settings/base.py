@@ -44,7 +44,9 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
+    "core",
     "institutions",
+    "notifications",
     "metrics",
     "reviews",
 ]
@@ -60,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it reads the outcome of authentication.
     "axes.middleware.AxesMiddleware",
@@ -79,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "institutions.context_processors.language_switch",
+                "core.context_processors.navigation",
             ],
         },
     },
@@ -129,8 +133,14 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Nothing the product stores is public: uploads go to PRIVATE_MEDIA_ROOT, which no URL
+# serves (core.storage), and leave only through views that check the person.
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_ROOT", BASE_DIR / "private"))
+# Static files are served by whitenoise from the app folders in development too, so that
+# `make run` works with debug off.
+WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -149,14 +159,45 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# Periodic work (celery beat). Each app's tasks module names what it runs.
+CELERY_BEAT_SCHEDULE: dict = {
+    "fail-stale-imports": {"task": "metrics.fail_stale_imports", "schedule": 15 * 60},
+    "delete-old-uploads": {"task": "metrics.delete_old_uploads", "schedule": 24 * 60 * 60},
+}
+
+# E-mail (notifications): printed to the console unless an SMTP server is configured.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "TLO Review <noreply@localhost>")
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
-# What other apps show on an institution's page (institutions.sections), in order.
+# What each app contributes to shared pages (core.sections), in order: the header's
+# links, the home page's panels, and the sections of an institution's page.
+NAVIGATION: list[str] = [
+    "metrics.navigation.navigation",
+    "institutions.navigation.navigation",
+    "notifications.navigation.navigation",
+]
+HOME_PANELS: list[str] = [
+    "institutions.navigation.home_panel",
+]
+# More reports a person may see, granted by later apps (a function of the person giving a
+# Q over AnnualReport; metrics.models.AnnualReportQuerySet.visible_to).
+REPORT_ACCESS_GRANTS: list[str] = []
 INSTITUTION_PAGE_SECTIONS: list[str] = [
     "metrics.sections.reports_section",
-    "metrics.metric_sections.metrics_section",
+    "metrics.sections.metrics_section",
 ]
 
 LOGGING = {

@@ -34,4 +34,15 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-CELERY_TASK_ALWAYS_EAGER = False
+# Metrics are recomputed and e-mail is sent by Celery: without a broker, accepted
+# reports would queue work that nobody runs and figures would go stale silently. Running
+# tasks in the web process instead must be asked for on purpose.
+if os.environ.get("CELERY_BROKER_URL"):
+    CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+elif env_bool("CELERY_TASK_ALWAYS_EAGER", False):
+    CELERY_TASK_ALWAYS_EAGER = True
+else:
+    raise ImproperlyConfigured(
+        "CELERY_BROKER_URL must point at the Redis broker "
+        "(or set CELERY_TASK_ALWAYS_EAGER=true to run tasks in the web process on purpose)."
+    )

@@ -1,5 +1,7 @@
 """Template filters shared by every app's pages."""
 
+from urllib.parse import urlencode
+
 from django import template
 
 from institutions.fiscal_years import format_fiscal_year
@@ -19,3 +21,13 @@ def name_for_language(institution, language: str) -> str:
     if language and language.startswith("en") and getattr(institution, "name_en", ""):
         return institution.name_en
     return institution.name_ja
+
+
+@register.simple_tag
+def query_with(query, **changes) -> str:
+    """The query string `query` (a QueryDict) with some parameters replaced, URL-encoded:
+    `?{% query_with request.GET page=2 %}` keeps the filters and moves the page."""
+    params = query.copy() if hasattr(query, "copy") else dict(query)
+    for key, value in changes.items():
+        params[key] = value
+    return params.urlencode() if hasattr(params, "urlencode") else urlencode(params)

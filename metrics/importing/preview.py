@@ -23,9 +23,10 @@ from institutions.selectors import InstitutionMatcher, InstitutionNotFound
 
 from ..enums import RowOutcome
 from ..models import AnnualReport
-from ..permissions import EDITABLE_STATES, can_import_for
+from ..permissions import can_import_for
 from ..report_fields import REPORT_FIELD_CODES, REPORT_FIELDS_BY_CODE, Unit
 from ..validation import report_warnings
+from ..workflow import editable
 from .headers import FISCAL_YEAR, INSTITUTION, INSTITUTION_NAME, Column, is_code_row, map_headers
 from .problems import FileProblem, Problem, ProblemKind
 from .tables import read_table
@@ -185,7 +186,7 @@ def _parse_rows(
             # Plain whole numbers, by far the most common cells, skip the general parser.
             if figure.ceiling:
                 kind = type(cell)
-                whole = (kind is str and cell.isdigit() and cell.isascii()) or (
+                whole = (kind is str and len(cell) < 20 and cell.isdigit() and cell.isascii()) or (
                     kind is float and cell.is_integer() and cell >= 0
                 )
                 if whole:
@@ -432,7 +433,7 @@ def _judge(parsed: list[ParsedRow], figure_columns: list[Column]) -> list[dict[s
             if not changes:
                 entry["outcome"] = RowOutcome.UNCHANGED
                 continue
-            if report["state"] not in EDITABLE_STATES:
+            if not editable(report["state"]):
                 problem = Problem(
                     ProblemKind.REPORT_LOCKED,
                     row=row.row,

@@ -14,6 +14,8 @@ from typing import Any
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.text import safe_excerpt
+
 from ..enums import ReportState
 from ..report_fields import REPORT_FIELDS_BY_CODE
 
@@ -33,6 +35,7 @@ class ProblemKind(StrEnum):
     NO_HEADER = "no_header"
     NO_DATA = "no_data"
     PROCESSING_FAILED = "processing_failed"
+    TIMED_OUT = "timed_out"
     # the header row
     UNKNOWN_COLUMN = "unknown_column"
     UNKNOWN_UNIT = "unknown_unit"
@@ -105,6 +108,10 @@ MESSAGES = {
     ProblemKind.PROCESSING_FAILED: _(
         "The file could not be checked because of an error in the system. Nothing was "
         "imported; please try again later or tell the system administrator."
+    ),
+    ProblemKind.TIMED_OUT: _(
+        "Checking or applying the file did not finish within an hour and was stopped. "
+        "Nothing was imported; please upload the file again."
     ),
     ProblemKind.UNKNOWN_COLUMN: _(
         "“%(value)s” is not a column of the annual report. Use the headers of the template "
@@ -183,15 +190,17 @@ class Problem:
     params: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
+        """The problem as stored. Text from the file is made safe to store and to show
+        (core.text.safe_excerpt): a NUL or a 5,000-character cell is echoed, not kept."""
         data: dict[str, Any] = {"kind": str(self.kind)}
         if self.row is not None:
             data["row"] = self.row
         if self.column:
-            data["column"] = self.column
+            data["column"] = safe_excerpt(self.column)
         if self.value:
-            data["value"] = self.value
+            data["value"] = safe_excerpt(self.value)
         if self.params:
-            data["params"] = self.params
+            data["params"] = {key: _safe_param(value) for key, value in self.params.items()}
         return data
 
     @classmethod
@@ -244,6 +253,14 @@ class Problem:
         if self.column:
             prefix.append(f"column {self.column}")
         return f"{', '.join(prefix)}: {self.message()}" if prefix else self.message()
+
+
+def _safe_param(value: Any) -> Any:
+    if isinstance(value, str):
+        return safe_excerpt(value)
+    if isinstance(value, list):
+        return [_safe_param(item) for item in value]
+    return value
 
 
 def _is_japanese() -> bool:

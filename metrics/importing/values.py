@@ -27,6 +27,9 @@ _YEN_MARKS = ("¥", "\\")  # in Shift_JIS the yen sign is byte 0x5C, which decod
 _NEGATIVE_MARKS = ("-", "−", "△", "▲", "(")
 _NUMBER = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^\.\d+$")
 
+# More digits than any figure can have: refused before int() (which would refuse a text
+# of over 4,300 digits with an error of its own) or any arithmetic on it.
+MAX_DIGITS = 22
 MAX_COUNT = 2_147_483_647  # PositiveIntegerField
 MAX_YEN = 9_223_372_036_854_775_807  # PositiveBigIntegerField
 MAX_FTE = Decimal("999999.99")  # DecimalField(max_digits=8, decimal_places=2)
@@ -55,6 +58,8 @@ def parse_figure(cell: Any, unit: Unit, scale: int = 1) -> Figure | None:
         text = cell.strip()
         if not text:
             return None
+        if len(text) > MAX_DIGITS * 2:  # room for separators, a yen mark, spaces
+            raise CellProblem(_too_long(text))
         # The common cases, plain digits and plain decimals, without the general path.
         if text.isascii():
             if text.isdigit():
@@ -75,12 +80,20 @@ def parse_figure(cell: Any, unit: Unit, scale: int = 1) -> Figure | None:
     elif isinstance(cell, bool | datetime.date | datetime.time | datetime.timedelta):
         raise CellProblem(ProblemKind.NOT_A_NUMBER)
     else:
-        number = _number_from_text(str(cell).strip())
+        text = str(cell).strip()
+        if len(text) > MAX_DIGITS * 2:
+            raise CellProblem(_too_long(text))
+        number = _number_from_text(text)
     if number is None:
         return None
     if number < 0:
         raise CellProblem(ProblemKind.NEGATIVE)
     return _checked(number * scale, unit)
+
+
+def _too_long(text: str) -> ProblemKind:
+    digits = sum(c.isdigit() for c in text)
+    return ProblemKind.OUT_OF_RANGE if digits > MAX_DIGITS else ProblemKind.NOT_A_NUMBER
 
 
 def _number_from_text(text: str) -> Decimal | None:
@@ -100,6 +113,8 @@ def _number_from_text(text: str) -> Decimal | None:
         text = text[:-1].strip()
     if not _NUMBER.match(text):
         raise CellProblem(ProblemKind.NOT_A_NUMBER)
+    if len(text) > MAX_DIGITS + MAX_DIGITS // 3 + 3:
+        raise CellProblem(ProblemKind.OUT_OF_RANGE)
     try:
         number = Decimal(text.replace(",", ""))
     except InvalidOperation:

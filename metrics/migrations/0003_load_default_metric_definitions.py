@@ -1,10 +1,10 @@
-"""Load the default metric definitions of SPEC §4 (metrics.definitions)."""
+"""Load the default metric definitions of SPEC §4 (metrics.default_definitions)."""
 
 from django.db import migrations
 
 
 def load_defaults(apps, schema_editor):
-    from metrics.definitions import sync_default_definitions
+    from metrics.default_definitions import sync_default_definitions
 
     sync_default_definitions(apps.get_model("metrics", "MetricDefinition"))
 

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.storage import generated_path, get_private_storage
+
 from ..enums import ImportState
+
+
+def import_file_path(instance: ImportJob, filename: str) -> str:
+    """Uploads are stored privately under a generated name (core.storage)."""
+    return generated_path("imports", filename, keep_suffixes=(".csv", ".xlsx"))
 
 
 class ImportJob(models.Model):
@@ -16,7 +24,9 @@ class ImportJob(models.Model):
         related_name="import_jobs",
         verbose_name=_("uploaded by"),
     )
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    file = models.FileField(
+        _("file"), upload_to=import_file_path, storage=get_private_storage, max_length=200
+    )
     original_name = models.CharField(_("file name"), max_length=255)
     state = models.CharField(
         _("state"), max_length=12, choices=ImportState.choices, default=ImportState.UPLOADED
@@ -26,6 +36,9 @@ class ImportJob(models.Model):
     # The preview: one entry per row (outcome, changes, errors, warnings) and a summary.
     result = models.JSONField(_("result"), default=dict, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # When the state last changed: a job running for an hour since is failed by a
+    # periodic task (metrics.tasks.fail_stale_imports).
+    state_changed_at = models.DateTimeField(_("state changed at"), default=timezone.now)
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
 
     class Meta:

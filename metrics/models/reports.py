@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.sections import contributions
 from institutions.models import Institution
 
 from ..enums import LicenseeKind, ReportState
@@ -43,6 +44,25 @@ def figure(code: str) -> models.Field:
 
 
 class AnnualReportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AnnualReportQuerySet:
+        """The reports this person may see. The one place this rule is written.
+
+        Officials and administrators see every report; TLO staff their own
+        institutions'; and other apps may grant more through settings.REPORT_ACCESS_GRANTS
+        (the reviews app: an assigned reviewer sees the institution's accepted reports).
+        Everyone else sees none.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_official or user.is_administrator:
+            return self.all()
+        granted = Q(pk__in=[])
+        if user.is_tlo_staff:
+            granted |= Q(institution__in=user.memberships.values("institution"))
+        for grant in contributions("REPORT_ACCESS_GRANTS", user=user):
+            granted |= grant
+        return self.filter(granted)
+
     def accepted(self) -> AnnualReportQuerySet:
         return self.filter(state=ReportState.ACCEPTED)
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
-from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -20,22 +19,18 @@ from institutions.enums import InstitutionKind, TloType
 from institutions.models import Institution
 
 from ..calculations import (
-    LICENCE_ROWS,
-    LICENCE_ROWS_HOME_RUN,
-    LICENCE_ROWS_IN_REGION,
     Aggregate,
     ValueRow,
     aggregate,
     anonymised_label,
     anonymised_letters,
-    describe_formula,
     format_value,
     plain_number,
     rank,
 )
-from ..enums import MetricUnit, ReportState, ValueStatus, Window
+from ..display import kind_prefix, value_display
+from ..enums import ReportState, ValueStatus
 from ..models import LicenceAgreement, MetricDefinition, MetricValue
-from ..report_fields import REPORT_FIELDS_BY_CODE, Unit
 
 # ---------------------------------------------------------------------------------------
 # Definitions
@@ -48,52 +43,6 @@ def metric_catalogue() -> QuerySet[MetricDefinition]:
 def metric_definition(*, code: str) -> MetricDefinition:
     """Raises MetricDefinition.DoesNotExist for an unknown code."""
     return MetricDefinition.objects.get(code=code)
-
-
-def term_label(term: str, *, threshold: int | None = None) -> str:
-    """A term in the reader's language: a report field's label, or a licence-row count."""
-    if term in REPORT_FIELDS_BY_CODE:
-        return str(REPORT_FIELDS_BY_CODE[term].label)
-    if term == LICENCE_ROWS:
-        return _("licence detail rows")
-    if term == LICENCE_ROWS_IN_REGION:
-        return _("licence detail rows with a licensee in the same region")
-    if term == LICENCE_ROWS_HOME_RUN:
-        return _("licence detail rows with income of %(threshold)s or more") % {
-            "threshold": format_value(threshold, MetricUnit.YEN) if threshold else "—"
-        }
-    return term
-
-
-def with_window(text: str, window: str) -> str:
-    """An operand with its window, as the seed writes it: ライセンス件数(累計)."""
-    return _("%(operand)s (%(window)s)") % {"operand": text, "window": Window(window).label}
-
-
-def formula_text(definition: MetricDefinition) -> str:
-    """The definition as a formula in words, in the reader's language."""
-    return describe_formula(
-        definition.formula(),
-        term_label=lambda term: term_label(term, threshold=definition.home_run_threshold),
-        with_window=with_window,
-    )
-
-
-def term_display(term: str, value: float | int | None) -> str:
-    if value is None:
-        return _("not reported")
-    spec = REPORT_FIELDS_BY_CODE.get(term)
-    if spec is not None and spec.unit == Unit.YEN:
-        return format_value(value, MetricUnit.YEN)
-    if spec is not None and spec.unit in (Unit.SCORE, Unit.FTE):
-        return format_value(value, MetricUnit.SCORE)
-    return format_value(value, MetricUnit.COUNT)
-
-
-def value_display(value: float | None, status: str, unit: str) -> str:
-    if status != ValueStatus.DEFINED or value is None:
-        return _("not defined")
-    return format_value(value, unit)
 
 
 # ---------------------------------------------------------------------------------------
@@ -166,12 +115,6 @@ def _values_of(definition: MetricDefinition, fiscal_year: int, kind: str) -> lis
         .select_related("institution__region")
         .order_by("institution__code")
     )
-
-
-def kind_prefix(kind: str) -> str:
-    """承認TLO, as in the seed's anonymised labels."""
-    label = str(InstitutionKind(kind).label)
-    return capfirst(label) if (get_language() or "ja").startswith("en") else label
 
 
 def _ranking(
@@ -371,32 +314,6 @@ def ranking_tables(
         letters_used += table.letters_used
         tables.append(table)
     return tables
-
-
-def ranking_sheet(table: RankingTable) -> tuple[list[str], list[list]]:
-    """Headers and rows of a ranking for a CSV/XLSX download: numbers stay numbers."""
-    if table.anonymised:
-        headers = ["rank", "label", "value", "value_display"]
-        rows = [[r.rank, r.label, r.value, r.display] for r in table.rows]
-    else:
-        headers = ["rank", "institution_code", "label", "value", "value_display"]
-        rows = [[r.rank, r.institution.code, r.label, r.value, r.display] for r in table.rows]
-    return headers, rows
-
-
-def aggregate_sheet(page: MetricPage) -> tuple[list[str], list[list]]:
-    """Headers and rows of a metric page's aggregates for a CSV/XLSX download."""
-    headers = ["grouping", "group", "pooled", "median", "included", "excluded"]
-    rows = []
-    groups = [("national", page.national)] if page.national else []
-    groups += [("region", row) for row in page.by_region]
-    groups += [("tlo_type", row) for row in page.by_type]
-    for grouping, row in groups:
-        result = row.aggregate
-        rows.append(
-            [grouping, row.group, result.pooled, result.median, result.included, result.excluded]
-        )
-    return headers, rows
 
 
 # ---------------------------------------------------------------------------------------

@@ -19,11 +19,11 @@ from ..calculations import (
     operand_breakdown,
     predecessors_map,
 )
+from ..display import formula_text, term_display, term_label, value_display, with_window
 from ..enums import Combination, MetricUnit, ValueStatus, Window
 from ..models import MetricDefinition, MetricValue
 from ..report_fields import REPORT_FIELDS_BY_CODE, Unit
 from ..services.metric_values import load_series
-from .metric_values import formula_text, term_display, term_label, value_display, with_window
 
 
 @dataclass(frozen=True)

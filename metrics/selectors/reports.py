@@ -1,35 +1,29 @@
-"""The queries behind the metrics pages, named."""
+"""The queries behind the annual report pages (年度報告): lists, one report, its
+neighbours, warnings and history."""
 
 from __future__ import annotations
 
-# ---------------------------------------------------------------------------
-# Annual reports (年度報告): lists, one report, its neighbours, warnings, history.
-# ---------------------------------------------------------------------------
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
-from institutions.enums import Role
+from core.history import (
+    HistoryEntry,
+    field_display,
+    field_label,
+    history_entries,
+    type_label,
+)
 from institutions.models import Institution, User
 from institutions.permissions import can_see_all_institutions
 
-from ..enums import LicenseeKind, ReportAction, ReportState
+from ..enums import ReportAction
 from ..models import AnnualReport, LicenceAgreement
 from ..report_fields import GROUP_LABELS, REPORT_FIELDS, REPORT_FIELDS_BY_CODE, ReportField, Unit
 from ..validation import FigureWarning, report_warnings
-
-
-def visible_reports(user: User) -> QuerySet[AnnualReport]:
-    """The reports this person may see: every one for officials, their own for TLO staff."""
-    if can_see_all_institutions(user):
-        return AnnualReport.objects.all()
-    if user.is_authenticated and user.role == Role.TLO_STAFF:
-        return AnnualReport.objects.filter(institution__memberships__user=user)
-    return AnnualReport.objects.none()
 
 
 def report_list(
@@ -40,7 +34,7 @@ def report_list(
     institution: Institution | None = None,
 ) -> QuerySet[AnnualReport]:
     """The list page: visible reports, newest fiscal year first, with their institution."""
-    reports = visible_reports(user).select_related("institution")
+    reports = AnnualReport.objects.visible_to(user).select_related("institution")
     if fiscal_year:
         reports = reports.filter(fiscal_year=fiscal_year)
     if state:
@@ -78,16 +72,43 @@ def reporting_institutions(user: User) -> QuerySet[Institution]:
 def report_fiscal_years(user: User) -> list[int]:
     """The fiscal years of the reports this person may see, newest first."""
     return list(
-        visible_reports(user)
+        AnnualReport.objects.visible_to(user)
         .order_by("-fiscal_year")
         .values_list("fiscal_year", flat=True)
         .distinct()
     )
 
 
-def institution_reports(institution: Institution) -> QuerySet[AnnualReport]:
-    """An institution's reports, newest fiscal year first (its page's section)."""
-    return institution.annual_reports.order_by("-fiscal_year")
+def institution_reports(institution: Institution, *, user: User) -> QuerySet[AnnualReport]:
+    """An institution's reports this person may see, newest fiscal year first."""
+    return (
+        AnnualReport.objects.visible_to(user)
+        .filter(institution=institution)
+        .order_by("-fiscal_year")
+    )
+
+
+def exportable_reports(
+    *,
+    user: User,
+    fiscal_year: int | None = None,
+    institution: Institution | None = None,
+    state: str = "",
+) -> QuerySet[AnnualReport]:
+    """The reports this person may see, filtered, for a download; one query with their
+    institutions."""
+    reports = (
+        AnnualReport.objects.visible_to(user)
+        .select_related("institution")
+        .order_by("institution__code", "fiscal_year")
+    )
+    if fiscal_year is not None:
+        reports = reports.filter(fiscal_year=fiscal_year)
+    if institution is not None:
+        reports = reports.filter(institution=institution)
+    if state:
+        reports = reports.filter(state=state)
+    return reports
 
 
 def previous_report(report: AnnualReport) -> AnnualReport | None:
@@ -156,80 +177,27 @@ def figure_groups(
 
 # Bookkeeping that every save changes, or that the state change already says.
 _HIDDEN_IN_HISTORY = ("version", "submitted_at", "accepted_at", "accepted_by")
+_REPORT_HISTORY_FIELDS = [
+    f.name
+    for f in AnnualReport._meta.fields
+    if f.name not in ("id", "institution", "updated_at", "created_at", *_HIDDEN_IN_HISTORY)
+]
+_LICENCE_HISTORY_FIELDS = [
+    f.name for f in LicenceAgreement._meta.fields if f.name not in ("id", "report")
+]
 
 
-@dataclass(frozen=True)
-class FieldChange:
-    label: str
-    old: str
-    new: str
-
-
-@dataclass
-class HistoryEntry:
-    when: datetime
-    who: str
-    action: str
-    subject: str = ""  # "" for the report itself, else the licence row's reference
-    changes: list[FieldChange] = field(default_factory=list)
-
-
-def _display(model: type, name: str, value: object) -> str:
-    if value is None or value == "":
-        return "—"
-    if name == "state":
-        return str(ReportState(value).label)
-    if name == "licensee_kind":
-        return str(LicenseeKind(value).label)
-    if isinstance(value, bool):
-        return str(_("yes") if value else _("no"))
-    if isinstance(value, int) and name != "fiscal_year":
-        return f"{value:,}"
-    return str(value)
-
-
-def _label(model: type, name: str) -> str:
-    if model is AnnualReport and name in REPORT_FIELDS_BY_CODE:
+def _report_label(name: str) -> str:
+    if name in REPORT_FIELDS_BY_CODE:
         return str(REPORT_FIELDS_BY_CODE[name].label)
-    return str(model._meta.get_field(name).verbose_name)
+    return field_label(AnnualReport)(name)
 
 
-def _person_name(user: User | None) -> str:
-    if user is None:
-        return str(_("the system"))
-    return user.get_full_name() or user.username
-
-
-def _action_label(reason: str | None, history_type: str) -> str:
+def _report_action(record) -> str:
+    reason = record.history_change_reason
     if reason in ReportAction.values:
         return str(ReportAction(reason).label)
-    if reason:
-        return reason
-    return str({"+": _("added"), "~": _("changed"), "-": _("deleted")}[history_type])
-
-
-def _changes(model: type, record, before, hidden: Iterable[str] = ()) -> list[FieldChange]:
-    """Field by field, what `record` changed from `before` (None: what it was created with)."""
-    if before is None:
-        names = [
-            f.name
-            for f in model._meta.fields
-            if f.name not in ("id", "report", *hidden) and f.name in record.__dict__
-        ]
-        return [
-            FieldChange(_label(model, n), "—", _display(model, n, getattr(record, n)))
-            for n in names
-            if getattr(record, n) not in (None, "")
-        ]
-    delta = record.diff_against(before, excluded_fields=[*hidden, "report"])
-    return [
-        FieldChange(
-            _label(model, change.field),
-            _display(model, change.field, change.old),
-            _display(model, change.field, change.new),
-        )
-        for change in delta.changes
-    ]
+    return reason or type_label(record.history_type)
 
 
 def report_history(report: AnnualReport) -> list[HistoryEntry]:
@@ -237,42 +205,29 @@ def report_history(report: AnnualReport) -> list[HistoryEntry]:
 
     Two queries, whatever the length of the history.
     """
-    entries: list[HistoryEntry] = []
-    records = list(
-        report.history.select_related("history_user").order_by("history_date", "history_id")
+    entries = history_entries(
+        report.history.select_related("history_user").order_by("history_date", "history_id"),
+        fields=_REPORT_HISTORY_FIELDS,
+        label=_report_label,
+        display=_report_display,
+        action=_report_action,
     )
-    before = None
-    for record in records:
-        entries.append(
-            HistoryEntry(
-                when=record.history_date,
-                who=_person_name(record.history_user),
-                action=_action_label(record.history_change_reason, record.history_type),
-                changes=_changes(AnnualReport, record, before, _HIDDEN_IN_HISTORY),
-            )
-        )
-        before = record
-    licence_records = (
+    entries += history_entries(
         LicenceAgreement.history.filter(report_id=report.pk)
         .select_related("history_user")
-        .order_by("id", "history_date", "history_id")
+        .order_by("id", "history_date", "history_id"),
+        fields=_LICENCE_HISTORY_FIELDS,
+        label=field_label(LicenceAgreement),
+        display=field_display(LicenceAgreement),
+        action=lambda record: type_label(record.history_type),
+        subject=lambda record: record.reference,
     )
-    last_of: dict[int, object] = {}
-    for record in licence_records:
-        previous = last_of.get(record.id)
-        changes = [] if record.history_type == "-" else _changes(LicenceAgreement, record, previous)
-        entries.append(
-            HistoryEntry(
-                when=record.history_date,
-                who=_person_name(record.history_user),
-                action=_action_label(None, record.history_type),
-                subject=record.reference,
-                changes=changes,
-            )
-        )
-        last_of[record.id] = record
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries
 
 
-# --- end of annual reports -------------------------------------------------------
+def _report_display(name: str, value: object) -> str:
+    # The fiscal year is a year, not a number with a thousands separator.
+    if name == "fiscal_year" and value is not None:
+        return str(value)
+    return field_display(AnnualReport)(name, value)

@@ -8,6 +8,7 @@ changed since the preview. Writes are bulk, with one history record per report
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,9 +22,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.text import display_file_name
+from core.workflow import TransitionNotAllowed
 from institutions.models import Institution, User
 
-from ..enums import ImportState, ReportAction, ReportState, RowOutcome
+from ..enums import ImportAction, ImportState, ReportAction, ReportState, RowOutcome
 from ..importing import limits
 from ..importing.preview import (
     build_preview,
@@ -34,8 +37,8 @@ from ..importing.preview import (
 from ..importing.problems import FileProblem, Problem, ProblemKind
 from ..importing.tables import check_size, looks_large
 from ..models import AnnualReport, ImportJob
-from ..permissions import EDITABLE_STATES, can_import, can_import_for
-from ..workflow import TRANSITIONS
+from ..permissions import can_import, can_import_for
+from ..workflow import IMPORT_WORKFLOW, REPORT_WORKFLOW, RUNNING_IMPORT_STATES, editable
 from . import metric_values
 
 logger = logging.getLogger(__name__)
@@ -65,31 +68,61 @@ class Applied:
     fiscal_years: list[int]
 
 
+def _move_job(job_id: int, action: ImportAction, **fields: Any) -> bool:
+    """Move the job along IMPORT_WORKFLOW if it is still in a state the action starts
+    from; False if it is not (someone cancelled it, a timeout failed it). A conditional
+    UPDATE, so that a background task never overwrites a person's later decision."""
+    row = IMPORT_WORKFLOW[action]
+    return bool(
+        ImportJob.objects.filter(pk=job_id, state__in=row.sources).update(
+            state=row.target, state_changed_at=timezone.now(), **fields
+        )
+    )
+
+
+def _fail(
+    job_id: int, *, messages: list[str] | None = None, problem: Problem | None = None
+) -> bool:
+    """Mark a job failed, saying why: conflict messages, or a problem with the file.
+    Nothing of the file is applied; the page stops polling. False if the job had
+    already ended (applied, cancelled, failed)."""
+    job = ImportJob.objects.get(pk=job_id)
+    result = dict(job.result)
+    if messages:
+        result["conflicts"] = messages
+    if problem is not None:
+        result["file_errors"] = [*result.get("file_errors", []), problem.as_json()]
+        result.setdefault("rows", [])
+        result.setdefault("summary", {"rows": 0})
+    return _move_job(job_id, ImportAction.FAIL, result=result)
+
+
 def start_import(*, actor: User, file_name: str, data: bytes, language: str) -> ImportJob:
     """Store an uploaded file and check it.
 
     Side effects, in order: refuses a file over the size limit (FileProblem, nothing
-    stored); stores the file and an ImportJob; then, for a small file, builds the
-    preview at once and stores it (state preview, or failed when it has errors); for a
-    large one, sets the state to checking and queues metrics.tasks.preview_import on
-    commit, so the upload returns at once.
+    stored); stores the file privately (core.storage) and an ImportJob; then, for a
+    small file, builds the preview at once and stores it (state preview, or failed when
+    it has errors or the check itself fails); for a large one, moves the job to checking
+    and queues metrics.tasks.preview_import on commit, so the upload returns at once.
     """
     if not can_import(actor):
         raise PermissionDenied
     check_size(len(data))
+    name = display_file_name(file_name)
     job = ImportJob.objects.create(
         uploaded_by=actor,
-        file=ContentFile(data, name=file_name),
-        original_name=file_name[:255],
+        file=ContentFile(data, name=name),
+        original_name=name,
         state=ImportState.UPLOADED,
         result={"language": language},
     )
     if looks_large(data):
-        job.state = ImportState.PARSING
-        job.save(update_fields=["state"])
+        _move_job(job.pk, ImportAction.CHECK)
         transaction.on_commit(lambda: _queue("preview_import", job.pk))
     else:
-        _store_preview(job, build_preview(data=data, file_name=file_name, actor=actor))
+        _check(job, data)
+    job.refresh_from_db()
     return job
 
 
@@ -97,56 +130,68 @@ def run_import_preview(*, job_id: int) -> ImportJob:
     """Build and store the preview of an uploaded file (the background half of
     start_import). Updates processed_rows / total_rows as rows are checked."""
     job = ImportJob.objects.select_related("uploaded_by").get(pk=job_id)
-    if job.state not in (ImportState.UPLOADED, ImportState.PARSING):
+    if job.state not in IMPORT_WORKFLOW[ImportAction.SHOW_PREVIEW].sources:
         raise ImportNotPossible(job.state)
-    ImportJob.objects.filter(pk=job.pk).update(state=ImportState.PARSING)
+    _move_job(job.pk, ImportAction.CHECK)
+    try:
+        with job.file.open("rb") as stored:
+            data = stored.read()
+    except OSError:
+        logger.exception("import %s: the stored file cannot be read", job.pk)
+        _fail(job.pk, problem=Problem(ProblemKind.PROCESSING_FAILED))
+        return job
+    _check(job, data)
+    job.refresh_from_db()
+    return job
+
+
+def _check(job: ImportJob, data: bytes) -> None:
+    """Build the preview and store it; any unexpected error fails the job instead,
+    with a message the person can read (never a job left checking for ever)."""
 
     def progress(done: int, total: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(total_rows=total, processed_rows=done)
 
     try:
-        with job.file.open("rb") as stored:
-            data = stored.read()
         with translation.override(job.result.get("language")):
             preview = build_preview(
                 data=data, file_name=job.original_name, actor=job.uploaded_by, progress=progress
             )
+        with transaction.atomic():
+            _store_preview(job, preview)
     except Exception:
-        # Never leave the page polling a job that nothing works on any more.
-        logger.exception("import %s: the preview failed", job.pk)
-        problem = Problem(ProblemKind.PROCESSING_FAILED)
-        preview = {"file_errors": [problem.as_json()], "rows": [], "summary": {"rows": 0}}
-        _store_preview(job, preview)
-        raise
-    _store_preview(job, preview)
-    return job
+        logger.exception("import %s: checking the file failed", job.pk)
+        _fail(job.pk, problem=Problem(ProblemKind.PROCESSING_FAILED))
 
 
 def _store_preview(job: ImportJob, preview: dict[str, Any]) -> None:
-    job.result = {**preview, "language": job.result.get("language")}
-    job.total_rows = job.processed_rows = preview["summary"]["rows"]
-    job.state = ImportState.FAILED if has_errors(preview) else ImportState.PREVIEW
-    job.save(update_fields=["result", "total_rows", "processed_rows", "state"])
+    result = {**preview, "language": job.result.get("language")}
+    rows = preview["summary"]["rows"]
+    if has_errors(preview):
+        _move_job(job.pk, ImportAction.FAIL, result=result, total_rows=rows, processed_rows=rows)
+    else:
+        _move_job(
+            job.pk, ImportAction.SHOW_PREVIEW, result=result, total_rows=rows, processed_rows=rows
+        )
 
 
 def confirm_import(*, actor: User, job: ImportJob) -> ImportJob:
     """Apply a previewed file: every row or none.
 
-    Side effects, in order: for a large file, sets the state to applying and queues
-    metrics.tasks.apply_import on commit; otherwise applies at once (see apply_import_job).
-    Raises ImportConflict if a report changed since the preview (nothing applied; the
-    job is marked failed with the reasons), ImportNotPossible if the job has errors or
-    was already applied or cancelled.
+    Side effects, in order: for a large file, moves the job to applying and queues
+    metrics.tasks.apply_import on commit; otherwise applies at once (apply_import_job).
+    Raises ImportNotPossible if the job has errors or was already applied or cancelled.
+    A conflict (a report changed since the preview) or any other failure leaves the job
+    failed with the reasons, and nothing applied.
     """
-    if job.uploaded_by_id != actor.pk:
-        raise PermissionDenied
-    if job.state != ImportState.PREVIEW:
+    try:
+        IMPORT_WORKFLOW.check(actor, job, ImportAction.CONFIRM)
+    except TransitionNotAllowed:
+        raise ImportNotPossible(job.state) from None
+    if has_errors(job.result):
         raise ImportNotPossible(job.state)
     if job.total_rows > limits.background_rows():
-        updated = ImportJob.objects.filter(pk=job.pk, state=ImportState.PREVIEW).update(
-            state=ImportState.APPLYING, processed_rows=0
-        )
-        if not updated:
+        if not _move_job(job.pk, ImportAction.CONFIRM, processed_rows=0):
             raise ImportNotPossible(job.state)
         transaction.on_commit(lambda: _queue("apply_import", job.pk))
         job.refresh_from_db()
@@ -160,13 +205,13 @@ def apply_import_job(*, job_id: int) -> ImportJob:
     Side effects, in order, all in one transaction: locks the job; creates the new
     reports (draft) and updates the changed ones (version + 1), each with a history
     record by the uploader; marks the job applied; queues a metric recompute for the
-    institutions and fiscal years touched. On a conflict, nothing of that happens and
-    the job is marked failed with the reasons (then ImportConflict is raised).
+    institutions and fiscal years touched. On a conflict or any other error, nothing of
+    that happens and the job is marked failed with the reasons.
     """
     try:
         with transaction.atomic():
             job = ImportJob.objects.select_for_update().select_related("uploaded_by").get(pk=job_id)
-            if job.state not in (ImportState.PREVIEW, ImportState.APPLYING):
+            if job.state not in IMPORT_WORKFLOW[ImportAction.APPLY].sources:
                 raise ImportNotPossible(job.state)
             with translation.override(job.result.get("language")):
                 apply_preview(
@@ -176,38 +221,57 @@ def apply_import_job(*, job_id: int) -> ImportJob:
                 )
             # The counts are the preview's (new → created, changed → updated); the
             # stored preview, which can be large, is not written again.
-            job.state = ImportState.APPLIED
-            job.applied_at = timezone.now()
-            job.processed_rows = job.total_rows
-            job.save(update_fields=["state", "applied_at", "processed_rows"])
-            return job
+            _move_job(
+                job.pk,
+                ImportAction.APPLY,
+                applied_at=timezone.now(),
+                processed_rows=job.total_rows,
+            )
     except ImportConflict as conflict:
-        _mark_failed(job_id, conflict.messages)
-        raise
+        _fail(job_id, messages=conflict.messages)
     except ImportNotPossible:
         raise
     except Exception:
         logger.exception("import %s: applying failed; nothing was applied", job_id)
-        _mark_failed(job_id, [gettext("Nothing was imported because of an error in the system.")])
-        raise
-
-
-def _mark_failed(job_id: int, messages: list[str]) -> None:
-    job = ImportJob.objects.get(pk=job_id)
-    job.state = ImportState.FAILED
-    job.result = {**job.result, "conflicts": messages}
-    job.save(update_fields=["state", "result"])
+        _fail(job_id, messages=[gettext("Nothing was imported because of an error in the system.")])
+    return ImportJob.objects.get(pk=job_id)
 
 
 def cancel_import(*, actor: User, job: ImportJob) -> ImportJob:
-    """Drop a preview that will not be applied. The stored file is kept for the record."""
-    if job.uploaded_by_id != actor.pk:
-        raise PermissionDenied
-    if job.state not in (ImportState.PREVIEW, ImportState.FAILED, ImportState.UPLOADED):
+    """Drop an import that will not be applied. The stored file is kept until the
+    periodic clean-up deletes unconfirmed uploads."""
+    try:
+        IMPORT_WORKFLOW.check(actor, job, ImportAction.CANCEL)
+    except TransitionNotAllowed:
+        raise ImportNotPossible(job.state) from None
+    if not _move_job(job.pk, ImportAction.CANCEL):
         raise ImportNotPossible(job.state)
-    job.state = ImportState.CANCELLED
-    job.save(update_fields=["state"])
+    job.refresh_from_db()
     return job
+
+
+def fail_stale_imports(*, older_than: datetime.timedelta) -> int:
+    """Fail the jobs the system has been working on for longer than `older_than` (a
+    worker that died, a lost task). Returns how many. Nothing of them was applied: an
+    apply is one transaction."""
+    stale = ImportJob.objects.filter(
+        state__in=RUNNING_IMPORT_STATES, state_changed_at__lt=timezone.now() - older_than
+    ).values_list("pk", flat=True)
+    return sum(_fail(job_id, problem=Problem(ProblemKind.TIMED_OUT)) for job_id in list(stale))
+
+
+def delete_old_uploads(*, older_than: datetime.timedelta) -> int:
+    """Delete the jobs and stored files of uploads never applied, older than
+    `older_than`. Applied imports are kept: their file is the record of what changed."""
+    old = ImportJob.objects.exclude(state=ImportState.APPLIED).filter(
+        created_at__lt=timezone.now() - older_than
+    )
+    count = 0
+    for job in old.exclude(state__in=RUNNING_IMPORT_STATES).only("pk", "file"):
+        job.file.delete(save=False)
+        job.delete()
+        count += 1
+    return count
 
 
 def import_file(
@@ -277,7 +341,7 @@ def apply_preview(*, actor: User, preview: dict[str, Any], change_reason: str) -
 
     now = timezone.now()
     created = _new_reports(to_create, fields)
-    edit = TRANSITIONS[ReportAction.EDIT]
+    edit = REPORT_WORKFLOW[ReportAction.EDIT]
     updated = []
     for row in to_update:
         report = current[row["report_id"]]
@@ -404,7 +468,7 @@ def _conflict(preview: dict[str, Any], row: dict[str, Any], report: AnnualReport
             "Row %(row)s: the %(fiscal_year)s report of %(institution)s was changed by someone "
             "else after the preview (version %(old)s, now %(new)s)."
         ) % {**params, "old": row["version"], "new": report.version}
-    if row["outcome"] == RowOutcome.CHANGED and report.state not in EDITABLE_STATES:
+    if row["outcome"] == RowOutcome.CHANGED and not editable(report.state):
         return gettext(
             "Row %(row)s: the %(fiscal_year)s report of %(institution)s is now %(state)s."
         ) % {**params, "state": report.get_state_display()}

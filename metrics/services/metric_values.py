@@ -27,7 +27,7 @@ from ..calculations import (
     evaluate_years,
     predecessors_map,
 )
-from ..definitions import sync_default_definitions
+from ..default_definitions import sync_default_definitions
 from ..enums import ReportState
 from ..models import AnnualReport, LicenceAgreement, MetricDefinition, MetricValue
 from ..report_fields import REPORT_FIELD_CODES, REPORT_FIELDS, Unit

@@ -18,20 +18,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.people import person_name
+from core.workflow import ReasonRequired, TransitionNotAllowed
 from institutions.models import Institution, User
 
 from ..enums import ReportAction, ReportState
 from ..models import AnnualReport, LicenceAgreement
 from ..permissions import can_create_report
 from ..report_fields import REPORT_FIELD_CODES
-from ..workflow import (
-    TRANSITIONS,
-    ReportError,
-    ReportLockedError,
-    TransitionNotAllowed,
-    may_take,
-    transition,
-)
+from ..workflow import REPORT_WORKFLOW, ReportError, ReportLockedError
 from . import metric_values
 
 __all__ = [
@@ -58,7 +53,7 @@ class StaleReportError(ReportError):
 
     def __init__(self, report: AnnualReport):
         last = report.history.select_related("history_user").order_by("-history_date").first()
-        self.changed_by = _person(last.history_user if last else None)
+        self.changed_by = person_name(last.history_user if last else None)
         self.changed_at = timezone.localtime(last.history_date) if last else None
         super().__init__(
             _(
@@ -77,8 +72,8 @@ class ReportExistsError(ReportError):
     """The institution has a report for this fiscal year already."""
 
 
-class ReasonRequiredError(ReportError):
-    """Returning and reopening need a reason."""
+# Returning and reopening need a reason (core.workflow says so for every table).
+ReasonRequiredError = ReasonRequired
 
 
 @dataclass(frozen=True)
@@ -104,23 +99,20 @@ class LicenceRow:
         return values
 
 
-def _person(user: User | None) -> str:
-    if user is None:
-        return _("the system")
-    return user.get_full_name() or user.username
-
-
 def _locked(report: AnnualReport) -> AnnualReport:
     """The report as stored now, locked for this transaction where the database can."""
     return AnnualReport.objects.select_for_update().get(pk=report.pk)
 
 
-def _check(actor: User, report: AnnualReport, action: ReportAction) -> ReportState:
-    """The state the action leads to; raises if the state or the person forbids it."""
-    target = transition(report.state, action)
-    if not may_take(actor, report, action):
-        raise PermissionDenied(_("You may not do this to this report."))
-    return target
+def _check(
+    actor: User, report: AnnualReport, action: ReportAction, reason: str | None = None
+) -> str:
+    """The state the action leads to; raises if the state, the person or a missing reason
+    forbids it (metrics.workflow's table)."""
+    try:
+        return REPORT_WORKFLOW.check(actor, report, action, reason=reason)
+    except PermissionDenied:
+        raise PermissionDenied(_("You may not do this to this report.")) from None
 
 
 def _claim_version(report: AnnualReport, expected_version: int) -> None:
@@ -155,9 +147,7 @@ def _move(
 ) -> AnnualReport:
     """Lock, check the table, require the reason, claim the version and set the state."""
     current = _locked(report)
-    target = _check(actor, current, action)
-    if TRANSITIONS[action].needs_reason and not reason.strip():
-        raise ReasonRequiredError(_("Please give a reason."))
+    target = _check(actor, current, action, reason)
     _claim_version(current, current.version if expected_version is None else expected_version)
     current.state = target
     return current

@@ -13,20 +13,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from core.downloads import download_response
+from core.storage import attachment_response
 from institutions.fiscal_years import FiscalYearError, parse_fiscal_year
 from institutions.models import Institution
-from institutions.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, to_csv, to_xlsx
 
-from ..enums import ImportState, ReportState, RowOutcome
-from ..importing import exporting, presentation, selectors
-from ..importing.forms import ImportUploadForm
+from .. import sheets
+from ..enums import ImportAction, ImportState, ReportState, RowOutcome
+from ..forms import ImportUploadForm
 from ..importing.preview import has_errors
 from ..importing.problems import FileProblem
 from ..permissions import can_export_institution, can_export_reports, can_import
 from ..report_fields import REPORT_FIELDS
+from ..selectors import imports as selectors
+from ..selectors import reports as report_selectors
 from ..services import imports
-
-RUNNING_STATES = (ImportState.UPLOADED, ImportState.PARSING, ImportState.APPLYING)
+from ..workflow import IMPORT_WORKFLOW, RUNNING_IMPORT_STATES
 
 
 def import_upload(request: HttpRequest) -> HttpResponse:
@@ -67,19 +69,20 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "metrics/imports/detail.html",
         {
             "job": job,
-            "running": job.state in RUNNING_STATES,
-            "can_confirm": job.state == ImportState.PREVIEW and not has_errors(job.result),
-            "can_cancel": job.state in (ImportState.PREVIEW, ImportState.FAILED),
+            "running": job.state in RUNNING_IMPORT_STATES,
+            "can_confirm": IMPORT_WORKFLOW.may(request.user, job, ImportAction.CONFIRM)
+            and not has_errors(job.result),
+            "can_cancel": IMPORT_WORKFLOW.may(request.user, job, ImportAction.CANCEL),
             "summary": job.result.get("summary", {}),
-            "file_messages": presentation.file_messages(job.result),
-            "notices": presentation.notices(job.result),
+            "file_messages": selectors.file_messages(job.result),
+            "notices": selectors.notices(job.result),
             "conflicts": job.result.get("conflicts", []),
             "applied": job.state == ImportState.APPLIED,
-            "page": presentation.preview_page(
+            "page": selectors.preview_page(
                 job.result, outcome=outcome, page=request.GET.get("page", 1)
             ),
             "outcome": outcome,
-            "outcomes": [*RowOutcome.choices, (presentation.WITH_WARNINGS, _("with warnings"))],
+            "outcomes": [*RowOutcome.choices, (selectors.WITH_WARNINGS, _("with warnings"))],
         },
     )
 
@@ -91,15 +94,13 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.import_job_of(user=request.user, pk=pk)
     try:
         job = imports.confirm_import(actor=request.user, job=job)
-    except imports.ImportConflict:
-        messages.error(
-            request, _("Nothing was imported: reports changed after the preview. See below.")
-        )
     except imports.ImportNotPossible:
         messages.error(request, _("This import cannot be confirmed (it has errors or is done)."))
     else:
         if job.state == ImportState.APPLIED:
             messages.success(request, _("The import was applied."))
+        elif job.state == ImportState.FAILED:
+            messages.error(request, _("Nothing was imported. See the reasons below."))
     return redirect("metrics:import_detail", pk=job.pk)
 
 
@@ -130,7 +131,7 @@ def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
             "processed_rows": job.processed_rows,
             "total_rows": job.total_rows,
             "percent": job.progress_percent,
-            "running": job.state in RUNNING_STATES,
+            "running": job.state in RUNNING_IMPORT_STATES,
             "url": reverse("metrics:import_detail", args=[job.pk]),
         }
     )
@@ -140,8 +141,10 @@ def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
 def import_template(request: HttpRequest) -> HttpResponse:
     if not can_import(request.user):
         raise PermissionDenied
-    labels, codes = exporting.template_headers()
-    return _download(labels, [codes], request.GET.get("format"), "annual_report_template")
+    labels, codes = sheets.template_headers()
+    return download_response(
+        labels, [codes], file_format=request.GET.get("format"), name="annual_report_template"
+    )
 
 
 @require_GET
@@ -160,15 +163,15 @@ def report_export(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state and state not in ReportState.values:
         raise Http404
-    reports = exporting.exportable_reports(
+    reports = report_selectors.exportable_reports(
         user=request.user, fiscal_year=fiscal_year, institution=institution, state=state
     )
     name = "annual_reports" + (f"_FY{fiscal_year}" if fiscal_year else "")
-    return _download(
-        list(exporting.EXPORT_COLUMNS),
-        exporting.export_rows(reports),
-        request.GET.get("format"),
-        name,
+    return download_response(
+        list(sheets.EXPORT_COLUMNS),
+        sheets.export_rows(reports),
+        file_format=request.GET.get("format"),
+        name=name,
     )
 
 
@@ -176,15 +179,15 @@ def _fiscal_year(text: str) -> int | None:
     return parse_fiscal_year(text) if text.strip() else None
 
 
-def _download(headers, rows, file_format: str | None, name: str) -> HttpResponse:
-    if file_format == "xlsx":
-        body, content_type = to_xlsx(headers, rows, title=name), XLSX_CONTENT_TYPE
-    else:
-        file_format = "csv"
-        body, content_type = to_csv(headers, rows), CSV_CONTENT_TYPE
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
-    return response
+@require_GET
+def import_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The uploaded file itself, back to the person who uploaded it, as an attachment."""
+    if not can_import(request.user):
+        raise PermissionDenied
+    job = selectors.import_job_of(user=request.user, pk=pk)
+    if not job.file:
+        raise Http404
+    return attachment_response(job.file, download_name=job.original_name)
 
 
 urlpatterns = [
@@ -194,5 +197,6 @@ urlpatterns = [
     path("imports/<int:pk>/progress/", import_progress, name="import_progress"),
     path("imports/<int:pk>/confirm/", import_confirm, name="import_confirm"),
     path("imports/<int:pk>/cancel/", import_cancel, name="import_cancel"),
+    path("imports/<int:pk>/file/", import_file, name="import_file"),
     path("export/reports/", report_export, name="report_export"),
 ]

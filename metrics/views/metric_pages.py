@@ -8,9 +8,10 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from institutions.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, to_csv, to_xlsx
+from core.downloads import download_response
 
-from .. import permissions
+from .. import permissions, sheets
+from ..display import formula_text
 from ..forms import MetricPageFilter
 from ..models import MetricDefinition
 from ..selectors import metric_values as selectors
@@ -20,7 +21,7 @@ from ..selectors import metric_values as selectors
 def catalogue(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_anonymised_metrics(request.user):
         raise PermissionDenied
-    definitions = [(d, selectors.formula_text(d)) for d in selectors.metric_catalogue()]
+    definitions = [(d, formula_text(d)) for d in selectors.metric_catalogue()]
     return render(request, "metrics/metric_pages/catalogue.html", {"definitions": definitions})
 
 
@@ -44,23 +45,17 @@ def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     if params["format"] and page.ranking is not None:
         return _download(page, params["table"], params["format"])
-    context = {"page": page, "filters": filters, "formula": selectors.formula_text(definition)}
+    context = {"page": page, "filters": filters, "formula": formula_text(definition)}
     return render(request, "metrics/metric_pages/metric_detail.html", context)
 
 
 def _download(page: selectors.MetricPage, table: str, file_format: str) -> HttpResponse:
     if table == "aggregates":
-        headers, rows = selectors.aggregate_sheet(page)
+        headers, rows = sheets.aggregate_sheet(page)
     else:
-        headers, rows = selectors.ranking_sheet(page.ranking)
+        headers, rows = sheets.ranking_sheet(page.ranking)
     name = f"{page.definition.code}_{page.fiscal_year}_{table}"
-    if file_format == "csv":
-        response = HttpResponse(to_csv(headers, rows), content_type=CSV_CONTENT_TYPE)
-    else:
-        body = to_xlsx(headers, rows, title=table)
-        response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
-    return response
+    return download_response(headers, rows, file_format=file_format, name=name, sheet_title=table)
 
 
 urlpatterns = [

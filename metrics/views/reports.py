@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from metrics import workflow
+from core.views import refuse_bad_request
+from core.workflow import WorkflowError
 from metrics.enums import ReportAction
 from metrics.forms import (
     LicenceFormSet,
@@ -28,11 +29,21 @@ from metrics.forms import (
     licence_rows,
 )
 from metrics.models import AnnualReport
-from metrics.permissions import can_create_reports, can_list_reports, can_view_report
+from metrics.permissions import (
+    can_create_reports,
+    can_judge_reports,
+    can_list_reports,
+    can_view_report,
+)
 from metrics.selectors import reports as selectors
 from metrics.services import reports as services
+from metrics.workflow import REPORT_WORKFLOW, available_actions
 
 PAGE_SIZE = 100
+MISSING_VERSION = gettext_lazy(
+    "The form did not say which version of the report it was opened on, so nothing was "
+    "changed. Reload the report and try again."
+)
 
 BUTTON_LABELS = {
     ReportAction.SUBMIT: gettext_lazy("Submit to the ministries"),
@@ -43,16 +54,17 @@ BUTTON_LABELS = {
 
 
 def _report_for(request: HttpRequest, pk: int, action: ReportAction | None = None) -> AnnualReport:
-    """The report, if this person may see it (else 404) and their role may act (else 403)."""
-    user = request.user
-    if not can_list_reports(user) or (action and not workflow.role_may(user, action)):
-        raise PermissionDenied
+    """The report, if this person may see it (else 404) and may take the action on it
+    whatever its state (else 403: the table's predicate says who)."""
     try:
         report = selectors.report_detail(pk=pk)
     except AnnualReport.DoesNotExist:
         raise Http404 from None
     if not can_view_report(request.user, report):
-        raise Http404
+        # A role that has no report pages is refused; anyone else is not told it exists.
+        raise Http404 if can_list_reports(request.user) else PermissionDenied
+    if action and not REPORT_WORKFLOW[action].allowed(request.user, report):
+        raise PermissionDenied
     return report
 
 
@@ -69,9 +81,9 @@ def _buttons(request: HttpRequest, report: AnnualReport) -> list[dict]:
             "action": action.value,
             "label": BUTTON_LABELS[action],
             "url": reverse(f"metrics:report_{action.value}", args=[report.pk]),
-            "needs_reason": workflow.TRANSITIONS[action].needs_reason,
+            "needs_reason": REPORT_WORKFLOW[action].needs_reason,
         }
-        for action in workflow.available_actions(request.user, report)
+        for action in available_actions(request.user, report)
     ]
 
 
@@ -96,13 +108,13 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "export_url": _export_url(form.query()),
             "can_create": can_create_reports(request.user),
-            "can_see_queue": workflow.can_see_queue(request.user),
+            "can_see_queue": can_judge_reports(request.user),
         },
     )
 
 
 def report_queue(request: HttpRequest) -> HttpResponse:
-    if not workflow.can_see_queue(request.user):
+    if not can_judge_reports(request.user):
         raise PermissionDenied
     return render(
         request, "metrics/reports/report_queue.html", {"reports": selectors.submitted_queue()}
@@ -118,7 +130,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             report = services.create_report(actor=request.user, **form.cleaned_data)
-        except services.ReportError as error:
+        except WorkflowError as error:
             form.add_error("fiscal_year", str(error))
         else:
             messages.success(request, _("The report has been started as a draft."))
@@ -141,7 +153,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "licences": selectors.report_licences(report),
             "history": selectors.report_history(report),
             "buttons": _buttons(request, report),
-            "can_edit": workflow.may_take(request.user, report, ReportAction.EDIT),
+            "can_edit": REPORT_WORKFLOW.may(request.user, report, ReportAction.EDIT),
             "reason_form": ReasonForm(initial={"version": report.version}),
         },
     )
@@ -149,7 +161,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for(request, pk, ReportAction.EDIT)
-    if not workflow.may_take(request.user, report, ReportAction.EDIT):
+    if not REPORT_WORKFLOW.may(request.user, report, ReportAction.EDIT):
         messages.error(request, _("This report cannot be edited in its present state."))
         return redirect("metrics:report_detail", pk=report.pk)
     previous = selectors.previous_report(report)
@@ -169,7 +181,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.StaleReportError as error:
             form.add_error(None, str(error))
             status = 409
-        except services.ReportError as error:
+        except WorkflowError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The report has been saved."))
@@ -182,13 +194,11 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _act(request: HttpRequest, pk: int, action: ReportAction, service, message: str):
     report = _report_for(request, pk, action)
     version = request.POST.get("version", "")
+    if not (version.isascii() and version.isdigit() and len(version) <= 10):
+        return refuse_bad_request(request, MISSING_VERSION)
     try:
-        service(
-            actor=request.user,
-            report=report,
-            expected_version=int(version) if version.isdigit() else None,
-        )
-    except services.ReportError as error:
+        service(actor=request.user, report=report, expected_version=int(version))
+    except WorkflowError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, message)
@@ -216,6 +226,8 @@ def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
 def _act_with_reason(request: HttpRequest, pk: int, action: ReportAction, service, message: str):
     report = _report_for(request, pk, action)
     form = ReasonForm(request.POST or None, initial={"version": report.version})
+    if request.method == "POST" and form.has_error("version"):
+        return refuse_bad_request(request, MISSING_VERSION)
     if request.method == "POST" and form.is_valid():
         try:
             service(
@@ -224,7 +236,7 @@ def _act_with_reason(request: HttpRequest, pk: int, action: ReportAction, servic
                 reason=form.cleaned_data["reason"],
                 expected_version=form.cleaned_data["version"],
             )
-        except services.ReportError as error:
+        except WorkflowError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, message)

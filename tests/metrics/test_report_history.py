@@ -3,8 +3,9 @@
 import pytest
 from django.utils import translation
 
+from core.history import FieldChange
 from metrics.enums import LicenseeKind
-from metrics.selectors.reports import FieldChange, report_history
+from metrics.selectors.reports import report_history
 from metrics.services.reports import (
     LicenceRow,
     create_report,

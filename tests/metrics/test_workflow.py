@@ -2,18 +2,12 @@
 
 import pytest
 
+from core.workflow import TransitionNotAllowed
 from institutions.enums import Ministry
 from metrics.enums import ReportAction, ReportState
 from metrics.models import AnnualReport
-from metrics.permissions import can_create_reports, can_list_reports
-from metrics.workflow import (
-    ReportLockedError,
-    TransitionNotAllowed,
-    available_actions,
-    can_see_queue,
-    may_take,
-    transition,
-)
+from metrics.permissions import can_create_reports, can_judge_reports, can_list_reports
+from metrics.workflow import REPORT_WORKFLOW, ReportLockedError, available_actions
 from tests.factories import official_of
 
 # Every (state, action) pair the product allows, and where it leads (SPEC §3).
@@ -30,7 +24,7 @@ WORKFLOW_ACTIONS = [a for a in ReportAction if a != ReportAction.CREATE]
 
 @pytest.mark.parametrize(("state", "action"), list(ALLOWED))
 def test_transition_allowed_pairs_lead_to_their_state(state, action):
-    assert transition(state, action) == ALLOWED[(state, action)]
+    assert REPORT_WORKFLOW.next_state(state, action) == ALLOWED[(state, action)]
 
 
 @pytest.mark.parametrize(
@@ -39,13 +33,13 @@ def test_transition_allowed_pairs_lead_to_their_state(state, action):
 )
 def test_transition_other_pairs_are_refused(state, action):
     with pytest.raises(TransitionNotAllowed):
-        transition(state, action)
+        REPORT_WORKFLOW.next_state(state, action)
 
 
 @pytest.mark.parametrize("action", [ReportAction.EDIT, ReportAction.SUBMIT, ReportAction.RETURN])
 def test_transition_on_accepted_report_says_it_is_locked(action):
     with pytest.raises(ReportLockedError):
-        transition(ReportState.ACCEPTED, action)
+        REPORT_WORKFLOW.next_state(ReportState.ACCEPTED, action)
 
 
 def _report(institution, state):
@@ -104,9 +98,9 @@ def test_available_actions_none_for_other_institution_reviewer_viewer(
 @pytest.mark.django_db
 def test_may_take_edit_only_for_own_staff(staff_a, staff_b, mext_official, institution_a):
     report = _report(institution_a, ReportState.RETURNED)
-    assert may_take(staff_a, report, ReportAction.EDIT) is True
-    assert may_take(staff_b, report, ReportAction.EDIT) is False
-    assert may_take(mext_official, report, ReportAction.EDIT) is False
+    assert REPORT_WORKFLOW.may(staff_a, report, ReportAction.EDIT) is True
+    assert REPORT_WORKFLOW.may(staff_b, report, ReportAction.EDIT) is False
+    assert REPORT_WORKFLOW.may(mext_official, report, ReportAction.EDIT) is False
 
 
 @pytest.mark.django_db
@@ -117,7 +111,7 @@ def test_page_predicates_by_role(staff_a, mext_official, mext_reviewer, viewer):
         False,
         False,
     ]
-    assert [can_see_queue(u) for u in (staff_a, mext_official, mext_reviewer, viewer)] == [
+    assert [can_judge_reports(u) for u in (staff_a, mext_official, mext_reviewer, viewer)] == [
         False,
         True,
         False,
@@ -129,3 +123,14 @@ def test_page_predicates_by_role(staff_a, mext_official, mext_reviewer, viewer):
         False,
         False,
     ]
+
+
+@pytest.mark.django_db
+def test_workflow_table_says_who_by_predicate_not_role(institution_a, staff_a, mext_official):
+    # The table's own rows name who may act: staff of the report's institution submit,
+    # officials accept; the same person may not do the other's step.
+    report = _report(institution_a, ReportState.SUBMITTED)
+    assert REPORT_WORKFLOW[ReportAction.ACCEPT].allowed(mext_official, report) is True
+    assert REPORT_WORKFLOW[ReportAction.ACCEPT].allowed(staff_a, report) is False
+    assert REPORT_WORKFLOW[ReportAction.SUBMIT].allowed(staff_a, report) is True
+    assert REPORT_WORKFLOW[ReportAction.SUBMIT].allowed(mext_official, report) is False

@@ -4,7 +4,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from institutions.spreadsheets import to_csv, to_xlsx
+from core.spreadsheets import to_csv, to_xlsx
 from metrics.selectors.metric_values import metric_export_rows
 
 HEADERS = ["institution_code", "fiscal_year", "metric_code", "value"]

@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from core.spreadsheets import to_csv
 from institutions.enums import InstitutionKind
-from institutions.spreadsheets import to_csv
 from metrics.calculations import letter_offset
 from metrics.models import MetricDefinition
 from metrics.selectors.metric_values import metric_definition, ranking_table

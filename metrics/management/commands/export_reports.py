@@ -7,11 +7,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.spreadsheets import to_csv, to_xlsx
 from institutions.fiscal_years import FiscalYearError, parse_fiscal_year
 from institutions.models import Institution
-from institutions.spreadsheets import to_csv, to_xlsx
-from metrics.importing.exporting import EXPORT_COLUMNS, export_rows
 from metrics.models import AnnualReport
+from metrics.sheets import EXPORT_COLUMNS, export_rows
 
 
 class Command(BaseCommand):

@@ -1,0 +1,16 @@
+"""Values every page needs."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from .sections import contributions
+
+
+def navigation(request: HttpRequest) -> dict:
+    """The header's links for this person: each app says which of its pages the person
+    may open (settings.NAVIGATION), by asking its permissions, not by testing roles."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"navigation": []}
+    return {"navigation": contributions("NAVIGATION", user=user)}

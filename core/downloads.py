@@ -1,0 +1,40 @@
+"""The one way a page answers with a table as a file: CSV (UTF-8 with BOM) or XLSX."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.http import HttpResponse
+
+from .spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, to_csv, to_xlsx
+
+FORMATS = ("csv", "xlsx")
+
+
+def download_response(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    file_format: str | None,
+    name: str,
+    sheet_title: str | None = None,
+) -> HttpResponse:
+    """The table as an attachment named `<name>.<format>`; CSV unless `xlsx` is asked for.
+
+    Text cells a spreadsheet would run as formulas are neutralised (core.spreadsheets).
+    """
+    if file_format == "xlsx":
+        body, content_type = to_xlsx(headers, rows, title=sheet_title or name), XLSX_CONTENT_TYPE
+    else:
+        file_format = "csv"
+        body, content_type = to_csv(headers, rows), CSV_CONTENT_TYPE
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{_safe_name(name)}.{file_format}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _safe_name(name: str) -> str:
+    """An ASCII file name: letters, digits, `-`, `_` and `.`; anything else becomes `_`."""
+    return "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in name)

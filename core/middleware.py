@@ -1,0 +1,37 @@
+"""Response headers that every page carries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
+
+# No inline script and no script from elsewhere: plotly.js and every script of ours are
+# files under /static/. Inline styles stay allowed: plotly.js writes them as it draws.
+DEFAULT_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+class SecurityHeadersMiddleware:
+    """A Content-Security-Policy on every response, and `Cache-Control: private,
+    no-store` on every response to a signed-in person, so that no shared cache or
+    browser history keeps another institution's figures."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault(
+            "Content-Security-Policy", getattr(settings, "CONTENT_SECURITY_POLICY", DEFAULT_CSP)
+        )
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "private, no-store"
+            patch_vary_headers(response, ["Cookie"])
+        return response

@@ -1,0 +1,49 @@
+"""The metrics app's links in the header and on the home page (core.sections)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from core.sections import NavItem
+from institutions.models import User
+
+from . import permissions
+
+
+def navigation(*, user: User) -> list[NavItem]:
+    items = []
+    if permissions.can_list_reports(user):
+        items.append(
+            NavItem(
+                "reports",
+                _("Annual reports"),
+                reverse("metrics:report_list"),
+                _(
+                    "Enter an institution's figures for a fiscal year, or upload them from a "
+                    "spreadsheet; submit, check and accept them."
+                ),
+            )
+        )
+    if permissions.can_import(user):
+        items.append(
+            NavItem(
+                "import",
+                _("Spreadsheet import"),
+                reverse("metrics:import_upload"),
+                _("Upload annual figures from an XLSX or CSV file, check the preview, confirm."),
+            )
+        )
+    if permissions.can_view_anonymised_metrics(user):
+        items.append(
+            NavItem(
+                "metrics",
+                _("Metrics"),
+                reverse("metrics:catalogue"),
+                _(
+                    "Licence rate (打率), return on cost (打点), commercialisation rate "
+                    "(ホームラン率) and the other indicators, with rankings and aggregates."
+                ),
+            )
+        )
+    return items

@@ -1,0 +1,129 @@
+"""The queries and the stored previews behind the import pages.
+
+A preview is plain JSON in ImportJob.result (metrics.importing.preview); these turn it
+into what the page shows, in the reader's language, without further queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
+
+from institutions.fiscal_years import format_fiscal_year
+from institutions.models import User
+
+from ..enums import RowOutcome
+from ..importing.preview import institution_of, row_values
+from ..importing.problems import Problem
+from ..models import ImportJob
+from ..report_fields import REPORT_FIELDS_BY_CODE
+
+
+def import_job_of(*, user: User, pk: int) -> ImportJob:
+    """One of this person's own import jobs; anyone else's is a 404, officials' included."""
+    return get_object_or_404(
+        ImportJob.objects.select_related("uploaded_by"), pk=pk, uploaded_by=user
+    )
+
+
+def recent_import_jobs(*, user: User, limit: int = 10) -> QuerySet[ImportJob]:
+    """This person's latest uploads, without the stored previews (they can be large)."""
+    return (
+        ImportJob.objects.filter(uploaded_by=user).defer("result").order_by("-created_at")[:limit]
+    )
+
+
+ROWS_PER_PAGE = 200
+WITH_WARNINGS = "warnings"  # the filter that shows rows with warnings
+
+
+@dataclass
+class ShownChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class ShownRow:
+    row: int
+    outcome: str
+    outcome_label: str
+    institution: str
+    fiscal_year: str
+    changes: list[ShownChange] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def file_messages(result: dict[str, Any]) -> list[str]:
+    file_name = result.get("file_name", "")
+    return [Problem.from_json(p).describe(file_name) for p in result.get("file_errors", [])]
+
+
+def notices(result: dict[str, Any]) -> list[str]:
+    return [Problem.from_json(p).describe() for p in result.get("notices", [])]
+
+
+def preview_page(result: dict[str, Any], *, outcome: str = "", page: Any = 1) -> Page:
+    """One page of the preview's rows, errors first when no filter is chosen."""
+    rows = result.get("rows", [])
+    if outcome == WITH_WARNINGS:
+        rows = [r for r in rows if r.get("warnings")]
+    elif outcome in RowOutcome.values:
+        rows = [r for r in rows if r["outcome"] == outcome]
+    else:
+        rows = sorted(rows, key=lambda r: r["outcome"] != RowOutcome.ERROR)
+    paginator = Paginator(rows, ROWS_PER_PAGE)
+    shown = paginator.get_page(page)
+    shown.object_list = [_shown(result, r) for r in shown.object_list]
+    return shown
+
+
+def _shown(result: dict[str, Any], entry: dict[str, Any]) -> ShownRow:
+    _code, name_ja, name_en = institution_of(result, entry)
+    english = (get_language() or "ja").startswith("en")
+    row = ShownRow(
+        row=entry["row"],
+        outcome=entry["outcome"],
+        outcome_label=str(RowOutcome(entry["outcome"]).label),
+        institution=(name_en if english else "") or name_ja,
+        fiscal_year=format_fiscal_year(entry.get("fiscal_year")),
+        problems=[_problem_text(Problem.from_json(p)) for p in entry.get("problems", [])],
+        warnings=[w["message"] for w in entry.get("warnings", [])],
+    )
+    if entry["outcome"] == RowOutcome.CHANGED:
+        row.changes = [
+            ShownChange(_label(code), _figure(old), _figure(new))
+            for code, (old, new) in entry.get("changes", {}).items()
+        ]
+    elif entry["outcome"] == RowOutcome.NEW:
+        row.changes = [
+            ShownChange(_label(code), "", _figure(value))
+            for code, value in row_values(result, entry).items()
+            if value is not None
+        ]
+    return row
+
+
+def _problem_text(problem: Problem) -> str:
+    """The column and the sentence; the row is in the table's first column."""
+    problem.row = None
+    return problem.describe()
+
+
+def _label(code: str) -> str:
+    return str(REPORT_FIELDS_BY_CODE[code].label)
+
+
+def _figure(value: int | str | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)

@@ -1,0 +1,26 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .enums import NotificationKind, NotificationState
+
+ALL = [("", _("all"))]
+
+
+class OutboxFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("state"), choices=ALL + NotificationState.choices, required=False
+    )
+    kind = forms.ChoiceField(
+        label=_("kind"), choices=ALL + NotificationKind.choices, required=False
+    )
+
+
+class OutboxActionForm(forms.Form):
+    """The messages ticked in the outbox, and what to do with them."""
+
+    action = forms.ChoiceField(choices=[("release", "release"), ("discard", "discard")])
+    ids = forms.TypedMultipleChoiceField(coerce=int, choices=())
+
+    def __init__(self, *args, staged_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].choices = [(pk, pk) for pk in staged_ids]

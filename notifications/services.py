@@ -1,0 +1,176 @@
+"""Writing, releasing and sending notifications.
+
+Apps call `notify()`; nothing else in the project sends e-mail.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from institutions.models import User
+
+from .enums import NotificationAction, NotificationState
+from .models import Notification
+from .workflow import NOTIFICATION_WORKFLOW
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A small text attachment, such as an iCalendar event."""
+
+    name: str
+    content_type: str
+    content: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"name": self.name, "content_type": self.content_type, "content": self.content}
+
+
+@transaction.atomic
+def notify(
+    *,
+    actor: User | None,
+    kind: str,
+    recipients: Iterable[User],
+    subject: str,
+    body: str,
+    about: str = "",
+    link: str = "",
+    attachments: Sequence[Attachment] = (),
+    hold: bool = False,
+) -> list[Notification]:
+    """Write one message per recipient (each person once).
+
+    Side effects, in order: the messages are stored, staged when `hold` (an official
+    releases them from the outbox) or else queued; queued messages are handed to
+    notifications.tasks.send_notifications when the transaction commits.
+    """
+    unique = {person.pk: person for person in recipients}
+    state = NotificationState.STAGED if hold else NotificationState.QUEUED
+    created = Notification.objects.bulk_create(
+        [
+            Notification(
+                kind=kind,
+                state=state,
+                recipient=person,
+                to_address=person.email,
+                subject=subject[:200],
+                body=body,
+                about=about[:200],
+                link=link[:300],
+                attachments=[a.as_json() for a in attachments],
+                created_by=actor,
+            )
+            for person in unique.values()
+        ]
+    )
+    if not hold:
+        _send_on_commit([n.pk for n in created])
+    return created
+
+
+@transaction.atomic
+def release_notifications(*, actor: User, notifications: Iterable[Notification]) -> int:
+    """Send staged (or failed) messages an official has read. Returns how many.
+
+    Side effects, in order: each message the workflow lets this official release moves
+    to queued with the official and the time recorded; they are handed to the sending
+    task on commit. Messages in any other state are left as they are.
+    """
+    released = []
+    now = timezone.now()
+    for notification in Notification.objects.select_for_update().filter(
+        pk__in=[n.pk for n in notifications]
+    ):
+        action = (
+            NotificationAction.RETRY
+            if notification.state == NotificationState.FAILED
+            else NotificationAction.RELEASE
+        )
+        if not NOTIFICATION_WORKFLOW.may(actor, notification, action):
+            continue
+        notification.state = NOTIFICATION_WORKFLOW.target(notification, action)
+        notification.released_at = now
+        notification.released_by = actor
+        notification.error = ""
+        notification.save(update_fields=["state", "released_at", "released_by", "error"])
+        released.append(notification.pk)
+    _send_on_commit(released)
+    return len(released)
+
+
+@transaction.atomic
+def discard_notifications(*, actor: User, notifications: Iterable[Notification]) -> int:
+    """Drop staged messages that should not go out. Returns how many; kept for the record."""
+    discarded = 0
+    for notification in Notification.objects.select_for_update().filter(
+        pk__in=[n.pk for n in notifications]
+    ):
+        if NOTIFICATION_WORKFLOW.may(actor, notification, NotificationAction.DISCARD):
+            notification.state = NotificationState.DISCARDED
+            notification.released_by = actor
+            notification.released_at = timezone.now()
+            notification.save(update_fields=["state", "released_by", "released_at"])
+            discarded += 1
+    return discarded
+
+
+def deliver_notification(*, notification_id: int) -> Notification:
+    """Send one queued message by e-mail (the sending task's work).
+
+    Side effects: the message is sent through Django's mail backend (console by
+    default, SMTP when configured) and marked sent, or marked failed with the reason.
+    A message that is not queued (already sent, discarded) is left alone.
+    """
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .get(pk=notification_id)
+        )
+        if notification.state != NotificationState.QUEUED:
+            return notification
+        if not notification.to_address:
+            return _failed(notification, "no e-mail address")
+        message = EmailMessage(
+            subject=notification.subject,
+            body=notification.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[notification.to_address],
+        )
+        for attachment in notification.attachments:
+            message.attach(attachment["name"], attachment["content"], attachment["content_type"])
+        try:
+            message.send()
+        except Exception as error:  # an SMTP server's refusal, a network failure
+            logger.warning("notification %s not delivered: %s", notification.pk, error)
+            return _failed(notification, str(error)[:1000])
+        notification.state = NotificationState.SENT
+        notification.sent_at = timezone.now()
+        notification.save(update_fields=["state", "sent_at"])
+        return notification
+
+
+def _failed(notification: Notification, reason: str) -> Notification:
+    notification.state = NotificationState.FAILED
+    notification.error = reason
+    notification.save(update_fields=["state", "error"])
+    return notification
+
+
+def _send_on_commit(ids: list[int]) -> None:
+    if not ids:
+        return
+    # Imported late: the tasks module imports this one.
+    from .tasks import send_notifications
+
+    transaction.on_commit(lambda: send_notifications.delay(ids))

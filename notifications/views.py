@@ -1,0 +1,65 @@
+"""The outbox: every message the product wrote, and the staged ones to release."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import permissions, selectors, services
+from .enums import NotificationState
+from .forms import OutboxActionForm, OutboxFilterForm
+from .models import Notification
+
+PAGE_SIZE = 50
+
+
+def outbox(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_read_outbox(request.user):
+        raise PermissionDenied
+    form = OutboxFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    found = selectors.outbox(state=filters.get("state", ""), kind=filters.get("kind", ""))
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/outbox.html",
+        {
+            "form": form,
+            "page": page,
+            "staged_count": Notification.objects.staged().count(),
+            "can_release": permissions.can_release(request.user),
+        },
+    )
+
+
+def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not permissions.can_read_outbox(request.user):
+        raise PermissionDenied
+    notification = get_object_or_404(selectors.outbox(), pk=pk)
+    return render(request, "notifications/detail.html", {"notification": notification})
+
+
+@require_POST
+def outbox_action(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_release(request.user):
+        raise PermissionDenied
+    releasable = Notification.objects.filter(
+        state__in=[NotificationState.STAGED, NotificationState.FAILED]
+    ).values_list("pk", flat=True)
+    form = OutboxActionForm(request.POST, staged_ids=list(releasable))
+    if not form.is_valid():
+        messages.error(request, _("Tick the messages to release or discard."))
+        return redirect("notifications:outbox")
+    chosen = Notification.objects.filter(pk__in=form.cleaned_data["ids"])
+    if form.cleaned_data["action"] == "release":
+        count = services.release_notifications(actor=request.user, notifications=chosen)
+        messages.success(request, _("%(count)s messages released for sending.") % {"count": count})
+    else:
+        count = services.discard_notifications(actor=request.user, notifications=chosen)
+        messages.success(request, _("%(count)s messages discarded.") % {"count": count})
+    return redirect("notifications:outbox")

@@ -1,0 +1,31 @@
+"""core.text: strict decoding of uploaded text, and echoing hostile text safely."""
+
+import pytest
+
+from core.text import UndecodableText, decode_text, display_file_name, safe_excerpt
+
+
+def test_decode_text_reads_utf8_bom_and_cp932():
+    assert decode_text("機関".encode()).encoding == "utf-8"
+    assert decode_text(b"\xef\xbb\xbf" + "機関".encode()).encoding == "utf-8-sig"
+    assert decode_text("機関".encode("cp932")).text == "機関"
+
+
+def test_decode_text_refuses_a_nul_naming_its_line():
+    with pytest.raises(UndecodableText) as caught:
+        decode_text(b"code,name\r\nTLO-A,ab\x00c\r\n")
+    assert (caught.value.byte, caught.value.line) == ("00", 2)
+
+
+def test_safe_excerpt_shows_control_characters_and_cuts_long_text():
+    assert safe_excerpt("a\x00b") == "a\u2400b"
+    long = "9" * 5000
+    shown = safe_excerpt(long)
+    assert shown.startswith("9" * 100) and shown.endswith("…(5,000)")
+    assert len(shown) < 120
+
+
+def test_display_file_name_drops_paths_and_control_characters():
+    assert display_file_name("C:\\Users\\x\\報告\x00.csv") == "報告.csv"
+    assert display_file_name("../../etc/passwd") == "passwd"
+    assert display_file_name("\x01\x02") == "upload"
