@@ -63,15 +63,17 @@ def ranking_sheet(table: RankingTable) -> tuple[list[str], list[list]]:
 
 
 def aggregate_sheet(page: MetricPage) -> tuple[list[str], list[list]]:
-    """Headers and rows of a metric page's aggregates for a CSV/XLSX download."""
-    headers = ["grouping", "group", "pooled", "median", "included", "excluded"]
+    """Headers and rows of a metric page's aggregates for a CSV/XLSX download. A withheld
+    group (too few institutions for the reader) has no values, and says why."""
+    headers = ["grouping", "group", "pooled", "median", "included", "excluded", "note"]
     rows = []
     groups = [("national", page.national)] if page.national else []
     groups += [("region", row) for row in page.by_region]
     groups += [("tlo_type", row) for row in page.by_type]
     for grouping, row in groups:
         result = row.aggregate
+        note = row.pooled_display if row.withheld else ""
         rows.append(
-            [grouping, row.group, result.pooled, result.median, result.included, result.excluded]
+            [grouping, row.group, row.pooled, row.median, result.included, result.excluded, note]
         )
     return headers, rows

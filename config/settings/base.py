@@ -182,6 +182,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "TLO Review <noreply@l
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
+# SPEC §4: whoever sees anonymised data sees no aggregate over fewer institutions.
+SMALL_GROUP_THRESHOLD = int(os.environ.get("SMALL_GROUP_THRESHOLD", "3"))
+
 # What each app contributes to shared pages (core.sections), in order: the header's
 # links, the home page's panels, and the sections of an institution's page.
 NAVIGATION: list[str] = [

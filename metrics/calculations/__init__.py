@@ -25,6 +25,7 @@ The rules for figures that were not reported, decided once here:
 """
 
 from .aggregates import Aggregate, ValueRow, aggregate
+from .anonymity import withheld_groups
 from .display import describe_formula, format_value, is_surplus, plain_number, plain_value
 from .figures import (
     LICENCE_ROWS,
@@ -114,4 +115,5 @@ __all__ = [
     "series_for",
     "term_value",
     "window_span",
+    "withheld_groups",
 ]

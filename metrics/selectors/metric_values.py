@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -27,9 +28,10 @@ from ..calculations import (
     format_value,
     plain_number,
     rank,
+    withheld_groups,
 )
 from ..display import kind_prefix, value_display
-from ..enums import ReportState, ValueStatus
+from ..enums import Combination, ReportState, ValueStatus
 from ..models import LicenceAgreement, MetricDefinition, MetricValue
 
 # ---------------------------------------------------------------------------------------
@@ -76,6 +78,16 @@ class AggregateRow:
     aggregate: Aggregate
     pooled_display: str
     median_display: str
+    # Too few institutions for an anonymised reader (SPEC §4): no value is shown.
+    withheld: bool = False
+
+    @property
+    def pooled(self) -> float | None:
+        return None if self.withheld else self.aggregate.pooled
+
+    @property
+    def median(self) -> float | None:
+        return None if self.withheld else self.aggregate.median
 
 
 @dataclass(frozen=True)
@@ -169,11 +181,24 @@ def _ranking(
     )
 
 
-def _aggregate_row(group: str, rows: list[MetricValue], definition: MetricDefinition):
+def withheld_text() -> str:
+    return _("Withheld: fewer than %(count)s institutions") % {"count": small_group_threshold()}
+
+
+def small_group_threshold() -> int:
+    """SPEC §4: the fewest institutions an aggregate shown to anonymised readers stands on."""
+    return int(getattr(settings, "SMALL_GROUP_THRESHOLD", 3))
+
+
+def _aggregate_row(
+    group: str, rows: list[MetricValue], definition: MetricDefinition, *, withhold: bool
+):
     result = aggregate(
         (ValueRow(v.status, v.value, v.numerator, v.denominator) for v in rows),
         definition.combination,
     )
+    if withhold and 0 < result.included < small_group_threshold():
+        return AggregateRow(group, result, withheld_text(), withheld_text(), withheld=True)
     return AggregateRow(
         group=group,
         aggregate=result,
@@ -190,9 +215,15 @@ def _aggregate_row(group: str, rows: list[MetricValue], definition: MetricDefini
     )
 
 
-def _aggregates(definition: MetricDefinition, values: Sequence[MetricValue]):
+def _aggregates(
+    definition: MetricDefinition, values: Sequence[MetricValue], *, withhold: bool
+):
+    """National, by region and by TLO type. With `withhold` (an anonymised reader),
+    groups standing on fewer than SMALL_GROUP_THRESHOLD institutions show no value; for
+    totals, which add up to the national figure, the next-smallest group too
+    (metrics.calculations.anonymity)."""
     language = get_language() or "ja"
-    national = _aggregate_row(_("National"), list(values), definition)
+    national = _aggregate_row(_("National"), list(values), definition, withhold=withhold)
     regions: dict[int, list[MetricValue]] = defaultdict(list)
     region_of = {}
     types: dict[str, list[MetricValue]] = defaultdict(list)
@@ -208,15 +239,37 @@ def _aggregates(definition: MetricDefinition, values: Sequence[MetricValue]):
             region_of[pk].name_en if language.startswith("en") else region_of[pk].name_ja,
             regions[pk],
             definition,
+            withhold=withhold,
         )
         for pk in sorted(regions, key=lambda pk: (region_of[pk].order, region_of[pk].code))
     ]
     by_type = [
-        _aggregate_row(str(tlo_type.label), types[tlo_type.value], definition)
+        _aggregate_row(str(tlo_type.label), types[tlo_type.value], definition, withhold=withhold)
         for tlo_type in TloType
         if tlo_type.value in types
     ]
+    if withhold and definition.combination in ADDITIVE:
+        by_region = _withhold_complement(by_region)
+        by_type = _withhold_complement(by_type)
     return national, by_region, by_type
+
+
+# Combinations whose pooled group values add up to the national one.
+ADDITIVE = (Combination.TOTAL, Combination.DIFFERENCE)
+
+
+def _withhold_complement(rows: list[AggregateRow]) -> list[AggregateRow]:
+    positions = withheld_groups(
+        [row.aggregate.included for row in rows],
+        threshold=small_group_threshold(),
+        additive_total=True,
+    )
+    return [
+        replace(row, pooled_display=withheld_text(), median_display=withheld_text(), withheld=True)
+        if i in positions
+        else row
+        for i, row in enumerate(rows)
+    ]
 
 
 def metric_page(
@@ -247,7 +300,7 @@ def metric_page(
         anonymise=anonymise,
         own_institution_ids=own_institution_ids,
     )
-    national, by_region, by_type = _aggregates(definition, values)
+    national, by_region, by_type = _aggregates(definition, values, withhold=anonymise)
     return MetricPage(
         definition, fiscal_year, fiscal_years, kind, ranking, national, by_region, by_type
     )

@@ -114,8 +114,8 @@ def test_metric_page_marks_a_staff_members_own_institution(client_for, staff_b, 
     assert "機関A" not in response.content.decode()
 
 
-def test_metric_page_aggregates_pooled_and_median(client_for, viewer, ranked):
-    page = client_for(viewer).get(metric_url()).context["page"]
+def test_metric_page_aggregates_pooled_and_median(client_for, mext_official, ranked):
+    page = client_for(mext_official).get(metric_url()).context["page"]
     # pooled: (25M + 5M) / (10M + 10M) = 150%; median of 250% and 50% = 150% too, so
     # check the counts and a group where they differ below.
     assert page.national.pooled_display == "150.0%"
@@ -167,12 +167,72 @@ def test_metric_page_xlsx_download_names_institutions_for_an_official(
     ]
 
 
-def test_metric_page_aggregates_download(client_for, viewer, ranked):
+def test_metric_page_aggregates_download(client_for, mext_official, ranked):
+    response = client_for(mext_official).get(metric_url(fy=2010, format="csv", table="aggregates"))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["grouping", "group", "pooled", "median", "included", "excluded", "note"]
+    national = rows[1]
+    assert (national[0], *national[2:]) == ("national", "1.5", "1.5", "2", "1", "")
+
+
+# --- small groups: what an anonymised reader may not see ------------------------------
+
+WITHHELD = "3機関未満のため非表示"
+
+
+def test_small_group_is_withheld_from_a_viewer_on_the_page(client_for, viewer, ranked):
+    # Two institutions in the region: its pooled value is one of theirs, near enough,
+    # and the registry says who is in the region.
+    response = client_for(viewer).get(metric_url())
+    page = response.context["page"]
+    assert [(r.withheld, r.pooled, r.median) for r in page.by_region] == [(True, None, None)]
+    assert page.national.withheld is True
+    html = response.content.decode()
+    assert WITHHELD in html
+    assert "150.0%" not in html
+
+
+def test_small_group_is_withheld_from_a_viewer_in_the_download(client_for, viewer, ranked):
     response = client_for(viewer).get(metric_url(fy=2010, format="csv", table="aggregates"))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["grouping", "group", "pooled", "median", "included", "excluded"]
-    national = rows[1]
-    assert (national[0], *national[2:]) == ("national", "1.5", "1.5", "2", "1")
+    assert [row[2:] for row in rows[1:]] == [["", "", "2", "1", WITHHELD]] * len(rows[1:])
+
+
+def test_small_group_is_shown_to_officials(client_for, mext_official, ranked):
+    page = client_for(mext_official).get(metric_url()).context["page"]
+    assert page.by_region[0].withheld is False
+    assert page.by_region[0].pooled == pytest.approx(1.5)
+
+
+def test_group_of_three_is_shown_to_a_viewer(client_for, viewer):
+    region = RegionFactory(code="kinki", name_ja="近畿地区")
+    for income in (1, 2, 3):
+        accepted_report(
+            InstitutionFactory(region=region),
+            2010,
+            licence_income=income,
+            personnel_costs=1,
+            patent_costs=0,
+        )
+    recompute_metric_values()
+    kinki = client_for(viewer).get(metric_url()).context["page"].by_region[0]
+    assert (kinki.withheld, kinki.median) == (False, 2.0)
+
+
+def test_totals_withhold_a_second_group_so_no_subtraction_reveals_the_first(client_for, viewer):
+    # jobs_created is a total: national − the shown regions would give a lone withheld one.
+    big, small = RegionFactory(code="kanto"), RegionFactory(code="kinki", name_ja="近畿地区")
+    third = RegionFactory(code="kyushu", name_ja="九州・沖縄地区", order=9)
+    for region, count in ((big, 4), (small, 1), (third, 3)):
+        for _ in range(count):
+            accepted_report(InstitutionFactory(region=region), 2010, jobs_created=5)
+    recompute_metric_values()
+    page = client_for(viewer).get(metric_url("jobs_created")).context["page"]
+    assert {r.aggregate.included: r.withheld for r in page.by_region} == {
+        4: False,
+        1: True,
+        3: True,
+    }
 
 
 def _add_institutions(count):
