@@ -14,3 +14,9 @@ def navigation(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         return {"navigation": []}
     return {"navigation": contributions("NAVIGATION", user=user)}
+
+
+def amount_unit(request: HttpRequest) -> dict:
+    """The unit the person reads yen amounts in (円, 千円, 百万円); see core.amounts."""
+    user = getattr(request, "user", None)
+    return {"amount_unit": getattr(user, "amount_unit", "") or "yen"}

@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "institutions.context_processors.language_switch",
                 "core.context_processors.navigation",
+                "core.context_processors.amount_unit",
             ],
         },
     },

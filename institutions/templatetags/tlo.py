@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django import template
 
+from core.amounts import format_yen
 from institutions.fiscal_years import format_fiscal_year
 
 register = template.Library()
@@ -31,3 +32,9 @@ def query_with(query, **changes) -> str:
     for key, value in changes.items():
         params[key] = value
     return params.urlencode() if hasattr(params, "urlencode") else urlencode(params)
+
+
+@register.simple_tag(takes_context=True)
+def yen(context, value) -> str:
+    """{% yen amount %}: a yen amount in the reader's unit (円, 千円, 百万円) and style."""
+    return format_yen(value, context.get("amount_unit", "yen"))

@@ -1,0 +1,63 @@
+"""Yen amounts as people read them, in the unit they chose: 円, 千円 or 百万円 (SPEC §7).
+
+One currency style everywhere: `1,234,567円`, `1,235千円`, `1.2百万円` (English: `¥1,234,567`,
+`¥1,235 thousand`, `¥1.2 million`). Rounding is half up, to whole thousands for 千円 and to
+one decimal for 百万円; a negative amount keeps its sign as U+2212 (−), which no
+spreadsheet takes for a formula.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class AmountUnit(models.TextChoices):
+    YEN = "yen", _("yen")
+    THOUSAND = "thousand", _("thousand yen")
+    MILLION = "million", _("million yen")
+
+
+_SCALE = {AmountUnit.YEN: 1, AmountUnit.THOUSAND: 1_000, AmountUnit.MILLION: 1_000_000}
+_PLACES = {
+    AmountUnit.YEN: Decimal(1),
+    AmountUnit.THOUSAND: Decimal(1),
+    AmountUnit.MILLION: Decimal("0.1"),
+}
+_SUFFIX_JA = {AmountUnit.YEN: "円", AmountUnit.THOUSAND: "千円", AmountUnit.MILLION: "百万円"}
+_SUFFIX_EN = {AmountUnit.YEN: "", AmountUnit.THOUSAND: " thousand", AmountUnit.MILLION: " million"}
+
+
+def scaled(value: int | float | Decimal, unit: str) -> Decimal:
+    """The amount in the unit, rounded as shown (half up)."""
+    unit = AmountUnit(unit) if unit in AmountUnit.values else AmountUnit.YEN
+    exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    return (exact / _SCALE[unit]).quantize(_PLACES[unit], ROUND_HALF_UP)
+
+
+def format_yen(value: int | float | Decimal | None, unit: str = AmountUnit.YEN) -> str:
+    """The amount in the person's unit and language; "—" when there is none."""
+    if value is None:
+        return "—"
+    unit = AmountUnit(unit) if unit in AmountUnit.values else AmountUnit.YEN
+    amount = scaled(value, unit)
+    sign = "\u2212" if amount < 0 else ""
+    number = f"{abs(amount):,}"
+    if (get_language() or "ja").startswith("en"):
+        return f"{sign}¥{number}{_SUFFIX_EN[unit]}"
+    return f"{sign}{number}{_SUFFIX_JA[unit]}"
+
+
+def unit_label(unit: str) -> str:
+    """円 / 千円 / 百万円 for column headers and exports' headers."""
+    unit = AmountUnit(unit) if unit in AmountUnit.values else AmountUnit.YEN
+    if (get_language() or "ja").startswith("en"):
+        return {
+            AmountUnit.YEN: "yen",
+            AmountUnit.THOUSAND: "thousand yen",
+            AmountUnit.MILLION: "million yen",
+        }[unit]
+    return _SUFFIX_JA[unit]
