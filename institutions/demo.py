@@ -26,6 +26,9 @@ DEMO_ACCOUNTS = (
     DemoAccount("meti-official", Role.OFFICIAL, Ministry.METI, display_name="経産省 担当官"),
     DemoAccount("mext-reviewer", Role.REVIEWER, Ministry.MEXT, display_name="文科省 審査委員"),
     DemoAccount("meti-reviewer", Role.REVIEWER, Ministry.METI, display_name="経産省 審査委員"),
+    DemoAccount("mext-reviewer-2", Role.REVIEWER, Ministry.MEXT, display_name="文科省 審査委員(2)"),
+    DemoAccount("meti-reviewer-2", Role.REVIEWER, Ministry.METI, display_name="経産省 審査委員(2)"),
+    DemoAccount("meti-reviewer-3", Role.REVIEWER, Ministry.METI, display_name="経産省 審査委員(3)"),
     DemoAccount(
         "tlo-utokyo",
         Role.TLO_STAFF,
@@ -64,6 +67,7 @@ def create_demo_accounts(*, password: str | None) -> tuple[list[str], str | None
             services.create_person(
                 actor=None,
                 username=account.username,
+                email=f"{account.username}@example.com",
                 password=password or generated,
                 role=account.role,
                 ministry=account.ministry,

@@ -364,9 +364,12 @@ def create_person(
     ministry: str = "",
     institutions: Iterable[Institution] = (),
     display_name: str = "",
+    email: str = "",
 ) -> User:
     """Create a person with a role, and their memberships if they are TLO staff."""
-    user = User(username=username, role=role, ministry=ministry, first_name=display_name)
+    user = User(
+        username=username, role=role, ministry=ministry, first_name=display_name, email=email
+    )
     if role == Role.ADMINISTRATOR:
         user.is_staff = True
         user.is_superuser = True
