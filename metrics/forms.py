@@ -9,7 +9,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from institutions.enums import InstitutionKind
+from institutions.enums import InstitutionKind, TloType
 from institutions.fiscal_years import FiscalYearError, format_fiscal_year, parse_fiscal_year
 from institutions.models import Institution
 
@@ -19,6 +19,7 @@ from .importing.problems import EXPECTED
 from .importing.values import CellProblem, expected_key, parse_figure
 from .models import AnnualReport, LicenceAgreement
 from .report_fields import GROUP_LABELS, REPORT_FIELDS, ReportField, Unit
+from .report_years import year_refusal
 from .services.reports import LicenceRow
 
 UNIT_HELP = {
@@ -185,6 +186,15 @@ class NewReportForm(forms.Form):
                 params={"value": self.cleaned_data["fiscal_year"]},
             ) from None
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        institution, fiscal_year = data.get("institution"), data.get("fiscal_year")
+        if institution is not None and fiscal_year is not None:
+            refusal = year_refusal(fiscal_year, institution.approval_fy)
+            if refusal:
+                self.add_error("fiscal_year", refusal)
+        return data
+
 
 class ReasonForm(forms.Form):
     """Why an official returns or reopens a report; it is kept in the history."""
@@ -300,3 +310,88 @@ class ImportUploadForm(forms.Form):
                 % {"limit": limits.max_file_bytes() // limits.MB}
             )
         return upload
+
+
+# The annual collection: rounds and the status page.
+
+ALL = _("all")
+
+
+class FiscalYearField(forms.Field):
+    """A fiscal year as people write it: 2010, 2010年度, H22, 平成22年度, R2…"""
+
+    widget = forms.TextInput(attrs={"size": 12, "maxlength": 16})
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("help_text", _("For example 2010, 2010年度, H22 or 平成22年度."))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        text = str(value or "").strip()[:16]
+        if not text:
+            return None
+        try:
+            return parse_fiscal_year(text)
+        except FiscalYearError:
+            raise forms.ValidationError(
+                _(
+                    "“%(value)s” is not a fiscal year. Write it as 2010, 2010年度, H22 or 平成22年度."
+                ),
+                params={"value": text},
+            ) from None
+
+
+class RoundForm(forms.Form):
+    """Open a collection round, or change an open one (the fiscal year is then fixed)."""
+
+    fiscal_year = FiscalYearField(label=_("fiscal year"))
+    opens_on = forms.DateField(
+        label=_("opening date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("From this day the institutions see the request on their home page."),
+    )
+    deadline = forms.DateField(
+        label=_("deadline"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Submissions up to the end of this day (Japan time) are on time."),
+    )
+    expected = forms.ModelMultipleChoiceField(
+        label=_("expected institutions"),
+        queryset=Institution.objects.none(),
+        required=False,
+        to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("By default the approved and certified TLOs that exist in the fiscal year."),
+    )
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1, required=False
+    )
+
+    def __init__(self, *args: Any, institutions, fixed_year: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["expected"].queryset = institutions
+        if fixed_year:
+            self.fields["fiscal_year"].disabled = True
+            self.fields["version"].required = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        opens_on, deadline = data.get("opens_on"), data.get("deadline")
+        if opens_on and deadline and deadline < opens_on:
+            self.add_error("deadline", _("The deadline cannot be before the opening date."))
+        return data
+
+
+class StatusFilterForm(forms.Form):
+    """The status page's filters; the parameter names are those of the CSV for scripts."""
+
+    fy = forms.TypedChoiceField(label=_("fiscal year"), coerce=int, required=False)
+    region = forms.ChoiceField(label=_("region"), required=False)
+    tlo_type = forms.ChoiceField(label=_("TLO type"), required=False)
+    format = forms.ChoiceField(required=False, choices=[("", ""), ("csv", "CSV"), ("xlsx", "XLSX")])
+
+    def __init__(self, *args: Any, fiscal_years: list[int], regions, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["fy"].choices = [(y, format_fiscal_year(y)) for y in fiscal_years]
+        self.fields["region"].choices = [("", ALL), *((r.code, str(r)) for r in regions)]
+        self.fields["tlo_type"].choices = [("", ALL), *TloType.choices]

@@ -81,3 +81,13 @@ def can_list_reports(user: User) -> bool:
 def can_create_reports(user: User) -> bool:
     """TLO staff start reports for the institutions they belong to."""
     return user.is_authenticated and user.role == Role.TLO_STAFF and user.memberships.exists()
+
+
+def can_manage_rounds(user: User) -> bool:
+    """Officials of either ministry open, change and close collection rounds."""
+    return can_judge_reports(user)
+
+
+def can_view_collection_status(user: User) -> bool:
+    """The collection status page names every institution: officials and administrators."""
+    return can_see_all_institutions(user)

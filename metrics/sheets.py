@@ -7,10 +7,12 @@ iterating a queryset they are given.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from .importing.headers import (
     FISCAL_YEAR,
@@ -22,6 +24,7 @@ from .importing.headers import (
 )
 from .models import AnnualReport
 from .report_fields import REPORT_FIELD_CODES, REPORT_FIELDS
+from .selectors.collection import CollectionStatus
 from .selectors.metric_values import MetricPage, RankingTable
 
 # Reports: the field codes (amounts in whole yen) after the institution's code and name,
@@ -39,6 +42,26 @@ def export_rows(reports: QuerySet[AnnualReport]) -> Iterator[list[Any]]:
             report.state,
             *(getattr(report, code) for code in REPORT_FIELD_CODES),
         ]
+
+
+# The collection status for scripts (/metrics/status/?fy=YEAR&format=csv): fixed columns,
+# state codes, ISO dates (Japan time), empty when not yet.
+STATUS_COLUMNS = ("institution_code", "institution_name", "state", "submitted_at", "accepted_at")
+
+
+def status_rows(status: CollectionStatus) -> Iterator[list[Any]]:
+    for row in status.rows:
+        yield [
+            row.institution.code,
+            row.institution.name_ja,
+            row.state,
+            _iso_date(row.submitted_at),
+            _iso_date(row.accepted_at),
+        ]
+
+
+def _iso_date(moment: datetime.datetime | None) -> str:
+    return timezone.localtime(moment).date().isoformat() if moment else ""
 
 
 def template_headers() -> tuple[list[str], list[str]]:

@@ -34,6 +34,17 @@ def xlsx_bytes(rows: Sequence[Sequence[Any]], *, title: str = "報告") -> bytes
     return buffer.getvalue()
 
 
+# Figures for every core field (metrics.report_fields.CORE_FIGURES): a report needs them
+# to be submitted.
+CORE = {
+    "patent_applications": 10,
+    "licences_granted": 2,
+    "licence_income": 3_000_000,
+    "personnel_costs": 9_000_000,
+    "patent_costs": 1_000_000,
+}
+
+
 def make_report(institution, fiscal_year: int, *, state: str = ReportState.DRAFT, **figures):
     return AnnualReport.objects.create(
         institution=institution, fiscal_year=fiscal_year, state=state, **figures
