@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from .importing import licences
 from .importing.headers import (
     FISCAL_YEAR,
     FISCAL_YEAR_HEADER_JA,
@@ -72,6 +73,14 @@ def template_headers() -> tuple[list[str], list[str]]:
     labels += [spec.label_ja for spec in REPORT_FIELDS]
     codes += [spec.code for spec in REPORT_FIELDS]
     return labels, codes
+
+
+def licence_template() -> tuple[str, list[str], list[list[str]]]:
+    """The template's second sheet, ライセンス明細: Japanese headers, then a row of codes
+    (recognised and skipped by the import, as on the first sheet)."""
+    labels = [label for label, _code in licences.TEMPLATE_HEADERS]
+    codes = [code for _label, code in licences.TEMPLATE_HEADERS]
+    return licences.SHEET_NAME, labels, [codes]
 
 
 def ranking_sheet(table: RankingTable) -> tuple[list[str], list[list]]:

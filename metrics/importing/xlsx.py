@@ -110,6 +110,28 @@ def read_first_sheet(data: bytes) -> Iterator[list[Any]]:
     return iter(rows)
 
 
+def read_named_sheet(data: bytes, name: str) -> list[list[Any]] | None:
+    """The rows of the worksheet called `name` (the import template's ライセンス明細), from
+    row 1, or None if the workbook has no visible sheet of that name. Call check_zip
+    first (read_table has, for the same bytes)."""
+    try:
+        workbook = python_calamine.load_workbook(io.BytesIO(data))
+        found = [
+            sheet.name
+            for sheet in workbook.sheets_metadata
+            if sheet.typ == python_calamine.SheetTypeEnum.WorkSheet
+            and sheet.visible == python_calamine.SheetVisibleEnum.Visible
+            and sheet.name.strip() == name
+        ]
+        if not found:
+            return None
+        return workbook.get_sheet_by_name(found[0]).to_python(skip_empty_area=False)
+    except python_calamine.CalamineError as error:
+        raise _unreadable(str(error)) from None
+    except (ValueError, OSError) as error:
+        raise _unreadable(str(error)) from None
+
+
 def _unreadable(detail: str) -> FileProblem:
     return FileProblem(Problem(ProblemKind.UNREADABLE_XLSX, params={"detail": detail}))
 

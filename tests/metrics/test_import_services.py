@@ -249,9 +249,9 @@ def test_background_preview_that_breaks_marks_the_job_failed(staff_a, monkeypatc
 
 
 def test_1000_row_file_with_a_bad_row_at_row_999_stores_nothing(mext_official):
-    institutions = InstitutionFactory.create_batch(20)
+    institutions = InstitutionFactory.create_batch(40)
     rows = [["機関コード", "年度", "特許出願件数"]]
-    rows += [[institutions[i % 20].code, 1960 + i // 20, i] for i in range(1_000)]
+    rows += [[institutions[i % 40].code, 1998 + i // 40, i] for i in range(1_000)]
     rows[998][2] = "九百九十八"  # row 999 of the spreadsheet
     job = upload(mext_official, rows)
     assert job.state == ImportState.FAILED
