@@ -128,12 +128,15 @@ class LicenceForm(forms.ModelForm):
         )
 
 
+# One blank row; more are added on the page (static/js/licence_rows.js clones the empty
+# form), or one at a time by saving without JavaScript.
 LicenceFormSet = inlineformset_factory(
     AnnualReport,
     LicenceAgreement,
     form=LicenceForm,
-    extra=3,
+    extra=1,
     can_delete=True,
+    max_num=2000,
 )
 
 
@@ -278,16 +281,19 @@ class MetricPageFilter(forms.Form):
     table = forms.ChoiceField(
         required=False, choices=[("ranking", "ranking"), ("aggregates", "aggregates")]
     )
+    headers = forms.ChoiceField(required=False, choices=[("", ""), ("codes", "codes")])
 
     def params(self) -> dict:
-        """Cleaned values with defaults; invalid input falls back to the defaults."""
-        data = self.cleaned_data if self.is_valid() else {}
+        """Cleaned values with defaults (call is_valid() first: invalid input is an error
+        the page shows, never a silent default)."""
+        data = self.cleaned_data
         return {
             "fiscal_year": data.get("fy"),
             "kind": data.get("kind") or InstitutionKind.APPROVED_TLO,
             "top": data.get("top", 10) or None,
             "format": data.get("format") or "",
             "table": data.get("table") or "ranking",
+            "codes": data.get("headers") == "codes",
         }
 
 

@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from .enums import ReportState
 from .importing import licences
 from .importing.headers import (
     FISCAL_YEAR,
@@ -34,15 +35,40 @@ from .selectors.metric_values import MetricPage, RankingTable
 EXPORT_COLUMNS = (INSTITUTION, INSTITUTION_NAME, FISCAL_YEAR, "state", *REPORT_FIELD_CODES)
 
 
-def export_rows(reports: QuerySet[AnnualReport]) -> Iterator[list[Any]]:
+# The same columns for people (the page's download): the template's Japanese headers,
+# which the import reads back as well as the codes.
+EXPORT_HEADERS_JA = (
+    INSTITUTION_HEADER_JA,
+    INSTITUTION_NAME_HEADER_JA,
+    FISCAL_YEAR_HEADER_JA,
+    "状態",
+    *(spec.label_ja for spec in REPORT_FIELDS),
+)
+
+# Downloads meant for people have Japanese headers and labels; `?headers=codes` gives the
+# codes scripts read (the command-line exports always do).
+CODES = "codes"
+
+
+def export_headers(*, codes: bool) -> list[str]:
+    return list(EXPORT_COLUMNS if codes else EXPORT_HEADERS_JA)
+
+
+def export_rows(reports: QuerySet[AnnualReport], *, codes: bool = True) -> Iterator[list[Any]]:
+    states = {state.value: _japanese(state.label) for state in ReportState}
     for report in reports.iterator(chunk_size=2_000):
         yield [
             report.institution.code,
             report.institution.name_ja,
             report.fiscal_year,
-            report.state,
+            report.state if codes else states[report.state],
             *(getattr(report, code) for code in REPORT_FIELD_CODES),
         ]
+
+
+def _japanese(label) -> str:
+    with translation.override("ja"):
+        return str(label)
 
 
 # The collection status for scripts (/metrics/status/?fy=YEAR&format=csv): fixed columns,
@@ -83,21 +109,42 @@ def licence_template() -> tuple[str, list[str], list[list[str]]]:
     return licences.SHEET_NAME, labels, [codes]
 
 
-def ranking_sheet(table: RankingTable) -> tuple[list[str], list[list]]:
-    """Headers and rows of a ranking for a CSV/XLSX download: numbers stay numbers."""
+_RANKING_HEADERS = {
+    "rank": "順位",
+    "institution_code": "機関コード",
+    "label": "機関",
+    "value": "値",
+    "value_display": "表示値",
+}
+_AGGREGATE_HEADERS = {
+    "grouping": "区分",
+    "group": "グループ",
+    "pooled": "合算値",
+    "median": "中央値",
+    "included": "対象機関数",
+    "excluded": "除外機関数(値なし)",
+    "note": "備考",
+}
+_GROUPINGS_JA = {"national": "全国", "region": "地域", "tlo_type": "TLO類型"}
+
+
+def ranking_sheet(table: RankingTable, *, codes: bool = False) -> tuple[list[str], list[list]]:
+    """Headers and rows of a ranking for a CSV/XLSX download: numbers stay numbers;
+    Japanese headers unless `codes`."""
     if table.anonymised:
-        headers = ["rank", "label", "value", "value_display"]
+        columns = ["rank", "label", "value", "value_display"]
         rows = [[r.rank, r.label, r.value, r.display] for r in table.rows]
     else:
-        headers = ["rank", "institution_code", "label", "value", "value_display"]
+        columns = ["rank", "institution_code", "label", "value", "value_display"]
         rows = [[r.rank, r.institution.code, r.label, r.value, r.display] for r in table.rows]
-    return headers, rows
+    return _headers(columns, _RANKING_HEADERS, codes), rows
 
 
-def aggregate_sheet(page: MetricPage) -> tuple[list[str], list[list]]:
+def aggregate_sheet(page: MetricPage, *, codes: bool = False) -> tuple[list[str], list[list]]:
     """Headers and rows of a metric page's aggregates for a CSV/XLSX download. A withheld
-    group (too few institutions for the reader) has no values, and says why."""
-    headers = ["grouping", "group", "pooled", "median", "included", "excluded", "note"]
+    group (too few institutions for the reader) has no values, and says why. Japanese
+    headers and groupings unless `codes`."""
+    columns = ["grouping", "group", "pooled", "median", "included", "excluded", "note"]
     rows = []
     groups = [("national", page.national)] if page.national else []
     groups += [("region", row) for row in page.by_region]
@@ -105,7 +152,12 @@ def aggregate_sheet(page: MetricPage) -> tuple[list[str], list[list]]:
     for grouping, row in groups:
         result = row.aggregate
         note = row.pooled_display if row.withheld else ""
+        shown = grouping if codes else _GROUPINGS_JA[grouping]
         rows.append(
-            [grouping, row.group, row.pooled, row.median, result.included, result.excluded, note]
+            [shown, row.group, row.pooled, row.median, result.included, result.excluded, note]
         )
-    return headers, rows
+    return _headers(columns, _AGGREGATE_HEADERS, codes), rows
+
+
+def _headers(columns: list[str], japanese: dict[str, str], codes: bool) -> list[str]:
+    return columns if codes else [japanese[column] for column in columns]

@@ -181,9 +181,10 @@ def report_export(request: HttpRequest) -> HttpResponse:
         user=request.user, fiscal_year=fiscal_year, institution=institution, state=state
     )
     name = "annual_reports" + (f"_FY{fiscal_year}" if fiscal_year else "")
+    codes = request.GET.get("headers") == sheets.CODES
     return download_response(
-        list(sheets.EXPORT_COLUMNS),
-        sheets.export_rows(reports),
+        sheets.export_headers(codes=codes),
+        sheets.export_rows(reports, codes=codes),
         file_format=request.GET.get("format"),
         name=name,
     )
