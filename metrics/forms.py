@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.forms import inlineformset_factory
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from institutions.enums import InstitutionKind, TloType
@@ -218,19 +219,20 @@ class ReportFilterForm(forms.Form):
         label=_("fiscal year"), required=False, coerce=int, empty_value=None
     )
     state = forms.ChoiceField(
-        label=_("state"), required=False, choices=[("", "---------"), *ReportState.choices]
+        label=_("state"), required=False, choices=[("", _("all")), *ReportState.choices]
     )
     institution = forms.ModelChoiceField(
         label=_("institution"),
         required=False,
         queryset=Institution.objects.none(),
         to_field_name="code",
+        empty_label=_("all"),
     )
 
     def __init__(self, *args: Any, fiscal_years: list[int], institutions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fiscal_year"].choices = [
-            ("", "---------"),
+            ("", _("all")),
             *((year, format_fiscal_year(year)) for year in fiscal_years),
         ]
         self.fields["institution"].queryset = institutions
@@ -320,8 +322,6 @@ class ImportUploadForm(forms.Form):
 
 # The annual collection: rounds and the status page.
 
-ALL = _("all")
-
 
 class FiscalYearField(forms.Field):
     """A fiscal year as people write it: 2010, 2010年度, H22, 平成22年度, R2…"""
@@ -399,5 +399,9 @@ class StatusFilterForm(forms.Form):
     def __init__(self, *args: Any, fiscal_years: list[int], regions, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["fy"].choices = [(y, format_fiscal_year(y)) for y in fiscal_years]
-        self.fields["region"].choices = [("", ALL), *((r.code, str(r)) for r in regions)]
-        self.fields["tlo_type"].choices = [("", ALL), *TloType.choices]
+        english = (get_language() or "ja").startswith("en")
+        self.fields["region"].choices = [
+            ("", _("all")),
+            *((r.code, r.name_en if english else r.name_ja) for r in regions),
+        ]
+        self.fields["tlo_type"].choices = [("", _("all")), *TloType.choices]
