@@ -347,6 +347,10 @@ class FiscalYearField(forms.Field):
             ) from None
 
 
+def _institution_choice(institution: Institution) -> str:
+    return f"{institution.name_ja}({institution.get_kind_display()})"
+
+
 class RoundForm(forms.Form):
     """Open a collection round, or change an open one (the fiscal year is then fixed)."""
 
@@ -376,6 +380,7 @@ class RoundForm(forms.Form):
     def __init__(self, *args: Any, institutions, fixed_year: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["expected"].queryset = institutions
+        self.fields["expected"].label_from_instance = _institution_choice
         if fixed_year:
             self.fields["fiscal_year"].disabled = True
             self.fields["version"].required = True
