@@ -246,3 +246,17 @@ def test_beat_schedules_the_reminders_daily(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["send-report-reminders"]
     assert entry["task"] == "metrics.send_report_reminders"
     assert entry["schedule"].hour == {8}
+
+
+def test_demo_data_opens_the_fy2011_round_once(mext_official):
+    from institutions.services import load_registry
+    from metrics.demo import load_demo_reports
+
+    load_registry()
+    load_demo_reports()
+    load_demo_reports()
+    collection_round = CollectionRound.objects.get()
+    assert (collection_round.fiscal_year, collection_round.deadline) == (2011, D(2012, 6, 29))
+    assert collection_round.expected.count() == 50  # 46 approved and 4 certified TLOs
+    send_due_reminders(today=D(2026, 12, 1))
+    assert not Notification.objects.exists()
