@@ -154,3 +154,19 @@ def test_cancelling_is_the_uploaders_alone(client_for, staff_a, mext_official):
         imports.cancel_import(actor=mext_official, job=job)
     imports.cancel_import(actor=staff_a, job=job)
     assert ImportJob.objects.get(pk=job.pk).state == ImportState.CANCELLED
+
+
+def test_preview_pages_of_a_large_file_stay_small(client_for, mext_official, settings):
+    from tests.factories import InstitutionFactory
+
+    settings.IMPORT_BACKGROUND_ROWS = 100_000
+    settings.IMPORT_BACKGROUND_BYTES = 100 * 1024 * 1024
+    institution = InstitutionFactory()
+    rows = [[institution.code, 1950 + n % 150, n] for n in range(3_000)]
+    job = imports.start_import(
+        actor=mext_official, file_name="big.csv", data=csv_bytes([HEADER, *rows]), language="ja"
+    )
+    response = client_for(mext_official).get(reverse("metrics:import_detail", args=[job.pk]))
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == 200
+    assert len(response.content) < 1_000_000
