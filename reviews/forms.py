@@ -180,7 +180,9 @@ class HearingForm(forms.Form):
     starts_at = forms.TimeField(label=_("start"), widget=forms.TimeInput(attrs={"type": "time"}))
     ends_at = forms.TimeField(label=_("end"), widget=forms.TimeInput(attrs={"type": "time"}))
     place = forms.CharField(label=_("place"), max_length=200, required=False)
-    online_url = forms.URLField(label=_("online meeting link"), max_length=300, required=False)
+    online_url = forms.URLField(
+        label=_("online meeting link"), max_length=300, required=False, assume_scheme="https"
+    )
     minutes = _text(_("minutes"), rows=6)
 
     def __init__(self, *args, attendee_choices, **kwargs):
