@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from core.workflow import WorkflowError
 from institutions.enums import InstitutionKind, Ministry
 from institutions.models import Partnership
 from notifications.enums import NotificationKind, NotificationState
@@ -13,7 +14,6 @@ from reviews.selectors.aggregates import results_for
 from reviews.selectors.pages import assignment_proposal
 from reviews.services import assignments, conflicts
 from reviews.workflow import ReviewError
-from core.workflow import WorkflowError
 from tests.factories import InstitutionFactory, reviewer_of
 
 from .conftest import score_all
