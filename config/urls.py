@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("institutions/", include("institutions.urls")),
     path("metrics/", include("metrics.urls")),
     path("notifications/", include("notifications.urls")),
+    path("reviews/", include("reviews.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

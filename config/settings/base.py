@@ -215,18 +215,23 @@ NAVIGATION: list[str] = [
     "metrics.navigation.navigation",
     "institutions.navigation.navigation",
     "notifications.navigation.navigation",
+    "reviews.navigation.navigation",
 ]
 HOME_PANELS: list[str] = [
     "metrics.navigation.collection_panel",
     "institutions.navigation.home_panel",
+    "reviews.navigation.home_panel",
 ]
 # More reports a person may see, granted by later apps (a function of the person giving a
 # Q over AnnualReport; metrics.models.AnnualReportQuerySet.visible_to).
-REPORT_ACCESS_GRANTS: list[str] = []
+REPORT_ACCESS_GRANTS: list[str] = ["reviews.access.report_grants"]
 INSTITUTION_PAGE_SECTIONS: list[str] = [
     "metrics.sections.reports_section",
     "metrics.sections.metrics_section",
+    "reviews.sections.decision_section",
 ]
+# The dashboards' quadrant of return on cost against the regional-necessity score.
+DASHBOARD_QUADRANT_SOURCE = "reviews.dashboard.quadrant_points"
 
 LOGGING = {
     "version": 1,

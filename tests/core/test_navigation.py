@@ -16,6 +16,7 @@ def test_navigation_per_person(client_for, staff_a, mext_official, mext_reviewer
         "metrics",
         "institutions",
         "timeline",
+        "reviews",
     ]
     assert _links(client_for(mext_official)) == [
         "reports",
@@ -25,8 +26,9 @@ def test_navigation_per_person(client_for, staff_a, mext_official, mext_reviewer
         "institutions",
         "timeline",
         "outbox",
+        "reviews",
     ]
-    assert _links(client_for(mext_reviewer)) == ["metrics", "institutions", "timeline"]
+    assert _links(client_for(mext_reviewer)) == ["metrics", "institutions", "timeline", "reviews"]
     assert _links(client_for(viewer)) == ["metrics", "institutions", "timeline"]
 
 
