@@ -372,6 +372,8 @@ def main() -> None:
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ.setdefault("DJANGO_MEDIA_ROOT", str(ROOT / "bench" / "out" / "media"))
+    # The uploads the benchmark stores (ImportJob files), kept out of the project's folder.
+    os.environ.setdefault("DJANGO_PRIVATE_ROOT", str(ROOT / "bench" / "out" / "private"))
 
     import django
 
