@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from core.tasks import enqueue
 from core.text import display_file_name
@@ -40,11 +40,10 @@ from ..importing.tables import check_size, looks_large
 from ..models import AnnualReport, ImportJob, LicenceAgreement
 from ..permissions import can_import, can_import_for, can_judge_reports
 from ..workflow import IMPORT_WORKFLOW, REPORT_WORKFLOW, RUNNING_IMPORT_STATES, editable
-from . import metric_values
+from . import bulk, metric_values
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 1_000  # for bulk updates, whose CASE … WHEN statements grow with each row
 _QUERY_CHUNK = 5_000
 _CHANGE_REASON_LENGTH = 100  # simple_history's history_change_reason
 
@@ -410,16 +409,8 @@ def apply_preview(
             report.accepted_at, report.accepted_by = now, actor
             report.return_reason = ""
     try:
-        if created:
-            # No batch size: on PostgreSQL one INSERT … UNNEST per table is fastest, and
-            # Django still splits where the database needs it (SQLite's parameter limit).
-            bulk_create_with_history(
-                created,
-                AnnualReport,
-                default_user=actor,
-                default_change_reason=change_reason,
-                default_date=now,
-            )
+        with transaction.atomic():
+            bulk.create_with_history(created, actor=actor, reason=change_reason, now=now)
     except IntegrityError:
         raise ImportConflict(
             [gettext("A report in this file was created by someone else after the preview.")]
@@ -435,26 +426,12 @@ def apply_preview(
     bookkeeping = ["state", "version", "updated_at"]
     if as_accepted:
         bookkeeping += ["accepted_at", "accepted_by", "return_reason"]
-    if updated:
-        bulk_update_with_history(
-            updated,
-            AnnualReport,
-            fields=[*fields, *bookkeeping],
-            batch_size=BATCH_SIZE,
-            default_user=actor,
-            default_change_reason=change_reason,
-            default_date=now,
-        )
-    if newly_accepted:
-        bulk_update_with_history(
-            newly_accepted,
-            AnnualReport,
-            fields=bookkeeping,
-            batch_size=BATCH_SIZE,
-            default_user=actor,
-            default_change_reason=change_reason,
-            default_date=now,
-        )
+    bulk.update_with_history(
+        updated, fields=[*fields, *bookkeeping], actor=actor, reason=change_reason, now=now
+    )
+    bulk.update_with_history(
+        newly_accepted, fields=bookkeeping, actor=actor, reason=change_reason, now=now
+    )
     accepted_ids = {r.pk for r in newly_accepted}
     touched = to_create + to_update + [r for r in to_accept if r["report_id"] in accepted_ids]
     applied = Applied(
