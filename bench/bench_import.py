@@ -278,7 +278,7 @@ def phases(actor, data: bytes) -> dict[str, float]:
 
     from metrics.importing import preview
     from metrics.models import AnnualReport
-    from metrics.services import imports
+    from metrics.services import bulk, imports
 
     spent: dict[str, float] = {}
     stack: list[float] = []
@@ -309,6 +309,9 @@ def phases(actor, data: bytes) -> dict[str, float]:
     timed(imports, "_existing_pairs", "confirm: lock and re-check reports")
     timed(imports, "_lost_rights", "confirm: lock and re-check reports")
     timed(imports, "_new_reports", "confirm: build report objects")
+    timed(bulk, "create_with_history", "confirm: draw ids from the sequence")
+    timed(bulk, "_copy", "COPY the reports and their history records")
+    # Where the database is not PostgreSQL, django-simple-history's helpers insert.
     timed(AnnualReport.objects, "bulk_create", "INSERT the reports")
     timed(simple_history.manager.HistoryManager, "bulk_history_create", "INSERT their history")
     empty_reports()
