@@ -1,0 +1,108 @@
+"""Yen amounts in the reader's unit (core.amounts, {% yen %}) and the header's switch."""
+
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import translation
+
+from core.amounts import AmountUnit, format_yen, scaled, unit_label
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
+        (1_234_567, AmountUnit.YEN, "1,234,567円"),
+        (1_234_567, AmountUnit.THOUSAND, "1,235千円"),  # 1,234.567 → 1,235 (half up)
+        (1_234_499, AmountUnit.THOUSAND, "1,234千円"),
+        (1_500, AmountUnit.THOUSAND, "2千円"),  # exactly half rounds up, not to even
+        (2_500, AmountUnit.THOUSAND, "3千円"),
+        (1_234_567, AmountUnit.MILLION, "1.2百万円"),
+        (1_250_000, AmountUnit.MILLION, "1.3百万円"),  # half up at one decimal
+        (1_249_999, AmountUnit.MILLION, "1.2百万円"),
+        (987_654_321, AmountUnit.MILLION, "987.7百万円"),
+        (0, AmountUnit.MILLION, "0.0百万円"),
+        (-1_500, AmountUnit.THOUSAND, "\u22122千円"),  # half up away from zero
+        (None, AmountUnit.YEN, "—"),
+    ],
+)
+def test_format_yen_rounds_half_up_in_the_unit(value, unit, expected):
+    with translation.override("ja"):
+        assert format_yen(value, unit) == expected
+
+
+def test_format_yen_english_style():
+    with translation.override("en"):
+        assert format_yen(1_234_567, AmountUnit.YEN) == "¥1,234,567"
+        assert format_yen(1_234_567, AmountUnit.THOUSAND) == "¥1,235 thousand"
+        assert format_yen(1_234_567, AmountUnit.MILLION) == "¥1.2 million"
+
+
+def test_format_yen_unknown_unit_falls_back_to_yen():
+    with translation.override("ja"):
+        assert format_yen(1_000, "furlongs") == "1,000円"
+
+
+def test_scaled_float_is_read_as_written():
+    # 0.15 as a float is 0.1499999…; read through repr it rounds as people expect.
+    assert scaled(1_150.0, AmountUnit.THOUSAND) == Decimal("1")
+    assert scaled(1_500.0, AmountUnit.THOUSAND) == Decimal("2")
+    assert scaled(2_550_000.0, AmountUnit.MILLION) == Decimal("2.6")
+
+
+def test_unit_label_per_language():
+    with translation.override("ja"):
+        assert [unit_label(u) for u in AmountUnit] == ["円", "千円", "百万円"]
+    with translation.override("en"):
+        assert unit_label(AmountUnit.MILLION) == "million yen"
+
+
+def test_yen_tag_reads_the_unit_from_the_context():
+    template = Template("{% load tlo %}{% yen value %}")
+    with translation.override("ja"):
+        assert template.render(Context({"value": 2_500_000, "amount_unit": "thousand"})) == (
+            "2,500千円"
+        )
+        assert template.render(Context({"value": 2_500_000})) == "2,500,000円"
+
+
+def test_amount_unit_switch_saves_and_goes_back(client_for, viewer):
+    client = client_for(viewer)
+    response = client.post(
+        reverse("amount_unit"), {"amount_unit": "million", "next": "/metrics/?fy=2010"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/metrics/?fy=2010"
+    viewer.refresh_from_db()
+    assert viewer.amount_unit == AmountUnit.MILLION
+
+
+def test_amount_unit_switch_stays_in_the_site(client_for, viewer):
+    response = client_for(viewer).post(
+        reverse("amount_unit"), {"amount_unit": "thousand", "next": "https://evil.example/x"}
+    )
+    assert response["Location"] == reverse("home")
+
+
+@pytest.mark.parametrize("unit", ["", "billion", "yen\x00", "m" * 5000])
+def test_amount_unit_switch_refuses_unknown_units(client_for, viewer, unit):
+    response = client_for(viewer).post(reverse("amount_unit"), {"amount_unit": unit})
+    assert response.status_code == 400
+    viewer.refresh_from_db()
+    assert viewer.amount_unit == AmountUnit.YEN
+
+
+def test_amount_unit_switch_needs_post_and_sign_in(client_for, viewer, anonymous_client):
+    assert client_for(viewer).get(reverse("amount_unit")).status_code == 405
+    response = anonymous_client.post(reverse("amount_unit"), {"amount_unit": "million"})
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_header_shows_the_switch_with_the_person_s_unit(client_for, viewer):
+    viewer.amount_unit = AmountUnit.THOUSAND
+    viewer.save()
+    body = client_for(viewer).get(reverse("home")).content.decode()
+    assert 'action="/accounts/amount-unit/"' in body
+    assert '<option value="thousand" selected>千円</option>' in body
