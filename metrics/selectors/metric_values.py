@@ -215,9 +215,7 @@ def _aggregate_row(
     )
 
 
-def _aggregates(
-    definition: MetricDefinition, values: Sequence[MetricValue], *, withhold: bool
-):
+def _aggregates(definition: MetricDefinition, values: Sequence[MetricValue], *, withhold: bool):
     """National, by region and by TLO type. With `withhold` (an anonymised reader),
     groups standing on fewer than SMALL_GROUP_THRESHOLD institutions show no value; for
     totals, which add up to the national figure, the next-smallest group too
