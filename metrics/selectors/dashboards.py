@@ -389,9 +389,13 @@ def _values(fiscal_year: int, definitions: Iterable[MetricDefinition]) -> dict[s
     found: dict[str, dict[int, tuple[float, float | None, float | None]]] = {
         code: {} for code in by_id.values()
     }
-    rows = MetricValue.objects.filter(
-        definition_id__in=list(by_id), fiscal_year=fiscal_year, status=ValueStatus.DEFINED
-    ).values_list("definition_id", "institution_id", "value", "numerator", "denominator")
+    rows = (
+        MetricValue.objects.filter(
+            definition_id__in=list(by_id), fiscal_year=fiscal_year, status=ValueStatus.DEFINED
+        )
+        .order_by()
+        .values_list("definition_id", "institution_id", "value", "numerator", "denominator")
+    )
     for definition_id, institution_id, value, numerator, denominator in rows:
         found[by_id[definition_id]][institution_id] = (value, numerator, denominator)
     return found
@@ -473,8 +477,9 @@ def national_dashboard(*, filters: DashboardFilters, user) -> NationalDashboard:
     board.coverage = _coverage(cells, institutions, filters, fiscal_year)
     year_cells = cells.get(fiscal_year, {})
     board.withheld = _view_withheld(year_cells, filters, audience)
+    region_labels = _region_labels()
     board.trend = _trend(cells, filters, audience)
-    board.region_trends, board.type_trends = _group_trends(cells, filters, audience)
+    board.region_trends, board.type_trends = _group_trends(cells, filters, audience, region_labels)
     if board.withheld:
         return board
 
@@ -506,7 +511,7 @@ def national_dashboard(*, filters: DashboardFilters, user) -> NationalDashboard:
         audience,
     )
     board.by_region = _groups(
-        year_cells, values, institutions, filters, audience, dimension=0, labels=_region_labels()
+        year_cells, values, institutions, filters, audience, dimension=0, labels=region_labels
     )
     board.by_type = _groups(
         year_cells, values, institutions, filters, audience, dimension=1, labels=_type_labels()
@@ -628,10 +633,10 @@ def _trend(cells, filters: DashboardFilters, audience: Audience) -> list[TrendPo
     return points
 
 
-def _group_trends(cells, filters, audience: Audience) -> tuple[list, list]:
+def _group_trends(cells, filters, audience: Audience, region_labels) -> tuple[list, list]:
     """Per region and per TLO type, over the fiscal years, within the view."""
     result = []
-    for dimension, labels in ((0, _region_labels()), (1, _type_labels())):
+    for dimension, labels in ((0, region_labels), (1, _type_labels())):
         series: dict[str, list[TrendPoint]] = {key: [] for key, _label in labels}
         for fiscal_year in sorted(cells):
             view_hidden = _view_withheld(cells[fiscal_year], filters, audience)

@@ -27,7 +27,8 @@ app_name = "dashboards"
 def national(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_dashboards(request.user):
         raise PermissionDenied
-    form = DashboardFilterForm(request.GET, **selectors.filter_choices())
+    choices = selectors.filter_choices()
+    form = DashboardFilterForm(request.GET, **choices)
     if not form.is_valid():
         return refuse_bad_request(request, form.problem())
     board = selectors.national_dashboard(filters=form.filters(), user=request.user)
@@ -37,7 +38,7 @@ def national(request: HttpRequest) -> HttpResponse:
     context = {
         "board": board,
         "form": form,
-        "badges": selectors.filter_badges(form.filters(), request.GET),
+        "badges": selectors.filter_badges(form.filters(), request.GET, choices=choices),
         "charts": {chart.key: chart for chart in figures},
         "ranking_charts": [chart for chart in figures if chart.key.startswith("ranking_")],
         "kpis": charts.kpi_tiles(board, request.user.amount_unit),
