@@ -22,5 +22,6 @@ def amount_unit(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     return {
         "amount_unit": getattr(user, "amount_unit", "") or AmountUnit.YEN,
+        "amount_unit_label": unit_label(getattr(user, "amount_unit", "") or AmountUnit.YEN),
         "amount_unit_choices": [(unit.value, unit_label(unit)) for unit in AmountUnit],
     }

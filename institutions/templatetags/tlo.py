@@ -50,3 +50,18 @@ def jdate(value: datetime.date | None) -> str:
         return "—"
     iso = value.isoformat()
     return format_html('<time datetime="{}">{}</time>', iso, format_date(value))
+
+
+@register.filter
+def fy(value: int | None) -> str:
+    """A fiscal year for table cells and headers: 2010年度(平成22年度), which may wrap
+    between its two halves but never inside either (CSS .fy is nowrap)."""
+    if value is None or value == "":
+        return "—"
+    text = format_fiscal_year(int(value))
+    head, bracket, tail = text.partition("(")
+    if not bracket:
+        return format_html('<span class="fy">{}</span>', text)
+    return format_html(
+        '<span class="fy">{}</span><wbr><span class="fy">({}</span>', head.rstrip(), tail
+    )

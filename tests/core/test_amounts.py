@@ -106,3 +106,77 @@ def test_header_shows_the_switch_with_the_person_s_unit(client_for, viewer):
     body = client_for(viewer).get(reverse("home")).content.decode()
     assert 'action="/accounts/amount-unit/"' in body
     assert '<option value="thousand" selected>千円</option>' in body
+
+
+# --- numbers people can read on every page ---------------------------------------------
+
+
+def test_fy_filter_never_breaks_inside_the_era_year():
+    template = Template("{% load tlo %}{{ year|fy }}")
+    with translation.override("ja"):
+        html = template.render(Context({"year": 2010}))
+    assert html == '<span class="fy">2010年度</span><wbr><span class="fy">(平成22年度)</span>'
+
+
+def test_jdate_writes_dates_as_japanese_offices_do():
+    import datetime
+
+    template = Template("{% load tlo %}{{ day|jdate }}")
+    with translation.override("ja"):
+        assert template.render(Context({"day": datetime.date(2010, 4, 1)})) == (
+            '<time datetime="2010-04-01">平成22年4月1日</time>'
+        )
+        assert "令和元年5月1日" in template.render(Context({"day": datetime.date(2019, 5, 1)}))
+        assert "平成31年4月30日" in template.render(Context({"day": datetime.date(2019, 4, 30)}))
+        assert template.render(Context({"day": None})) == "—"
+    with translation.override("en"):
+        assert ">1 Apr 2010<" in template.render(Context({"day": datetime.date(2010, 4, 1)}))
+
+
+def test_jdate_shows_local_time_of_a_datetime():
+    import datetime
+
+    moment = datetime.datetime(2011, 6, 1, 1, 42, tzinfo=datetime.UTC)  # 10:42 in Tokyo
+    with translation.override("ja"):
+        html = Template("{% load tlo %}{{ moment|jdate }}").render(Context({"moment": moment}))
+    assert "平成23年6月1日 10:42" in html
+
+
+def test_report_page_shows_amounts_in_the_readers_unit(client_for, staff_a, institution_a):
+    from metrics.enums import ReportState
+    from metrics.models import AnnualReport
+
+    report = AnnualReport.objects.create(
+        institution=institution_a,
+        fiscal_year=2010,
+        state=ReportState.DRAFT,
+        licence_income=123_456_789,
+        licences_granted=1234,
+    )
+    staff_a.amount_unit = AmountUnit.THOUSAND
+    staff_a.save()
+    with translation.override("ja"):
+        body = client_for(staff_a).get(reverse("metrics:report_detail", args=[report.pk]))
+    page = body.content.decode()
+    assert "123,457千円" in page
+    assert "1,234" in page  # counts stay counts
+    assert '<span class="fy">(平成22年度)</span>' in page
+
+
+def test_metric_page_of_a_yen_metric_uses_the_readers_unit(client_for, mext_official):
+    from metrics.services.metric_values import recompute_metric_values
+    from tests.factories import InstitutionFactory
+    from tests.metrics.metric_builders import accepted_report
+
+    for n, income in enumerate((10_000_000, 7_500_000, 12_345_678)):
+        institution = InstitutionFactory(code=f"TLO-Y{n}")
+        accepted_report(institution, 2010, joint_research_income=income, joint_research_count=4)
+    recompute_metric_values()
+    mext_official.amount_unit = AmountUnit.MILLION
+    mext_official.save()
+    url = reverse("metrics:metric_detail", args=["joint_research_income_per_agreement"])
+    with translation.override("ja"):
+        page = client_for(mext_official).get(url, {"fy": 2010}).content.decode()
+    assert "3.1百万円" in page  # 12,345,678 / 4 = 3,086,419.5 → 3.1
+    assert "2.5百万円" in page  # the median, 10,000,000 / 4
+    assert "¥" not in page.split("<main>")[1]

@@ -11,6 +11,7 @@ def _links(client):
 
 def test_navigation_per_person(client_for, staff_a, mext_official, mext_reviewer, viewer):
     assert _links(client_for(staff_a)) == [
+        "dashboards",
         "reports",
         "import",
         "metrics",
@@ -18,6 +19,7 @@ def test_navigation_per_person(client_for, staff_a, mext_official, mext_reviewer
         "timeline",
     ]
     assert _links(client_for(mext_official)) == [
+        "dashboards",
         "reports",
         "import",
         "metrics",
@@ -25,8 +27,13 @@ def test_navigation_per_person(client_for, staff_a, mext_official, mext_reviewer
         "timeline",
         "outbox",
     ]
-    assert _links(client_for(mext_reviewer)) == ["metrics", "institutions", "timeline"]
-    assert _links(client_for(viewer)) == ["metrics", "institutions", "timeline"]
+    assert _links(client_for(mext_reviewer)) == [
+        "dashboards",
+        "metrics",
+        "institutions",
+        "timeline",
+    ]
+    assert _links(client_for(viewer)) == ["dashboards", "metrics", "institutions", "timeline"]
 
 
 def test_home_lists_the_staff_members_institutions(client_for, staff_a):
