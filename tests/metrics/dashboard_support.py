@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from institutions.enums import Specialisation, TloType
 from institutions.models import Region
-from metrics.services.metric_values import recompute_metric_values
+from metrics.services.metric_values import load_default_definitions, recompute_metric_values
 from tests.factories import InstitutionFactory
 from tests.metrics.metric_builders import accepted_report
 
@@ -50,6 +50,8 @@ def figures_for(income, costs, licences, applications, joint) -> dict:
 
 
 def build_country() -> Country:
+    # Browser tests flush the database between tests, migrations' data included.
+    load_default_definitions()
     regions = {
         code: Region.objects.get_or_create(
             code=code, defaults={"name_ja": ja, "name_en": en, "order": order}
