@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Sum
 from django.utils.module_loading import import_string
 from django.utils.translation import get_language
@@ -130,7 +131,11 @@ class DashboardFilters:
         return {position: value for position, value in enumerate(chosen) if value}
 
     def matches(self, cell: tuple[str, str, str]) -> bool:
-        return all(cell[position] == value for position, value in self.view().items())
+        return (
+            (not self.region or cell[0] == self.region)
+            and (not self.tlo_type or cell[1] == self.tlo_type)
+            and (not self.specialisation or cell[2] == self.specialisation)
+        )
 
 
 # ---------------------------------------------------------------------------------------
@@ -355,28 +360,39 @@ class _Cell:
     sums: dict[str, float | None] = field(default_factory=dict)
 
 
-def _cells(kind: str) -> dict[int, dict[tuple[str, str, str], _Cell]]:
-    """Fiscal year → cell → accepted reports and the sums of the total figures. One query."""
-    rows = (
+def _cells(kind: str, region_codes: dict[int, str]) -> dict[int, dict[tuple[str, str, str], _Cell]]:
+    """Fiscal year → cell → accepted reports and the sums of the total figures.
+
+    One aggregate query in the database (20,000 reports become a few hundred rows), read
+    with a plain cursor."""
+    query = (
         AnnualReport.objects.filter(state=ReportState.ACCEPTED, institution__kind=kind)
         .values(
             "fiscal_year",
-            "institution__region__code",
+            "institution__region_id",
             "institution__tlo_type",
             "institution__specialisation",
         )
         .annotate(reports=Count("id"), **{code: Sum(code) for code in TOTAL_FIELDS})
         .order_by()
-    )
-    cells: dict[int, dict[tuple[str, str, str], _Cell]] = defaultdict(dict)
-    for row in rows:
-        key = (
-            row["institution__region__code"] or "",
-            row["institution__tlo_type"] or "",
-            row["institution__specialisation"] or "",
+        .values_list(
+            "fiscal_year",
+            "institution__region_id",
+            "institution__tlo_type",
+            "institution__specialisation",
+            "reports",
+            *TOTAL_FIELDS,
         )
-        cells[row["fiscal_year"]][key] = _Cell(
-            row["reports"], {code: row[code] for code in TOTAL_FIELDS}
+    )
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    cells: dict[int, dict[tuple[str, str, str], _Cell]] = defaultdict(dict)
+    for fiscal_year, region_id, tlo_type, specialisation, reports, *sums in rows:
+        key = (region_codes.get(region_id, ""), tlo_type or "", specialisation or "")
+        cells[fiscal_year][key] = _Cell(
+            reports, {code: sums[i] for i, code in enumerate(TOTAL_FIELDS)}
         )
     return cells
 
@@ -389,13 +405,18 @@ def _values(fiscal_year: int, definitions: Iterable[MetricDefinition]) -> dict[s
     found: dict[str, dict[int, tuple[float, float | None, float | None]]] = {
         code: {} for code in by_id.values()
     }
-    rows = (
+    query = (
         MetricValue.objects.filter(
             definition_id__in=list(by_id), fiscal_year=fiscal_year, status=ValueStatus.DEFINED
         )
         .order_by()
         .values_list("definition_id", "institution_id", "value", "numerator", "denominator")
     )
+    # A plain cursor: thousands of float tuples need none of the ORM's converters.
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     for definition_id, institution_id, value, numerator, denominator in rows:
         found[by_id[definition_id]][institution_id] = (value, numerator, denominator)
     return found
@@ -454,7 +475,8 @@ def national_dashboard(*, filters: DashboardFilters, user) -> NationalDashboard:
     institutions or fiscal years."""
     audience = Audience.of(user)
     institutions = _institutions(filters.kind)
-    cells = _cells(filters.kind)
+    regions = _regions()
+    cells = _cells(filters.kind, {pk: code for pk, code, _label in regions})
     fiscal_years = dashboard_fiscal_years(cells)
     fiscal_year = filters.fiscal_year or default_fiscal_year(cells, institutions, filters)
     definitions = {d.code: d for d in MetricDefinition.objects.all()}
@@ -477,7 +499,7 @@ def national_dashboard(*, filters: DashboardFilters, user) -> NationalDashboard:
     board.coverage = _coverage(cells, institutions, filters, fiscal_year)
     year_cells = cells.get(fiscal_year, {})
     board.withheld = _view_withheld(year_cells, filters, audience)
-    region_labels = _region_labels()
+    region_labels = [(code, label) for _pk, code, label in regions]
     board.trend = _trend(cells, filters, audience)
     board.region_trends, board.type_trends = _group_trends(cells, filters, audience, region_labels)
     if board.withheld:
@@ -546,9 +568,9 @@ def _rankings(
     prefix = kind_prefix(filters.kind)
     rankings = []
     letters_used = 0
+    in_view = [pk for pk, i in institutions.items() if filters.matches(i.cell)]
     for code in dict.fromkeys(codes):
         definition = definitions[code]
-        in_view = [pk for pk, i in institutions.items() if filters.matches(i.cell)]
         found = values.get(code, {})
         ranked = rank(
             ((pk, found[pk][0] if pk in found else None) for pk in in_view),
@@ -572,12 +594,13 @@ def _rankings(
     return rankings
 
 
-def _region_labels() -> list[tuple[str, str]]:
-    language = get_language() or "ja"
+def _regions() -> list[tuple[int, str, str]]:
+    """(id, code, name in the reader's language) of every region, in display order."""
+    english = (get_language() or "ja").startswith("en")
     return [
-        (code, en if language.startswith("en") else ja)
-        for code, ja, en in Region.objects.order_by("order", "code").values_list(
-            "code", "name_ja", "name_en"
+        (pk, code, en if english else ja)
+        for pk, code, ja, en in Region.objects.order_by("order", "code").values_list(
+            "pk", "code", "name_ja", "name_en"
         )
     ]
 
@@ -591,17 +614,21 @@ def _groups(
 ) -> list[GroupRow]:
     """Totals and medians per region (dimension 0) or TLO type (1), within the view."""
     rows = []
+    group_of = {pk: i.cell[dimension] for pk, i in institutions.items()}
+    by_group: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for code in GROUP_MEDIANS:
+        for pk, value in values.get(code, {}).items():  # already within the view
+            by_group[code][group_of[pk]].append(value[0])
     for key, label in labels:
 
         def keep(cell, key=key):
             return filters.matches(cell) and cell[dimension] == key
 
         reports, sums = _sum_cells(year_cells, keep)
-        members = {pk for pk, i in institutions.items() if keep(i.cell)}
-        medians = {}
-        for code in GROUP_MEDIANS:
-            group_values = [v[0] for pk, v in values.get(code, {}).items() if pk in members]
-            medians[code] = group_median(group_values, anonymised=audience.anonymised)
+        medians = {
+            code: group_median(by_group[code][key], anonymised=audience.anonymised)
+            for code in GROUP_MEDIANS
+        }
         rows.append(GroupRow(key, label, reports, sums, medians))
     if audience.anonymised:
         counts = [row.institutions for row in rows]
