@@ -354,5 +354,10 @@ class DashboardFilterForm(forms.Form):
     def problem(self) -> str:
         """The first error, naming the parameter, for the 400 page."""
         for name, errors in self.errors.items():
-            return _("Filter “%(name)s”: %(error)s") % {"name": name, "error": errors[0]}
+            label = self.fields[name].label if name in self.fields else name
+            return _("Filter “%(label)s” (%(name)s): %(error)s") % {
+                "label": label,
+                "name": name,
+                "error": errors[0],
+            }
         return ""

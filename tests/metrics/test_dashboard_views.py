@@ -178,7 +178,7 @@ def test_bad_filters_are_refused_with_the_parameter_named(
 ):
     response = client_for(viewer).get(URL, params)
     assert response.status_code == 400
-    assert f"“{named}”" in response.content.decode()
+    assert f"({named})" in response.content.decode()
 
 
 def test_unknown_chart_download_is_refused(client_for, country, viewer):
