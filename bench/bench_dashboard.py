@@ -185,8 +185,10 @@ def main() -> int:
                 flush=True,
             )
         met = all(figures[f"{label}_median_ms"] < 150 for label in ("official", "viewer"))
-        print(f"target < 150 ms at the median: {'met' if met else 'NOT met'}; "
-              f"load average {os.getloadavg()}")
+        print(
+            f"target < 150 ms at the median: {'met' if met else 'NOT met'}; "
+            f"load average {os.getloadavg()}"
+        )
         if args.json:
             Path(args.json).write_text(json.dumps(figures, indent=2))
     finally:
