@@ -489,9 +489,7 @@ def _trend_chart(key, title, points, codes, axis_unit, convert, *, amount_unit="
     )
     figure = {
         "data": data,
-        "layout": _layout(
-            title, xaxis=_axis(_("fiscal year"), type="category"), yaxis=_axis(axis_unit)
-        ),
+        "layout": _layout(title, xaxis=_axis(type="category"), yaxis=_axis(axis_unit)),
     }
     if not points:
         return Chart(key, title, headers, rows, None, empty=_("No accepted report yet."))
@@ -550,7 +548,7 @@ def per_agreement_chart(board: NationalDashboard, amount_unit: str) -> Chart:
         "data": data,
         "layout": _layout(
             title,
-            xaxis=_axis(_("fiscal year"), type="category"),
+            xaxis=_axis(type="category"),
             yaxis=_axis(unit_label(amount_unit)),
         ),
     }
@@ -598,7 +596,7 @@ def region_income_chart(trends: Sequence[GroupTrend], amount_unit: str) -> Chart
         "data": data,
         "layout": _layout(
             title,
-            xaxis=_axis(_("fiscal year"), type="category"),
+            xaxis=_axis(type="category"),
             yaxis=_axis(unit_label(amount_unit)),
         ),
     }
@@ -870,7 +868,7 @@ def approvals_chart(board: NationalDashboard) -> Chart:
         "layout": _layout(
             title,
             barmode="stack",
-            xaxis=_axis(_("fiscal year"), type="category"),
+            xaxis=_axis(type="category"),
             yaxis=_axis(_("institutions")),
         ),
     }
@@ -981,7 +979,7 @@ def japan_us_chart(rows_in: Sequence[TopLicenceIncome]) -> Chart:
         "layout": _layout(
             title,
             barmode="group",
-            xaxis=_axis(_("fiscal year"), type="category"),
+            xaxis=_axis(type="category"),
             yaxis=_axis(_("million US dollars"), type="log"),
         ),
     }

@@ -185,6 +185,9 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 # SPEC §4: whoever sees anonymised data sees no aggregate over fewer institutions.
 SMALL_GROUP_THRESHOLD = int(os.environ.get("SMALL_GROUP_THRESHOLD", "3"))
+# The dashboards' quadrant: a function `source(*, user)` giving the latest review cycle's
+# regional-necessity scores (the reviews app; metrics does not import it). Empty: no chart.
+DASHBOARD_QUADRANT_SOURCE = os.environ.get("DASHBOARD_QUADRANT_SOURCE", "")
 
 # What each app contributes to shared pages (core.sections), in order: the header's
 # links, the home page's panels, and the sections of an institution's page.
