@@ -389,7 +389,8 @@ def ranking_chart(ranking: Ranking, amount_unit: str, *, key: str) -> Chart:
         return Chart(
             key, title, headers, rows, None, empty=_("No value for this fiscal year."), note=note
         )
-    labels = [f"{e.rank}. {e.label}" for e in ranking.entries]
+    # Axis labels short enough for three charts side by side; the hover has the full name.
+    labels = [f"{e.rank}. {_short(e.label)}" for e in ranking.entries]
     figure = {
         "data": [
             {
@@ -420,6 +421,12 @@ def ranking_chart(ranking: Ranking, amount_unit: str, *, key: str) -> Chart:
         f"{e.rank}. {e.label} {metric_text(e.value, unit, amount_unit)}" for e in ranking.entries
     )
     return Chart(key, title, headers, rows, figure, summary=summary, note=note)
+
+
+def _short(label: str, limit: int = 14) -> str:
+    if (get_language() or "ja").startswith("en"):
+        limit *= 2
+    return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
 def _trend_rows(

@@ -69,6 +69,7 @@ def benchmark(request: HttpRequest, code: str) -> HttpResponse:
         "board": board,
         "form": form,
         "charts": {chart.key: chart for chart in figures},
+        "chosen_metric": filters.metric or "return_on_cost",
     }
     return render(request, "metrics/dashboards/benchmark.html", context)
 
