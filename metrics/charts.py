@@ -12,15 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from html import escape
 from typing import Any
 
 import orjson
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from core.amounts import format_yen, scaled, unit_label
+from core.amounts import format_yen, plot_value, scaled, unit_label
 from institutions.fiscal_years import format_date, format_fiscal_year
 
 from .calculations import format_value
@@ -461,7 +461,7 @@ def trend_amounts_chart(points: Sequence[TrendPoint], amount_unit: str) -> Chart
         points,
         list(AMOUNT_FIELDS),
         unit_label(amount_unit),
-        lambda code, v: amount(v, amount_unit),
+        lambda code, v: plot_value(v, amount_unit),
         amount_unit=amount_unit,
     )
 
@@ -525,7 +525,7 @@ def per_agreement_chart(board: NationalDashboard, amount_unit: str) -> Chart:
                 "mode": "lines+markers",
                 "name": label,
                 "x": years,
-                "y": [_float(amount(v, amount_unit)) for v in per],
+                "y": [plot_value(v, amount_unit) for v in per],
                 "line": {"width": 3 if index == 0 else 1.5},
                 **_hover(
                     [
@@ -572,7 +572,7 @@ def region_income_chart(trends: Sequence[GroupTrend], amount_unit: str) -> Chart
             "mode": "lines+markers",
             "name": g.label,
             "x": [year_label(p.fiscal_year) for p in g.points],
-            "y": [_float(amount(p.totals.get("licence_income"), amount_unit)) for p in g.points],
+            "y": [plot_value(p.totals.get("licence_income"), amount_unit) for p in g.points],
             **_hover(
                 [
                     f"{g.label} {year_label(p.fiscal_year)}: "
@@ -658,7 +658,7 @@ def groups_chart(
         rows.append(row)
     labels = [g.label for g in groups]
     income = [
-        None if g.totals_withheld else _float(amount(g.totals.get("licence_income"), amount_unit))
+        None if g.totals_withheld else plot_value(g.totals.get("licence_income"), amount_unit)
         for g in groups
     ]
     roc = definitions.get("return_on_cost")

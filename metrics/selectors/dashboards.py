@@ -661,31 +661,35 @@ def _trend(cells, filters: DashboardFilters, audience: Audience) -> list[TrendPo
 
 
 def _group_trends(cells, filters, audience: Audience, region_labels) -> tuple[list, list]:
-    """Per region and per TLO type, over the fiscal years, within the view."""
+    """Per region and per TLO type, over the fiscal years, within the view: one pass over
+    each year's cells."""
     result = []
     for dimension, labels in ((0, region_labels), (1, _type_labels())):
         series: dict[str, list[TrendPoint]] = {key: [] for key, _label in labels}
         for fiscal_year in sorted(cells):
-            view_hidden = _view_withheld(cells[fiscal_year], filters, audience)
-            points = []
-            for key, _label in labels:
-                reports, sums = _sum_cells(
-                    cells[fiscal_year],
-                    lambda cell, key=key, d=dimension: filters.matches(cell) and cell[d] == key,
-                )
-                points.append((key, reports, sums))
+            year_cells = cells[fiscal_year]
+            view_hidden = _view_withheld(year_cells, filters, audience)
+            reports: dict[str, int] = defaultdict(int)
+            sums: dict[str, dict[str, float | None]] = defaultdict(
+                lambda: dict.fromkeys(TOTAL_FIELDS)
+            )
+            for key, cell in year_cells.items():
+                if not filters.matches(key):
+                    continue
+                group = key[dimension]
+                reports[group] += cell.reports
+                totals = sums[group]
+                for code, value in cell.sums.items():
+                    if value is not None:
+                        totals[code] = (totals[code] or 0) + value
+            counts = [reports[key] for key, _label in labels]
             hidden: set[int] = set()
             if audience.anonymised:
-                hidden = withheld_groups(
-                    [p[1] for p in points], threshold=audience.threshold, additive_total=True
-                )
-            for i, (key, reports, sums) in enumerate(points):
+                hidden = withheld_groups(counts, threshold=audience.threshold, additive_total=True)
+            for i, (key, _label) in enumerate(labels):
                 withheld = view_hidden or i in hidden
-                series[key].append(
-                    TrendPoint(
-                        fiscal_year, reports, dict.fromkeys(sums) if withheld else sums, withheld
-                    )
-                )
+                totals = dict.fromkeys(TOTAL_FIELDS) if withheld else sums[key]
+                series[key].append(TrendPoint(fiscal_year, counts[i], totals, withheld))
         result.append(
             [
                 GroupTrend(key, label, series[key])
