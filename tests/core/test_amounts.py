@@ -180,3 +180,25 @@ def test_metric_page_of_a_yen_metric_uses_the_readers_unit(client_for, mext_offi
     assert "3.1百万円" in page  # 12,345,678 / 4 = 3,086,419.5 → 3.1
     assert "2.5百万円" in page  # the median, 10,000,000 / 4
     assert "¥" not in page.split("<main>")[1]
+
+
+def test_metric_ranking_download_shows_amounts_for_people_in_the_unit(client_for, mext_official):
+    import csv
+    import io
+
+    from metrics.services.metric_values import recompute_metric_values
+    from tests.factories import InstitutionFactory
+    from tests.metrics.metric_builders import accepted_report
+
+    institution = InstitutionFactory(code="TLO-Z1")
+    accepted_report(institution, 2010, joint_research_income=10_000_000, joint_research_count=4)
+    recompute_metric_values()
+    mext_official.amount_unit = AmountUnit.THOUSAND
+    mext_official.save()
+    url = reverse("metrics:metric_detail", args=["joint_research_income_per_agreement"])
+    with translation.override("ja"):
+        response = client_for(mext_official).get(url, {"fy": 2010, "format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][-1] == "value_display (千円)"
+    assert float(rows[1][-2]) == 2_500_000  # the number stays in yen, for scripts
+    assert rows[1][-1] == "2,500千円"
