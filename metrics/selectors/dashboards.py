@@ -22,14 +22,10 @@ CSV downloads all show the same thing:
 
 from __future__ import annotations
 
-import csv
 import datetime
-import functools
-import io
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 
 from django.conf import settings
 from django.db import connection
@@ -38,16 +34,13 @@ from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from institutions.enums import ConsolidationKind, InstitutionKind, InstitutionStatus, TloType
-from institutions.models import ConsolidationEvent, Institution, Region
+from institutions.enums import InstitutionKind, InstitutionStatus, TloType
+from institutions.models import Institution, Region
 
 from ..calculations import (
     anonymised_label,
     anonymised_letters,
     group_median,
-    group_quintiles,
-    nearest_peers,
-    quintile_of,
     rank,
     view_withheld,
     withheld_groups,
@@ -56,6 +49,16 @@ from ..display import kind_prefix
 from ..enums import ReportState, ValueStatus
 from ..models import AnnualReport, MetricDefinition, MetricValue
 from .metric_values import own_institution_ids, small_group_threshold
+from .reference_data import (
+    Approvals,
+    Consolidation,
+    SurveyRow,
+    TopLicenceIncome,
+    approvals_by_type,
+    consolidations,
+    ip_hq_survey,
+    japan_us_top_licence_income,
+)
 
 # The national overview's totals (SPEC §6), in the order the page shows them.
 TOTAL_FIELDS = (
@@ -239,42 +242,6 @@ class Quadrant:
     not_defined: int  # institutions of the cycle without a return on cost that year
 
 
-@dataclass(frozen=True)
-class Approvals:
-    fiscal_years: list[int]
-    by_type: dict[str, list[int]]  # TloType value (or "other") → count per fiscal year
-
-
-@dataclass(frozen=True)
-class Consolidation:
-    occurred_on: datetime.date
-    predecessor: str
-    successor: str
-    kind: str
-
-
-@dataclass(frozen=True)
-class TopLicenceIncome:
-    country: str
-    fiscal_year: int
-    top_income_musd: float
-    institution: str
-    note: str
-
-
-@dataclass(frozen=True)
-class SurveyRow:
-    sector: str
-    respondents: int
-    established: int
-    planned: int
-    no_plan: int
-    respondents_prev: int
-    established_prev: int
-    planned_prev: int
-    no_plan_prev: int
-
-
 @dataclass
 class NationalDashboard:
     filters: DashboardFilters
@@ -304,7 +271,7 @@ class NationalDashboard:
 
 
 @dataclass(frozen=True)
-class _Institution:
+class InstitutionRow:
     pk: int
     code: str
     name_ja: str
@@ -332,7 +299,7 @@ def _fiscal_year_of(day: datetime.date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
-def _institutions(kind: str) -> dict[int, _Institution]:
+def institutions_of_kind(kind: str) -> dict[int, InstitutionRow]:
     rows = Institution.objects.filter(kind=kind).values_list(
         "pk",
         "code",
@@ -347,7 +314,7 @@ def _institutions(kind: str) -> dict[int, _Institution]:
         "revoked_on",
     )
     return {
-        pk: _Institution(
+        pk: InstitutionRow(
             pk, code, ja, en, (region or "", tlo_type or "", spec or ""), region_id, fy, st, rev
         )
         for pk, code, ja, en, region, tlo_type, spec, region_id, fy, st, rev in rows
@@ -397,7 +364,7 @@ def _cells(kind: str, region_codes: dict[int, str]) -> dict[int, dict[tuple[str,
     return cells
 
 
-def _values(fiscal_year: int, definitions: Iterable[MetricDefinition]) -> dict[str, dict]:
+def year_values(fiscal_year: int, definitions: Iterable[MetricDefinition]) -> dict[str, dict]:
     """Metric code → institution id → (value, numerator, denominator); defined values only.
 
     One query on the values' natural key (definition, fiscal year)."""
@@ -448,7 +415,7 @@ def dashboard_fiscal_years(cells: dict[int, dict]) -> list[int]:
 
 
 def default_fiscal_year(
-    cells: dict[int, dict], institutions: dict[int, _Institution], filters: DashboardFilters
+    cells: dict[int, dict], institutions: dict[int, InstitutionRow], filters: DashboardFilters
 ) -> int | None:
     """The latest fiscal year for which most expected institutions (of the view) have
     accepted reports; the latest with any accepted report when no year has most."""
@@ -474,7 +441,7 @@ def national_dashboard(*, filters: DashboardFilters, user) -> NationalDashboard:
     queries (plus what settings.DASHBOARD_QUADRANT_SOURCE runs), whatever the number of
     institutions or fiscal years."""
     audience = Audience.of(user)
-    institutions = _institutions(filters.kind)
+    institutions = institutions_of_kind(filters.kind)
     regions = _regions()
     cells = _cells(filters.kind, {pk: code for pk, code, _label in regions})
     fiscal_years = dashboard_fiscal_years(cells)
@@ -517,7 +484,7 @@ def national_dashboard(*, filters: DashboardFilters, user) -> NationalDashboard:
     wanted = [*SEED_RANKINGS, *GROUP_MEDIANS, BALANCE]
     if filters.metric in definitions and filters.metric not in wanted:
         wanted.append(filters.metric)
-    values = _values(
+    values = year_values(
         fiscal_year, [definitions[c] for c in dict.fromkeys(wanted) if c in definitions]
     )
     for code in values:
@@ -716,7 +683,7 @@ def _quadrant(
     if cycle_year == fiscal_year:
         returns = values.get("return_on_cost", {})
     else:
-        returns = _values(cycle_year, [definitions["return_on_cost"]])["return_on_cost"]
+        returns = year_values(cycle_year, [definitions["return_on_cost"]])["return_on_cost"]
     points = []
     not_defined = 0
     for point in found["points"]:
@@ -743,212 +710,6 @@ def _quadrant(
     if audience.anonymised and 0 < len(points) < audience.threshold:
         points = []
     return Quadrant(str(found["cycle"]), cycle_year, points, not_defined)
-
-
-# ---------------------------------------------------------------------------------------
-# The registry and the seed's reference data (public: named for everyone)
-
-
-def approvals_by_type() -> Approvals:
-    """Approved TLOs per approval fiscal year and TLO type (the seed's establishment
-    table; revoked TLOs, whose type the seed does not give, under "other"). One query."""
-    rows = (
-        Institution.objects.filter(kind=InstitutionKind.APPROVED_TLO, approval_fy__isnull=False)
-        .values("approval_fy", "tlo_type")
-        .annotate(count=Count("id"))
-        .order_by()
-    )
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for row in rows:
-        counts[row["approval_fy"]][row["tlo_type"] or "other"] = row["count"]
-    years = sorted(counts)
-    keys = [t.value for t in TloType] + ["other"]
-    return Approvals(years, {key: [counts[y].get(key, 0) for y in years] for key in keys})
-
-
-def consolidations() -> list[Consolidation]:
-    language = get_language() or "ja"
-    english = language.startswith("en")
-    events = ConsolidationEvent.objects.select_related("predecessor", "successor").order_by(
-        "occurred_on", "predecessor__code"
-    )
-    return [
-        Consolidation(
-            e.occurred_on,
-            (e.predecessor.name_en if english and e.predecessor.name_en else e.predecessor.name_ja),
-            (
-                (e.successor.name_en if english and e.successor.name_en else e.successor.name_ja)
-                if e.successor
-                else ""
-            ),
-            str(ConsolidationKind(e.kind).label),
-        )
-        for e in events
-    ]
-
-
-@functools.cache
-def _data_file(name: str) -> list[dict[str, str]]:
-    text = resources.files("institutions").joinpath("data", name).read_text(encoding="utf-8")
-    return list(csv.DictReader(io.StringIO(text)))
-
-
-def japan_us_top_licence_income() -> list[TopLicenceIncome]:
-    """The seed's Japan–US comparison of the top licence income (million US dollars)."""
-    return [
-        TopLicenceIncome(
-            r["country"],
-            int(r["fiscal_year"]),
-            float(r["top_income_musd"]),
-            r["institution"],
-            r["note"],
-        )
-        for r in _data_file("japan_us_top_licence_income.csv")
-    ]
-
-
-def ip_hq_survey() -> list[SurveyRow]:
-    """The seed's IP-headquarters readiness survey (as of 2010-04-01, and the year before)."""
-    numbers = (
-        "respondents",
-        "established",
-        "planned",
-        "no_plan",
-        "respondents_prev",
-        "established_prev",
-        "planned_prev",
-        "no_plan_prev",
-    )
-    return [
-        SurveyRow(r["sector"], *(int(r[n]) for n in numbers))
-        for r in _data_file("ip_hq_survey_2010.csv")
-    ]
-
-
-# ---------------------------------------------------------------------------------------
-# The peer benchmark of one institution
-
-
-@dataclass(frozen=True)
-class PeerGroup:
-    """One comparison group on one metric."""
-
-    key: str  # region, tlo_type, nation, size
-    label: str
-    institutions: int  # with a defined value, the institution itself included
-    median: float | None
-    quintiles: list[float | None]  # 20th, 40th, 60th, 80th percentiles
-    quintile: int | None  # where the institution stands: 1 = best fifth … 5
-    withheld: bool = False
-
-
-@dataclass(frozen=True)
-class MetricBenchmark:
-    definition: MetricDefinition
-    value: float | None
-    groups: list[PeerGroup]
-
-
-@dataclass
-class Benchmark:
-    institution: Institution
-    audience: Audience
-    fiscal_years: list[int]
-    fiscal_year: int | None
-    metrics: list[MetricBenchmark] = field(default_factory=list)
-    size_peers: list[str] = field(default_factory=list)  # names, for named readers only
-    group_sizes: dict[str, int] = field(default_factory=dict)
-
-
-def benchmark_fiscal_years(institution: Institution) -> list[int]:
-    return list(
-        MetricValue.objects.filter(institution=institution)
-        .order_by("-fiscal_year")
-        .values_list("fiscal_year", flat=True)
-        .distinct()
-    )
-
-
-def peer_benchmark(*, institution: Institution, fiscal_year: int | None, user) -> Benchmark:
-    """The institution on every metric against its region, its TLO type, the nation (its
-    kind of institution) and its size peers (the ten nearest in total costs that year):
-    median, quintile boundaries and the fifth it stands in, as the KEF shows. Six queries."""
-    audience = Audience.of(user)
-    fiscal_years = benchmark_fiscal_years(institution)
-    if fiscal_year is None and fiscal_years:
-        fiscal_year = fiscal_years[0]
-    board = Benchmark(institution, audience, fiscal_years, fiscal_year)
-    if fiscal_year is None:
-        return board
-    population = _institutions(institution.kind)
-    definitions = list(MetricDefinition.objects.order_by("order", "code"))
-    values = _values(fiscal_year, definitions)
-    sizes = _total_costs(institution.kind, fiscal_year)
-    peers = set(nearest_peers(institution.pk, sizes, count=SIZE_PEERS))
-    own = population[institution.pk]
-    members = {
-        "region": {
-            pk for pk, i in population.items() if own.region_id and i.region_id == own.region_id
-        },
-        "tlo_type": {
-            pk for pk, i in population.items() if own.cell[1] and i.cell[1] == own.cell[1]
-        },
-        "nation": set(population),
-        "size": peers | {institution.pk} if peers else set(),
-    }
-    labels = {
-        "region": _("Region"),
-        "tlo_type": _("TLO type"),
-        "nation": _("Nation"),
-        "size": _("Size peers (10 nearest in total costs)"),
-    }
-    board.group_sizes = {key: len(pks) for key, pks in members.items()}
-    if audience.named:
-        board.size_peers = sorted(population[pk].name() for pk in peers)
-    for definition in definitions:
-        found = values.get(definition.code, {})
-        own_value = found[institution.pk][0] if institution.pk in found else None
-        groups = []
-        for key, pks in members.items():
-            if not pks:
-                continue
-            group_values = [found[pk][0] for pk in pks if pk in found]
-            others = len(group_values) - (1 if own_value is not None else 0)
-            withheld = audience.anonymised and others < audience.threshold
-            if withheld or not group_values:
-                groups.append(
-                    PeerGroup(key, labels[key], len(group_values), None, [None] * 4, None, withheld)
-                )
-                continue
-            groups.append(
-                PeerGroup(
-                    key,
-                    labels[key],
-                    len(group_values),
-                    group_median(group_values, anonymised=audience.anonymised),
-                    group_quintiles(group_values, anonymised=audience.anonymised),
-                    None
-                    if own_value is None
-                    else quintile_of(
-                        own_value, group_values, higher_is_better=definition.higher_is_better
-                    ),
-                )
-            )
-        board.metrics.append(MetricBenchmark(definition, own_value, groups))
-    return board
-
-
-def _total_costs(kind: str, fiscal_year: int) -> dict[int, float]:
-    """Institution id → personnel + patent + other costs in the year (reports giving all three)."""
-    rows = AnnualReport.objects.filter(
-        state=ReportState.ACCEPTED,
-        fiscal_year=fiscal_year,
-        institution__kind=kind,
-        personnel_costs__isnull=False,
-        patent_costs__isnull=False,
-        other_costs__isnull=False,
-    ).values_list("institution_id", "personnel_costs", "patent_costs", "other_costs")
-    return {pk: float(a + b + c) for pk, a, b, c in rows}
 
 
 # ---------------------------------------------------------------------------------------

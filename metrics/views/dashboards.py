@@ -18,6 +18,7 @@ from institutions.models import Institution
 
 from .. import charts, permissions
 from ..forms import DashboardFilterForm
+from ..selectors import benchmarks
 from ..selectors import dashboards as selectors
 
 app_name = "dashboards"
@@ -59,7 +60,7 @@ def benchmark(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         return refuse_bad_request(request, form.problem())
     filters = form.filters()
-    board = selectors.peer_benchmark(
+    board = benchmarks.peer_benchmark(
         institution=institution, fiscal_year=filters.fiscal_year, user=request.user
     )
     figures = charts.benchmark_charts(board, request.user.amount_unit, metric=filters.metric)

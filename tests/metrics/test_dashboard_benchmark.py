@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from metrics.calculations import quantile
-from metrics.selectors.dashboards import peer_benchmark
+from metrics.selectors.benchmarks import peer_benchmark
 from tests.factories import staff_of
 from tests.metrics.dashboard_support import build_country, return_on_cost
 from tests.support import get_ok
