@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install messages compilemessages lint format check bench clean
+.PHONY: run dev test install messages compilemessages lint format check bench clean demo-data
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -22,12 +22,19 @@ install: $(STAMP)
 compilemessages: install
 	$(VENV)/bin/pybabel compile --use-fuzzy -d locale -D django --statistics 2>&1 | tail -n 2
 
-run: install compilemessages
+demo-data: install compilemessages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_registry
 	$(PY) manage.py load_demo
+
+# The product as people see it: its own error pages, no debug page listing the URLs.
+run: demo-data
 	@echo "Open http://$(HOST):$(PORT)/ and sign in with a demo account above."
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	DJANGO_DEBUG=false $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The same with Django's debug pages, for developers.
+dev: demo-data
+	DJANGO_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install compilemessages
 	$(PY) -m pytest $(PYTEST_ARGS)

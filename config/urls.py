@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("metrics/", include("metrics.urls")),
     path("dashboards/", include("metrics.views.dashboards")),
     path("notifications/", include("notifications.urls")),
+    path("reviews/", include("reviews.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

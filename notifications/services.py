@@ -14,6 +14,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
+from core.tasks import enqueue
 from institutions.models import User
 
 from .enums import NotificationAction, NotificationState
@@ -170,7 +171,4 @@ def _failed(notification: Notification, reason: str) -> Notification:
 def _send_on_commit(ids: list[int]) -> None:
     if not ids:
         return
-    # Imported late: the tasks module imports this one.
-    from .tasks import send_notifications
-
-    transaction.on_commit(lambda: send_notifications.delay(ids))
+    enqueue("notifications.send_notifications", ids)

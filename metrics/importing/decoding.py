@@ -14,9 +14,10 @@ def decode_csv(data: bytes) -> Decoded:
     try:
         return decode_text(data)
     except UndecodableText as error:
+        kind = ProblemKind.NUL_CHARACTER if error.byte == "00" else ProblemKind.UNDECODABLE
         raise FileProblem(
             Problem(
-                ProblemKind.UNDECODABLE,
+                kind,
                 row=error.line,
                 params={"byte": error.byte, "offset": error.offset, "line": error.line},
             )

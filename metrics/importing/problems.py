@@ -27,6 +27,7 @@ class ProblemKind(StrEnum):
     UNKNOWN_FORMAT = "unknown_format"
     OLD_EXCEL_FORMAT = "old_excel_format"
     UNDECODABLE = "undecodable"
+    NUL_CHARACTER = "nul_character"
     MALFORMED_CSV = "malformed_csv"
     UNREADABLE_XLSX = "unreadable_xlsx"
     ZIP_TOO_MANY_ENTRIES = "zip_too_many_entries"
@@ -89,6 +90,10 @@ MESSAGES = {
     ProblemKind.UNDECODABLE: _(
         "Byte 0x%(byte)s at position %(offset)s (line %(line)s) is not valid UTF-8 or "
         "Shift_JIS (CP932) text. Save the file as CSV UTF-8 or CSV (Shift_JIS) and upload it again."
+    ),
+    ProblemKind.NUL_CHARACTER: _(
+        "There is a NUL character (byte 0x00, position %(offset)s), which text files never "
+        "contain: the file may be damaged or not a CSV. Save it again as CSV and upload it."
     ),
     ProblemKind.MALFORMED_CSV: _("The CSV file cannot be read at line %(line)s: %(detail)s."),
     ProblemKind.UNREADABLE_XLSX: _("The XLSX file cannot be read (%(detail)s)."),

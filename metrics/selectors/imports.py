@@ -39,6 +39,9 @@ def recent_import_jobs(*, user: User, limit: int = 10) -> QuerySet[ImportJob]:
 
 
 ROWS_PER_PAGE = 200
+# A page of a wide file shows fewer rows, so that no page lists more than this many
+# figures (a 200-column file: 50 rows a page) and none weighs megabytes.
+FIGURES_PER_PAGE = 10_000
 WITH_WARNINGS = "warnings"  # the filter that shows rows with warnings
 
 
@@ -79,7 +82,9 @@ def preview_page(result: dict[str, Any], *, outcome: str = "", page: Any = 1) ->
         rows = [r for r in rows if r["outcome"] == outcome]
     else:
         rows = sorted(rows, key=lambda r: r["outcome"] != RowOutcome.ERROR)
-    paginator = Paginator(rows, ROWS_PER_PAGE)
+    columns = max(1, len(result.get("fields", [])))
+    per_page = max(20, min(ROWS_PER_PAGE, FIGURES_PER_PAGE // columns))
+    paginator = Paginator(rows, per_page)
     shown = paginator.get_page(page)
     shown.object_list = [_shown(result, r) for r in shown.object_list]
     return shown

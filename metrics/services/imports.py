@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.tasks import enqueue
 from core.text import display_file_name
 from core.workflow import TransitionNotAllowed
 from institutions.models import Institution, User
@@ -119,7 +120,7 @@ def start_import(*, actor: User, file_name: str, data: bytes, language: str) -> 
     )
     if looks_large(data):
         _move_job(job.pk, ImportAction.CHECK)
-        transaction.on_commit(lambda: _queue("preview_import", job.pk))
+        enqueue("metrics.preview_import", job.pk)
     else:
         _check(job, data)
     job.refresh_from_db()
@@ -193,7 +194,7 @@ def confirm_import(*, actor: User, job: ImportJob) -> ImportJob:
     if job.total_rows > limits.background_rows():
         if not _move_job(job.pk, ImportAction.CONFIRM, processed_rows=0):
             raise ImportNotPossible(job.state)
-        transaction.on_commit(lambda: _queue("apply_import", job.pk))
+        enqueue("metrics.apply_import", job.pk)
         job.refresh_from_db()
         return job
     return apply_import_job(job_id=job.pk)
@@ -481,10 +482,3 @@ def _row_params(preview: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
         "institution": institution_of(preview, row)[1],
         "fiscal_year": row.get("fiscal_year", ""),
     }
-
-
-def _queue(task_name: str, job_id: int) -> None:
-    # Imported here: the tasks module imports this one.
-    from metrics import tasks
-
-    getattr(tasks, task_name).delay(job_id)

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
+from core.tasks import enqueue
 from institutions.models import ConsolidationEvent, User
 
 from ..calculations import (
@@ -65,7 +66,7 @@ def queue_recompute(*, institution_ids: Iterable[int], fiscal_years: Iterable[in
     covers each given fiscal year and every later one, for the given institutions and
     the institutions they were consolidated into.
 
-    Side effect, after commit: one Celery task `recompute_metrics_task` with the ids
+    Side effect, after commit: one Celery task `metrics.recompute_metrics` with the ids
     and the earliest fiscal year (plain ints, so the task can be sent to a worker).
     Nothing is queued if the transaction rolls back, or if there is nothing to do.
     """
@@ -73,18 +74,12 @@ def queue_recompute(*, institution_ids: Iterable[int], fiscal_years: Iterable[in
     years = sorted({int(y) for y in fiscal_years})
     if not ids or not years:
         return
-    from ..tasks import recompute_metrics_task
-
-    transaction.on_commit(
-        lambda: recompute_metrics_task.delay(institution_ids=ids, from_fiscal_year=years[0])
-    )
+    enqueue("metrics.recompute_metrics", institution_ids=ids, from_fiscal_year=years[0])
 
 
 def queue_full_recompute() -> None:
     """Queue a recompute of every value, once the transaction commits (definitions changed)."""
-    from ..tasks import recompute_metrics_task
-
-    transaction.on_commit(lambda: recompute_metrics_task.delay())
+    enqueue("metrics.recompute_metrics")
 
 
 @transaction.atomic

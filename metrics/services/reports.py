@@ -40,6 +40,7 @@ __all__ = [
     "accept_report",
     "create_report",
     "reopen_report",
+    "repair_report",
     "return_report",
     "save_report",
     "submit_report",
@@ -343,4 +344,49 @@ def reopen_report(
     metric_values.queue_recompute(
         institution_ids=[current.institution_id], fiscal_years=[current.fiscal_year]
     )
+    return current
+
+
+REPAIR_REASON = "admin repair"
+
+
+@transaction.atomic
+def repair_report(
+    *,
+    actor: User,
+    report: AnnualReport,
+    figures: Mapping[str, Figure],
+    expected_version: int,
+    licences_changed: bool = False,
+) -> AnnualReport:
+    """An administrator's correction in the Django admin: figures only, never the state,
+    the acceptance or the institution (those change only through the workflow).
+
+    Side effects, in order:
+    1. the version moves on from `expected_version` (StaleReportError otherwise);
+    2. the figures are stored with a history record by the administrator, reason
+       "admin repair";
+    3. if the report is accepted and anything changed (or `licences_changed`), the metric
+       recompute of its institution from its fiscal year is queued on commit.
+    """
+    if not (actor.is_authenticated and actor.is_administrator):
+        raise PermissionDenied(_("Only administrators repair reports in the admin."))
+    unknown = set(figures) - set(REPORT_FIELD_CODES)
+    if unknown:
+        raise ValueError(f"not report figures: {sorted(unknown)}")
+    current = _locked(report)
+    _claim_version(current, expected_version)
+    changed = {code: value for code, value in figures.items() if getattr(current, code) != value}
+    for code, value in changed.items():
+        setattr(current, code, value)
+    current.clean_fields(
+        exclude=[f.name for f in AnnualReport._meta.fields if f.name not in changed]
+    )
+    current._history_user = actor
+    current._change_reason = REPAIR_REASON
+    current.save()
+    if current.state == ReportState.ACCEPTED and (changed or licences_changed):
+        metric_values.queue_recompute(
+            institution_ids=[current.institution_id], fiscal_years=[current.fiscal_year]
+        )
     return current

@@ -17,6 +17,7 @@ def test_navigation_per_person(client_for, staff_a, mext_official, mext_reviewer
         "metrics",
         "institutions",
         "timeline",
+        "reviews",
     ]
     assert _links(client_for(mext_official)) == [
         "dashboards",
@@ -26,12 +27,14 @@ def test_navigation_per_person(client_for, staff_a, mext_official, mext_reviewer
         "institutions",
         "timeline",
         "outbox",
+        "reviews",
     ]
     assert _links(client_for(mext_reviewer)) == [
         "dashboards",
         "metrics",
         "institutions",
         "timeline",
+        "reviews",
     ]
     assert _links(client_for(viewer)) == ["dashboards", "metrics", "institutions", "timeline"]
 

@@ -85,12 +85,13 @@ def test_health_says_when_the_broker_is_unreachable(anonymous_client):
     from celery import current_app
 
     conf = current_app.conf
-    saved = conf.task_always_eager, conf.broker_url
-    conf.task_always_eager, conf.broker_url = False, "redis://127.0.0.1:1/0"
+    saved = conf.task_always_eager, conf.broker_url, conf.broker_write_url
+    nowhere = "redis://127.0.0.1:1/0"
+    conf.task_always_eager, conf.broker_url, conf.broker_write_url = False, nowhere, nowhere
     try:
         response = anonymous_client.get("/health/")
     finally:
-        conf.task_always_eager, conf.broker_url = saved
+        conf.task_always_eager, conf.broker_url, conf.broker_write_url = saved
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "database": "ok", "broker": "unreachable"}
 

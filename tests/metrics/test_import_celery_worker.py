@@ -32,8 +32,10 @@ def real_worker(settings):
 
     from config.celery import app
 
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+    # Read before the settings change: Celery's configuration is read from Django's
+    # settings lazily, and later tests need tasks to run in-process again.
     eager = app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.task_always_eager = False
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):

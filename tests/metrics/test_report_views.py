@@ -630,3 +630,45 @@ def test_edit_explains_what_a_figure_expects(client_for, staff_a, report_a):
     assert response.context["form"].errors["patent_applications"] == [
         "0以上の整数(例: 12)を入力してください。"
     ]
+
+
+# --- hostile form input ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("figures", "field"),
+    [
+        ({"patent_applications": "9" * 5000}, "patent_applications"),
+        ({"licence_income": "1\x002"}, "licence_income"),
+        ({"satisfaction_desk": "9" * 5000 + ".5"}, "satisfaction_desk"),
+        ({"staff_fte": "<b>2</b>"}, "staff_fte"),
+    ],
+)
+def test_edit_refuses_hostile_figures_with_a_field_message(
+    client_for, staff_a, report_a, figures, field
+):
+    response = client_for(staff_a).post(
+        url("report_edit", report_a), _form_data(report_a, **figures)
+    )
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert AnnualReport.objects.get(pk=report_a.pk).version == 1
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"reference": "L-1\x00", "licensee_kind": "sme", "income": "1"},
+        {"reference": "L" * 5000, "licensee_kind": "sme", "income": "1"},
+        {"reference": "L-1", "licensee_kind": "<script>", "income": "1"},
+        {"reference": "L-1", "licensee_kind": "sme", "income": "9" * 5000},
+        {"reference": "L-1", "licensee_kind": "sme", "income": "1", "id": "99999"},
+    ],
+)
+def test_edit_refuses_hostile_licence_rows(client_for, staff_a, report_a, row):
+    response = client_for(staff_a).post(
+        url("report_edit", report_a), _form_data(report_a, licences=[row])
+    )
+    assert response.status_code == 200
+    assert report_a.licences.count() == 0
+    assert AnnualReport.objects.get(pk=report_a.pk).version == 1

@@ -7,7 +7,10 @@ from institutions.demo import DEMO_ACCOUNTS, create_demo_accounts
 from institutions.models import Institution
 
 # Each app adds its own demo data through one function; they run in this order.
-DEMO_STEPS: tuple[str, ...] = ("metrics.demo.load_demo_reports",)
+DEMO_STEPS: tuple[str, ...] = (
+    "metrics.demo.load_demo_reports",
+    "reviews.demo.load_demo_reviews",
+)
 
 
 class Command(BaseCommand):

@@ -1,0 +1,59 @@
+"""Hearings as iCalendar (.ics) events, built with the `icalendar` library."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from .models import Hearing
+
+PRODUCT_ID = "-//TLO Review//Joint review hearings//JA"
+
+
+def _event(hearing: Hearing) -> Event:
+    zone = ZoneInfo(settings.TIME_ZONE)
+    entry = hearing.entry
+    event = Event()
+    event.add("uid", f"{hearing.uid}@tlo-review")
+    event.add("sequence", hearing.sequence)
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", datetime.datetime.combine(hearing.date, hearing.starts_at, tzinfo=zone))
+    event.add("dtend", datetime.datetime.combine(hearing.date, hearing.ends_at, tzinfo=zone))
+    event.add("summary", f"ヒアリング: {entry.institution.name_ja}")
+    if hearing.place:
+        event.add("location", hearing.place)
+    if hearing.online_url:
+        event.add("url", hearing.online_url)
+    event.add(
+        "description",
+        "\n".join(
+            line
+            for line in (
+                f"{entry.cycle.fiscal_year}年度 審査 / {entry.institution.code}",
+                hearing.online_url,
+            )
+            if line
+        ),
+    )
+    for person in hearing.attendees.all():
+        if person.email:
+            attendee = vCalAddress(f"mailto:{person.email}")
+            attendee.params["cn"] = vText(person.get_full_name() or person.username)
+            event.add("attendee", attendee, encode=0)
+    return event
+
+
+def calendar_for(hearings: Iterable[Hearing]) -> str:
+    """A calendar with one event per hearing (may be empty), as text."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    for hearing in hearings:
+        calendar.add_component(_event(hearing))
+    return calendar.to_ical().decode("utf-8")

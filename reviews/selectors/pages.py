@@ -1,0 +1,338 @@
+"""The queries behind the review pages (besides scores: see aggregates)."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from institutions.enums import InstitutionKind, Role
+from institutions.models import Institution, User
+from metrics.calculations import format_value, rank
+from metrics.enums import MetricUnit, ReportState
+from metrics.models import AnnualReport, MetricDefinition, MetricValue
+
+from ..calculations import loads_within_one_of_mean, propose_assignments
+from ..enums import ScoreState
+from ..models import (
+    Assignment,
+    Conflict,
+    CycleEntry,
+    Hearing,
+    HearingStatement,
+    ReviewCycle,
+)
+from ..permissions import is_official, is_reviewer
+
+TREND_YEARS = 5
+
+
+def cycle_by_year(fiscal_year: int) -> ReviewCycle:
+    """Raises ReviewCycle.DoesNotExist."""
+    return ReviewCycle.objects.prefetch_related("criteria", "plans").get(fiscal_year=fiscal_year)
+
+
+def entry_of(cycle: ReviewCycle, code: str) -> CycleEntry:
+    """Raises CycleEntry.DoesNotExist."""
+    return CycleEntry.objects.select_related("institution__region", "cycle").get(
+        cycle=cycle, institution__code=code
+    )
+
+
+def cycles_for(user: User) -> QuerySet[ReviewCycle]:
+    """The cycles this person has a part in: all for officials and reviewers; those of
+    their institutions for TLO staff."""
+    cycles = ReviewCycle.objects.order_by("-fiscal_year")
+    if is_official(user) or is_reviewer(user):
+        return cycles
+    if user.is_authenticated and user.role == Role.TLO_STAFF:
+        return cycles.filter(
+            entries__institution__in=user.memberships.values("institution")
+        ).distinct()
+    return cycles.none()
+
+
+@dataclass(frozen=True)
+class EntryLine:
+    entry: CycleEntry
+    assignments: list[Assignment]
+    has_statement: bool
+    hearing: Hearing | None
+
+
+def entry_lines(cycle: ReviewCycle, *, user: User) -> list[EntryLine]:
+    """The cycle's institutions as this person may list them: every one for officials
+    and reviewers (names are public; reviewers declare conflicts from this list), their
+    own for TLO staff. Assignments and progress only for officials. Fixed queries."""
+    entries = cycle.entries.select_related("institution__region").order_by("institution__code")
+    if not (is_official(user) or is_reviewer(user)):
+        entries = entries.filter(institution__in=user.memberships.values("institution"))
+    if is_official(user):
+        entries = entries.prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("reviewer").order_by(
+                    "reviewer__ministry", "reviewer__username"
+                ),
+            )
+        )
+    statements = set(
+        HearingStatement.objects.filter(entry__cycle=cycle).values_list("entry_id", flat=True)
+    )
+    hearings = {h.entry_id: h for h in Hearing.objects.filter(entry__cycle=cycle)}
+    return [
+        EntryLine(
+            entry=e,
+            assignments=list(e.assignments.all()) if is_official(user) else [],
+            has_statement=e.pk in statements,
+            hearing=hearings.get(e.pk),
+        )
+        for e in entries
+    ]
+
+
+def my_assignments(cycle: ReviewCycle, *, user: User) -> list[Assignment]:
+    """A reviewer's assignments in the cycle, unconflicted ones only, by institution code
+    (never by anything a score could influence)."""
+    if not is_reviewer(user):
+        return []
+    return list(
+        Assignment.objects.filter(entry__cycle=cycle, reviewer=user)
+        .unconflicted()
+        .select_related("entry__institution", "entry__hearing")
+        .order_by("entry__institution__code")
+    )
+
+
+# --- the material of one institution --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeerPosition:
+    group: str
+    rank: int | None
+    size: int
+    quintile: int | None
+
+
+@dataclass(frozen=True)
+class MetricTrend:
+    definition: MetricDefinition
+    values: list[float | None]  # one per fiscal year of the table
+    displays: list[str]
+    is_yen: bool
+    positions: list[PeerPosition] = field(default_factory=list)
+
+    @property
+    def cells(self) -> list[tuple[float | None, str]]:
+        return list(zip(self.values, self.displays, strict=True))
+
+
+@dataclass(frozen=True)
+class Material:
+    fiscal_years: list[int]
+    trends: list[MetricTrend]
+    reports: list[AnnualReport]
+
+
+def _position(
+    group: str, values: dict[int, float], institution_id: int, higher: bool
+) -> PeerPosition:
+    ranking = rank(values.items(), higher_is_better=higher, tie_order=lambda k: k)
+    own = next((row.rank for row in ranking.rows if row.key == institution_id), None)
+    size = ranking.ranked
+    quintile = math.ceil(5 * own / size) if own and size else None
+    return PeerPosition(group, own, size, quintile)
+
+
+def material_of(entry: CycleEntry, *, user: User) -> Material:
+    """The institution's named metrics for the cycle's year and the years before, its
+    position among approved TLOs, its region and its type for the cycle's year, and the
+    accepted reports this person may open. Four queries."""
+    institution = entry.institution
+    year = entry.cycle.fiscal_year
+    years = list(range(year - TREND_YEARS + 1, year + 1))
+    definitions = list(MetricDefinition.objects.order_by("order", "code"))
+    own: dict[tuple[int, int], float | None] = {
+        (v.definition_id, v.fiscal_year): v.value
+        for v in MetricValue.objects.filter(institution=institution, fiscal_year__in=years)
+    }
+    peers = MetricValue.objects.filter(
+        fiscal_year=year,
+        institution__kind=InstitutionKind.APPROVED_TLO,
+        value__isnull=False,
+    ).values_list(
+        "definition_id",
+        "institution_id",
+        "value",
+        "institution__region_id",
+        "institution__tlo_type",
+    )
+    by_definition: dict[int, list[tuple[int, float, int | None, str]]] = defaultdict(list)
+    for definition_id, institution_id, value, region_id, tlo_type in peers:
+        by_definition[definition_id].append((institution_id, value, region_id, tlo_type))
+    trends = []
+    for definition in definitions:
+        values = [own.get((definition.pk, y)) for y in years]
+        if all(v is None for v in values):
+            continue
+        rows = by_definition.get(definition.pk, [])
+        groups = [
+            (_("approved TLOs"), {i: v for i, v, _r, _t in rows}),
+            (
+                institution.region.name_ja if institution.region else _("region"),
+                {i: v for i, v, r, _t in rows if r == institution.region_id},
+            ),
+        ]
+        if institution.tlo_type:
+            groups.append(
+                (
+                    institution.get_tlo_type_display(),
+                    {i: v for i, v, _r, t in rows if t == institution.tlo_type},
+                )
+            )
+        trends.append(
+            MetricTrend(
+                definition=definition,
+                values=values,
+                displays=[
+                    format_value(v, definition.unit) if v is not None else "—" for v in values
+                ],
+                is_yen=definition.unit == MetricUnit.YEN,
+                positions=[
+                    _position(str(label), group, institution.pk, definition.higher_is_better)
+                    for label, group in groups
+                ],
+            )
+        )
+    reports = list(
+        AnnualReport.objects.visible_to(user)
+        .filter(institution=institution, state=ReportState.ACCEPTED, fiscal_year__lte=year)
+        .order_by("-fiscal_year")[:TREND_YEARS]
+    )
+    return Material(fiscal_years=years, trends=trends, reports=reports)
+
+
+def statement_of(entry: CycleEntry) -> HearingStatement | None:
+    return (
+        HearingStatement.objects.filter(entry=entry)
+        .prefetch_related("support_lines", "attachments")
+        .first()
+    )
+
+
+def hearing_of(entry: CycleEntry) -> Hearing | None:
+    return Hearing.objects.filter(entry=entry).prefetch_related("attendees").first()
+
+
+# --- officials' views -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkloadLine:
+    reviewer: User
+    assigned: int
+    submitted: int
+    drafts: int
+    conflicted: int
+
+
+def workload(cycle: ReviewCycle) -> list[WorkloadLine]:
+    """Each reviewer's assignments in the cycle and how far they are. Two queries."""
+    reviewers = User.objects.reviewers().filter(is_active=True).order_by("ministry", "username")
+    counts = {
+        row["reviewer_id"]: row
+        for row in Assignment.objects.filter(entry__cycle=cycle)
+        .with_conflict_flag()
+        .values("reviewer_id")
+        .annotate(
+            assigned=Count("id"),
+            submitted=Count("id", filter=Q(score_state=ScoreState.SUBMITTED)),
+            conflicted_count=Count("id", filter=Q(conflicted=True)),
+        )
+    }
+    lines = []
+    for reviewer in reviewers:
+        row = counts.get(reviewer.pk, {"assigned": 0, "submitted": 0, "conflicted_count": 0})
+        lines.append(
+            WorkloadLine(
+                reviewer=reviewer,
+                assigned=row["assigned"],
+                submitted=row["submitted"],
+                drafts=row["assigned"] - row["submitted"],
+                conflicted=row["conflicted_count"],
+            )
+        )
+    return lines
+
+
+@dataclass(frozen=True)
+class Proposal:
+    pairs: list[tuple[CycleEntry, User]]
+    unfilled: list[tuple[CycleEntry, str, int]]
+    loads: list[tuple[User, int]]
+    balanced: bool
+
+
+def assignment_proposal(cycle: ReviewCycle) -> Proposal:
+    """An automatic proposal: every institution gets the configured number of MEXT and
+    METI reviewers, nobody conflicted, loads balanced. Nothing is written."""
+    entries = {
+        e.pk: e for e in cycle.entries.select_related("institution").order_by("institution__code")
+    }
+    reviewers = list(User.objects.reviewers().filter(is_active=True).order_by("username"))
+    by_ministry: dict[str, list[int]] = defaultdict(list)
+    for r in reviewers:
+        by_ministry[r.ministry].append(r.pk)
+    institution_to_entries: dict[int, list[int]] = defaultdict(list)
+    for e in entries.values():
+        institution_to_entries[e.institution_id].append(e.pk)
+    conflicts = [
+        (entry_id, person_id)
+        for person_id, institution_id in Conflict.objects.active().values_list(
+            "person_id", "institution_id"
+        )
+        for entry_id in institution_to_entries.get(institution_id, [])
+    ]
+    existing = list(
+        Assignment.objects.filter(entry__cycle=cycle).values_list("entry_id", "reviewer_id")
+    )
+    result = propose_assignments(
+        entries=list(entries),
+        reviewers=by_ministry,
+        needed={"mext": cycle.mext_reviewers_needed, "meti": cycle.meti_reviewers_needed},
+        existing=existing,
+        conflicts=conflicts,
+    )
+    people = {r.pk: r for r in reviewers}
+    balanced = all(loads_within_one_of_mean(result.loads, ids) for ids in by_ministry.values())
+    return Proposal(
+        pairs=[(entries[e], people[r]) for e, r in result.pairs],
+        unfilled=[(entries[e], m, n) for e, m, n in result.unfilled],
+        loads=[(people[r], result.loads[r]) for r in people if r in result.loads],
+        balanced=balanced,
+    )
+
+
+def hearings_for(cycle: ReviewCycle, *, user: User) -> QuerySet[Hearing]:
+    """Hearings this person may see in a list: every one for officials; for a reviewer
+    those of their unconflicted assignments or that they attend."""
+    hearings = (
+        Hearing.objects.filter(entry__cycle=cycle)
+        .select_related("entry__institution", "entry__cycle")
+        .prefetch_related("attendees")
+        .order_by("date", "starts_at", "entry__institution__code")
+    )
+    if is_official(user):
+        return hearings
+    if is_reviewer(user):
+        mine = Assignment.objects.filter(reviewer=user, entry__cycle=cycle).unconflicted()
+        return hearings.filter(entry__in=mine.values("entry"))
+    return hearings.none()
+
+
+def institutions_choice() -> QuerySet[Institution]:
+    return Institution.objects.order_by("code")

@@ -1,0 +1,91 @@
+"""Assigning reviewers to institutions, by hand or from an automatic proposal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.people import person_name
+from institutions.enums import Role
+from institutions.models import User
+
+from ..models import Assignment, Conflict, CycleEntry, ReviewCycle
+from ..permissions import can_assign
+from ..workflow import ReviewError
+from . import notices
+
+
+def _refusal(entry: CycleEntry, reviewer: User) -> str | None:
+    if reviewer.role != Role.REVIEWER or not reviewer.is_active:
+        return _("%(person)s is not a reviewer.") % {"person": person_name(reviewer)}
+    if Conflict.objects.active().filter(person=reviewer, institution=entry.institution).exists():
+        return _("%(person)s has a conflict of interest with %(institution)s.") % {
+            "person": person_name(reviewer),
+            "institution": entry.institution,
+        }
+    if Assignment.objects.filter(entry=entry, reviewer=reviewer).exists():
+        return _("%(person)s is already assigned to %(institution)s.") % {
+            "person": person_name(reviewer),
+            "institution": entry.institution,
+        }
+    return None
+
+
+@transaction.atomic
+def assign_reviewers(
+    *, actor: User, cycle: ReviewCycle, pairs: Iterable[tuple[CycleEntry, User]]
+) -> list[Assignment]:
+    """Assign each reviewer to each institution; all pairs or none.
+
+    A conflicted reviewer, a person who is not a reviewer, an institution of another
+    cycle or a pair assigned already refuses the whole set with a message naming it.
+    Side effects, in order: the assignments are stored (with history); a message to
+    each reviewer is staged in the outbox.
+    """
+    if not can_assign(actor, cycle):
+        raise PermissionDenied
+    pairs = list(pairs)
+    seen = set()
+    for entry, reviewer in pairs:
+        if entry.cycle_id != cycle.pk:
+            raise ReviewError(
+                _("%(institution)s is not in this cycle.") % {"institution": entry.institution}
+            )
+        if (entry.pk, reviewer.pk) in seen:
+            continue
+        refusal = _refusal(entry, reviewer)
+        if refusal:
+            raise ReviewError(refusal)
+        seen.add((entry.pk, reviewer.pk))
+    created = []
+    done = set()
+    for entry, reviewer in pairs:
+        if (entry.pk, reviewer.pk) in done:
+            continue
+        done.add((entry.pk, reviewer.pk))
+        assignment = Assignment(entry=entry, reviewer=reviewer, assigned_by=actor)
+        assignment._history_user = actor
+        assignment.save()
+        created.append(assignment)
+        notices.assignment_made(actor=actor, entry=entry, reviewer=reviewer)
+    return created
+
+
+@transaction.atomic
+def remove_assignment(*, actor: User, assignment: Assignment) -> None:
+    """Remove an assignment that has no scores yet.
+
+    Side effects: the assignment is deleted (its history keeps it).
+    """
+    if not can_assign(actor, assignment.entry.cycle):
+        raise PermissionDenied
+    if assignment.scores.exists():
+        raise ReviewError(
+            _("%(person)s has entered scores for this institution; the assignment stays.")
+            % {"person": person_name(assignment.reviewer)}
+        )
+    assignment._history_user = actor
+    assignment.delete()

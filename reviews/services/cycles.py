@@ -1,0 +1,199 @@
+"""Creating cycles, their settings and criteria, and moving between stages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from institutions.models import Institution, User
+
+from ..defaults import DEFAULT_CRITERIA
+from ..enums import CycleAction, DecisionState, Stage
+from ..models import Criterion, CycleEntry, ReviewCycle, StageChange, StagePlan
+from ..permissions import can_edit_settings, can_manage_cycles
+from ..workflow import CYCLE_WORKFLOW, ReviewError
+from . import notices
+
+SETTING_FIELDS = (
+    "home_run_threshold",
+    "mext_reviewers_needed",
+    "meti_reviewers_needed",
+    "quorum",
+    "aid_min_return_on_cost",
+    "aid_min_home_runs",
+    "aid_min_model_score",
+    "aid_min_support_score",
+)
+
+
+def default_institutions() -> Iterable[Institution]:
+    """Every active approved TLO."""
+    return Institution.objects.approved_tlos().active().order_by("code")
+
+
+@transaction.atomic
+def create_cycle(
+    *,
+    actor: User | None,
+    fiscal_year: int,
+    institutions: Iterable[Institution] | None = None,
+    planned: Mapping[str, Any] | None = None,
+) -> ReviewCycle:
+    """A cycle in planning for the fiscal year.
+
+    Side effects, in order: the cycle is stored with default settings; a planned date
+    per stage (empty unless given); the four default criteria with equal weights and
+    their rubrics; one entry per institution (default: every active approved TLO);
+    conflicts proposed from the reviewers' affiliations for those institutions.
+    """
+    if actor is not None and not can_manage_cycles(actor):
+        raise PermissionDenied
+    if ReviewCycle.objects.filter(fiscal_year=fiscal_year).exists():
+        raise ReviewError(
+            _("A review cycle for fiscal year %(year)s exists already.") % {"year": fiscal_year}
+        )
+    cycle = ReviewCycle(fiscal_year=fiscal_year, created_by=actor)
+    cycle._history_user = actor
+    cycle.save()
+    planned = planned or {}
+    StagePlan.objects.bulk_create(
+        [StagePlan(cycle=cycle, stage=stage, planned_on=planned.get(stage)) for stage in Stage]
+    )
+    Criterion.objects.bulk_create(
+        [
+            Criterion(
+                cycle=cycle,
+                code=spec.code,
+                name_ja=spec.name_ja,
+                name_en=spec.name_en,
+                weight=Decimal(1),
+                order=index,
+                **{f"rubric_{n}": text for n, text in enumerate(spec.rubric, start=1)},
+            )
+            for index, spec in enumerate(DEFAULT_CRITERIA)
+        ]
+    )
+    chosen = list(institutions if institutions is not None else default_institutions())
+    CycleEntry.objects.bulk_create([CycleEntry(cycle=cycle, institution=i) for i in chosen])
+    from .conflicts import propose_conflicts
+
+    propose_conflicts(institutions=chosen)
+    return cycle
+
+
+@transaction.atomic
+def update_settings(
+    *,
+    actor: User,
+    cycle: ReviewCycle,
+    values: Mapping[str, Any],
+    planned: Mapping[str, Any],
+    criteria: Mapping[int, Mapping[str, Any]],
+) -> ReviewCycle:
+    """Change the cycle's settings, planned dates and criteria (weights, rubrics).
+
+    Side effects: the cycle, its stage plans and criteria are saved with history.
+    """
+    if not can_edit_settings(actor, cycle):
+        raise PermissionDenied
+    for name in SETTING_FIELDS:
+        if name in values:
+            setattr(cycle, name, values[name])
+    cycle._history_user = actor
+    cycle.save()
+    for plan in cycle.plans.all():
+        if plan.stage in planned:
+            plan.planned_on = planned[plan.stage]
+            plan.save(update_fields=["planned_on"])
+    for criterion in cycle.criteria.all():
+        changes = criteria.get(criterion.pk)
+        if not changes:
+            continue
+        for name, value in changes.items():
+            setattr(criterion, name, value)
+        criterion._history_user = actor
+        criterion.save()
+    return cycle
+
+
+@transaction.atomic
+def set_institutions(
+    *, actor: User, cycle: ReviewCycle, institutions: Iterable[Institution]
+) -> ReviewCycle:
+    """Make the cycle's institutions exactly these.
+
+    Side effects: entries are added for new institutions (with conflicts proposed from
+    affiliations); entries of removed institutions are deleted, unless they have
+    assignments, a statement, a hearing or a decision (then nothing changes).
+    """
+    if not can_edit_settings(actor, cycle):
+        raise PermissionDenied
+    wanted = {i.pk: i for i in institutions}
+    current = {e.institution_id: e for e in cycle.entries.all()}
+    removed = [e for pk, e in current.items() if pk not in wanted]
+    busy = [
+        e
+        for e in removed
+        if e.assignments.exists()
+        or hasattr(e, "statement")
+        or hasattr(e, "hearing")
+        or hasattr(e, "decision")
+    ]
+    if busy:
+        raise ReviewError(
+            _(
+                "%(institution)s already has assignments or material in this cycle; remove those first."
+            )
+            % {"institution": busy[0].institution}
+        )
+    CycleEntry.objects.filter(pk__in=[e.pk for e in removed]).delete()
+    added = [i for pk, i in wanted.items() if pk not in current]
+    CycleEntry.objects.bulk_create([CycleEntry(cycle=cycle, institution=i) for i in added])
+    from .conflicts import propose_conflicts
+
+    propose_conflicts(institutions=added)
+    return cycle
+
+
+@transaction.atomic
+def change_stage(*, actor: User, cycle: ReviewCycle, action: str, reason: str = "") -> ReviewCycle:
+    """Move the cycle to the stage the action leads to (CYCLE_WORKFLOW).
+
+    Closing the decisions needs an approved decision for every institution. Publishing
+    stages a message to each institution's staff (the outbox).
+
+    Side effects, in order: the stage changes (with history); a StageChange records who,
+    when, from, to and why; on publishing, the messages are staged.
+    """
+    cycle = ReviewCycle.objects.select_for_update().get(pk=cycle.pk)
+    target = CYCLE_WORKFLOW.check(actor, cycle, action, reason=reason)
+    if action == CycleAction.CLOSE_DECISIONS:
+        undecided = cycle.entries.exclude(decision__state=DecisionState.APPROVED)
+        if undecided.exists():
+            raise ReviewError(
+                _(
+                    "%(count)s institutions have no decision approved by both ministries yet "
+                    "(for example %(institution)s)."
+                )
+                % {
+                    "count": undecided.count(),
+                    "institution": undecided.select_related("institution").first().institution,
+                }
+            )
+    StageChange.objects.create(
+        cycle=cycle, from_stage=cycle.stage, to_stage=target, actor=actor, reason=reason.strip()
+    )
+    cycle.stage = target
+    cycle._history_user = actor
+    cycle.save(update_fields=["stage"])
+    if action == CycleAction.PUBLISH:
+        for entry in cycle.entries.select_related("institution", "cycle"):
+            staff = list(entry.institution.staff.filter(is_active=True))
+            if staff:
+                notices.decision_published(actor=actor, entry=entry, staff=staff)
+    return cycle

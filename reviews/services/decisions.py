@@ -1,0 +1,118 @@
+"""Decisions per institution and the two-key approval (DECISION_WORKFLOW)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from institutions.models import Institution, User
+
+from ..enums import DecisionAction, DecisionState, Recommendation, SupportTier
+from ..models import CycleEntry, Decision, DecisionApproval
+from ..permissions import can_draft_decision
+from ..workflow import DECISION_WORKFLOW, ReviewError, approve_action
+
+
+def _withdraw_approvals(decision: Decision, actor: User) -> None:
+    for approval in decision.approvals.all():
+        approval._history_user = actor
+        approval.delete()
+
+
+@transaction.atomic
+def save_decision(
+    *,
+    actor: User,
+    entry: CycleEntry,
+    tier: str,
+    recommendation: str,
+    merge_partner: Institution | None,
+    rationale: str,
+) -> Decision:
+    """Draft the decision, or change it.
+
+    A merger names its partner institution (and only a merger does). Any change to a
+    decision one ministry has approved withdraws that approval; a decision both have
+    approved is locked (reopen it first). Saving without a change changes nothing.
+    Side effects: the decision is saved with history; withdrawn approvals are deleted
+    (their history keeps them).
+    """
+    if not can_draft_decision(actor, entry):
+        raise PermissionDenied
+    if tier not in SupportTier.values or recommendation not in Recommendation.values:
+        raise ReviewError(_("Choose a support tier and a recommendation."))
+    if not rationale.strip():
+        raise ReviewError(_("Give the rationale."))
+    if recommendation == Recommendation.MERGE and merge_partner is None:
+        raise ReviewError(_("A merger needs its partner institution."))
+    if recommendation != Recommendation.MERGE:
+        merge_partner = None
+    if merge_partner is not None and merge_partner.pk == entry.institution_id:
+        raise ReviewError(_("An institution cannot merge with itself."))
+    decision = Decision.objects.select_for_update().filter(entry=entry).first()
+    if decision is not None:
+        unchanged = (
+            decision.tier == tier
+            and decision.recommendation == recommendation
+            and decision.merge_partner_id == (merge_partner.pk if merge_partner else None)
+            and decision.rationale == rationale.strip()
+        )
+        if unchanged:
+            return decision
+        decision.state = DECISION_WORKFLOW.check(actor, decision, DecisionAction.EDIT)
+        _withdraw_approvals(decision, actor)
+    else:
+        decision = Decision(entry=entry, state=DecisionState.DRAFT)
+    decision.tier, decision.recommendation = tier, recommendation
+    decision.merge_partner = merge_partner
+    decision.rationale = rationale.strip()
+    decision.updated_by = actor
+    decision._history_user = actor
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def approve_decision(*, actor: User, decision: Decision) -> Decision:
+    """Approve the decision for the official's ministry.
+
+    The first approval needs the quorum of submitted reviewers of each ministry; the
+    second must come from an official of the other ministry (a different person);
+    neither may be conflicted with the institution. Side effects, in order: the approval
+    is stored; the decision becomes approved by one, or approved (locked).
+    """
+    decision = (
+        Decision.objects.select_for_update()
+        .select_related("entry__cycle", "entry__institution")
+        .get(pk=decision.pk)
+    )
+    action = approve_action(decision)
+    target = DECISION_WORKFLOW.check(actor, decision, action)
+    approval = DecisionApproval(decision=decision, ministry=actor.ministry, official=actor)
+    approval._history_user = actor
+    approval.save()
+    decision.state = target
+    decision._history_user = actor
+    decision.save(update_fields=["state", "updated_at"])
+    return decision
+
+
+@transaction.atomic
+def reopen_decision(*, actor: User, decision: Decision, reason: str) -> Decision:
+    """Unlock an approved decision so that it can change; both ministries approve again.
+
+    Side effects, in order: the approvals are withdrawn (history keeps them); the
+    decision returns to draft with the reason.
+    """
+    decision = (
+        Decision.objects.select_for_update()
+        .select_related("entry__cycle", "entry__institution")
+        .get(pk=decision.pk)
+    )
+    decision.state = DECISION_WORKFLOW.check(actor, decision, DecisionAction.REOPEN, reason=reason)
+    _withdraw_approvals(decision, actor)
+    decision.reopen_reason = reason.strip()
+    decision._history_user = actor
+    decision.save()
+    return decision

@@ -1,0 +1,103 @@
+"""Scheduling hearings, and their minutes."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.people import person_name
+from institutions.enums import Role
+from institutions.models import User
+
+from ..ics import calendar_for
+from ..models import Assignment, Conflict, CycleEntry, Hearing
+from ..permissions import can_schedule_hearing
+from ..workflow import ReviewError
+from . import notices
+
+WHEN_FIELDS = ("date", "starts_at", "ends_at", "place", "online_url")
+
+
+def _check_attendees(entry: CycleEntry, attendees: list[User]) -> None:
+    assigned = set(
+        Assignment.objects.filter(entry=entry).unconflicted().values_list("reviewer_id", flat=True)
+    )
+    conflicted = set(
+        Conflict.objects.active()
+        .filter(institution=entry.institution)
+        .values_list("person_id", flat=True)
+    )
+    for person in attendees:
+        if person.role == Role.REVIEWER and person.pk not in assigned:
+            raise ReviewError(
+                _("%(person)s is not an assigned reviewer of %(institution)s.")
+                % {"person": person_name(person), "institution": entry.institution}
+            )
+        if person.role not in (Role.REVIEWER, Role.OFFICIAL):
+            raise ReviewError(
+                _("%(person)s is neither a reviewer nor an official.")
+                % {"person": person_name(person)}
+            )
+        if person.pk in conflicted:
+            raise ReviewError(
+                _("%(person)s has a conflict of interest with %(institution)s.")
+                % {"person": person_name(person), "institution": entry.institution}
+            )
+
+
+@transaction.atomic
+def schedule_hearing(
+    *,
+    actor: User,
+    entry: CycleEntry,
+    date: datetime.date,
+    starts_at: datetime.time,
+    ends_at: datetime.time,
+    place: str,
+    online_url: str,
+    attendees: Iterable[User],
+    minutes: str = "",
+) -> Hearing:
+    """Schedule the institution's hearing, or change it.
+
+    Side effects, in order: the hearing is saved with history; when it is new, or its
+    date, time or place changed, its iCalendar sequence moves on and a message with the
+    .ics event is staged for the attendees and the institution's staff (scheduled or
+    moved). Minutes and attendees alone change without a message.
+    """
+    if not can_schedule_hearing(actor, entry.cycle):
+        raise PermissionDenied
+    if ends_at <= starts_at:
+        raise ReviewError(_("The hearing must end after it starts."))
+    if not (place.strip() or online_url.strip()):
+        raise ReviewError(_("Give a place or an online meeting link."))
+    attendees = list(attendees)
+    _check_attendees(entry, attendees)
+    hearing = Hearing.objects.select_for_update().filter(entry=entry).first()
+    is_new = hearing is None
+    hearing = hearing or Hearing(entry=entry)
+    before = {name: getattr(hearing, name, None) for name in WHEN_FIELDS}
+    hearing.date, hearing.starts_at, hearing.ends_at = date, starts_at, ends_at
+    hearing.place, hearing.online_url = place.strip(), online_url.strip()
+    hearing.minutes = minutes.strip()
+    moved = not is_new and any(before[n] != getattr(hearing, n) for n in WHEN_FIELDS)
+    if moved:
+        hearing.sequence += 1
+    hearing.updated_by = actor
+    hearing._history_user = actor
+    hearing.save()
+    hearing.attendees.set(attendees)
+    if is_new or moved:
+        staff = list(entry.institution.staff.filter(is_active=True))
+        notices.hearing_changed(
+            actor=actor,
+            hearing=hearing,
+            recipients=[*attendees, *staff],
+            moved=moved,
+            ics=calendar_for([hearing]),
+        )
+    return hearing

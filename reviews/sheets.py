@@ -1,0 +1,339 @@
+"""Downloads: the hearing sheet (XLSX, PDF), the cycle result table and score exports.
+
+Every score comes through Score.objects.visible_to(user) (selectors.aggregates), so a
+download never shows more than the person's pages do.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from core.people import person_name
+from core.spreadsheets import neutralise
+from institutions.fiscal_years import format_fiscal_year
+from institutions.models import User
+
+from .enums import AidRule, ScoreState
+from .models import CycleEntry, ReviewCycle
+from .permissions import can_view_decision, can_view_material
+from .selectors import aggregates, pages
+from .selectors.deliberation import aids_for
+
+FONT_PATH = Path(__file__).resolve().parent / "fonts" / "ipaexg.ttf"
+FONT_NAME = "IPAexGothic"
+
+
+def _number(value: float | None) -> float | str:
+    return "" if value is None else round(value, 2)
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    headers: list[str]
+    rows: list[list]
+
+
+def hearing_sheet(entry: CycleEntry, *, user: User) -> list[Section]:
+    """The hearing sheet's sections: profile, metric trends, statement, scores (those the
+    person may see), decision (if the person may see it)."""
+    institution = entry.institution
+    cycle = entry.cycle
+    sections = [
+        Section(
+            _("Profile"),
+            [_("item"), _("value")],
+            [
+                [_("review"), str(cycle.label)],
+                [_("code"), institution.code],
+                [_("name"), institution.name_ja],
+                [_("kind"), institution.get_kind_display()],
+                [_("TLO type"), institution.get_tlo_type_display() or "—"],
+                [_("region"), str(institution.region) if institution.region else "—"],
+                [
+                    _("approval fiscal year"),
+                    format_fiscal_year(institution.approval_fy) if institution.approval_fy else "—",
+                ],
+            ],
+        )
+    ]
+    if can_view_material(user, entry):
+        material = pages.material_of(entry, user=user)
+        sections.append(
+            Section(
+                _("Metric trends"),
+                [
+                    _("metric"),
+                    *[format_fiscal_year(y) for y in material.fiscal_years],
+                    _("rank among approved TLOs"),
+                ],
+                [
+                    [
+                        t.definition.name,
+                        *t.displays,
+                        f"{t.positions[0].rank}/{t.positions[0].size}"
+                        if t.positions and t.positions[0].rank
+                        else "—",
+                    ]
+                    for t in material.trends
+                ],
+            )
+        )
+    statement = pages.statement_of(entry)
+    statement_rows = []
+    if statement:
+        statement_rows = [
+            [_("regional necessity"), statement.regional_necessity],
+            [_("improvement plan"), statement.improvement_plan],
+            [_("regional support obtained"), statement.regional_support],
+            *[
+                [_("from whom"), f"{line.provider}: ¥{line.amount:,}"]
+                for line in statement.support_lines.all()
+            ],
+        ]
+    sections.append(Section(_("Hearing statement"), [_("item"), _("text")], statement_rows))
+    scores = list(aggregates.visible_scores(user=user, entry=entry))
+    sections.append(
+        Section(
+            _("Scores"),
+            [_("reviewer"), _("ministry"), _("criterion"), _("score"), _("comment"), _("state")],
+            [
+                [
+                    person_name(s.assignment.reviewer),
+                    s.assignment.reviewer.get_ministry_display(),
+                    s.criterion.name,
+                    "" if s.value is None else s.value,
+                    s.comment,
+                    _("withdrawn") if s.withdrawn else s.assignment.get_score_state_display(),
+                ]
+                for s in scores
+            ],
+        )
+    )
+    result = aggregates.results_for(user=user, cycle=cycle, entry=entry).get(entry.pk)
+    if result:
+        sections.append(
+            Section(
+                _("Aggregates"),
+                [_("criterion"), "MEXT", "METI", _("joint"), _("divergent")],
+                [
+                    [
+                        c.name,
+                        _number(result.criteria[c.code].mext_mean),
+                        _number(result.criteria[c.code].meti_mean),
+                        _number(result.criteria[c.code].joint),
+                        _("yes") if result.criteria[c.code].divergent else "",
+                    ]
+                    for c in cycle.criteria.all()
+                ]
+                + [[_("weighted total"), "", "", _number(result.weighted_total), ""]],
+            )
+        )
+    decision = getattr(entry, "decision", None)
+    if decision is not None and can_view_decision(user, entry, decision):
+        sections.append(
+            Section(
+                _("Decision"),
+                [_("item"), _("value")],
+                [
+                    [_("support tier"), decision.get_tier_display()],
+                    [_("recommendation"), decision.get_recommendation_display()],
+                    [_("partner institution of the merger"), str(decision.merge_partner or "—")],
+                    [_("rationale"), decision.rationale],
+                    [_("state"), decision.get_state_display()],
+                ],
+            )
+        )
+    return sections
+
+
+def sheet_xlsx(sections: list[Section]) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for index, section in enumerate(sections, start=1):
+        sheet = workbook.create_sheet(f"{index}. {section.title}"[:31])
+        sheet.append([neutralise(h) for h in section.headers])
+        for row in section.rows:
+            sheet.append([neutralise(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _register_font() -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FONT_NAME, str(FONT_PATH)))
+
+
+def sheet_pdf(title: str, sections: list[Section]) -> bytes:
+    """A PDF with Japanese text in the embedded IPAex Gothic font (IPA Font License), so
+    that it reads the same in every viewer and needs nothing outside pip."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    _register_font()
+    body = ParagraphStyle("body", fontName=FONT_NAME, fontSize=8.5, leading=11, wordWrap="CJK")
+    heading = ParagraphStyle("h", fontName=FONT_NAME, fontSize=12, leading=16, spaceBefore=6)
+    big = ParagraphStyle("t", fontName=FONT_NAME, fontSize=15, leading=20)
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=14 * mm,
+        rightMargin=14 * mm,
+        topMargin=14 * mm,
+        bottomMargin=14 * mm,
+        title=title,
+    )
+
+    def cell(value) -> Paragraph:
+        return Paragraph(escape(str(value)).replace("\n", "<br/>"), body)
+
+    story = [Paragraph(escape(title), big), Spacer(1, 4 * mm)]
+    width = A4[0] - 28 * mm
+    for section in sections:
+        story.append(Paragraph(escape(section.title), heading))
+        data = [[cell(h) for h in section.headers]] + [
+            [cell(v) for v in row] for row in section.rows
+        ]
+        if len(data) == 1:
+            data.append([cell("—")] + [cell("") for _ in section.headers[1:]])
+        table = Table(
+            data, colWidths=[width / len(section.headers)] * len(section.headers), repeatRows=1
+        )
+        table.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        story.append(table)
+    document.build(story)
+    return buffer.getvalue()
+
+
+# --- the cycle result table (officials) --------------------------------------------------
+
+
+def result_table(*, user: User, cycle: ReviewCycle) -> tuple[list[str], list[list]]:
+    """One row per institution: ministry means and joint score per criterion, weighted
+    total, divergent criteria, quorum, the aid's rule, the decision."""
+    criteria = list(cycle.criteria.all())
+    entries = list(
+        cycle.entries.select_related("institution", "decision").order_by("institution__code")
+    )
+    results = aggregates.results_for(user=user, cycle=cycle)
+    quorums = aggregates.quorums_of(cycle)
+    aids = aids_for(cycle, entries, results)
+    headers = ["institution_code", "institution_name"]
+    for c in criteria:
+        headers += [f"{c.code}_mext", f"{c.code}_meti", f"{c.code}_joint"]
+    headers += [
+        "weighted_total",
+        "divergent",
+        "quorum_met",
+        "aid_rule",
+        "tier",
+        "recommendation",
+        "decision_state",
+    ]
+    rows = []
+    for entry in entries:
+        result = results.get(entry.pk)
+        row = [entry.institution.code, entry.institution.name_ja]
+        for c in criteria:
+            r = result.criteria[c.code] if result else None
+            row += [
+                _number(r.mext_mean) if r else "",
+                _number(r.meti_mean) if r else "",
+                _number(r.joint) if r else "",
+            ]
+        decision = getattr(entry, "decision", None)
+        row += [
+            _number(result.weighted_total) if result else "",
+            " ".join(result.divergent_criteria) if result else "",
+            "true" if quorums[entry.pk].met else "false",
+            str(AidRule(aids[entry.pk].rule).value),
+            decision.tier if decision else "",
+            decision.recommendation if decision else "",
+            decision.state if decision else "",
+        ]
+        rows.append(row)
+    return headers, rows
+
+
+SCORE_HEADERS = [
+    "institution_code",
+    "reviewer",
+    "ministry",
+    "criterion",
+    "score",
+    "comment",
+    "submitted",
+]
+RESULT_HEADERS = ["institution_code", "criterion", "mext_mean", "meti_mean", "joint", "divergent"]
+
+
+def score_rows(*, user: User, cycle: ReviewCycle) -> list[list]:
+    """One row per reviewer × criterion of the scores this person may see."""
+    return [
+        [
+            s.assignment.entry.institution.code,
+            s.assignment.reviewer.username,
+            s.assignment.reviewer.ministry,
+            s.criterion.code,
+            "" if s.value is None else s.value,
+            s.comment,
+            "true" if s.assignment.score_state == ScoreState.SUBMITTED else "false",
+        ]
+        for s in aggregates.visible_scores(user=user, cycle=cycle)
+    ]
+
+
+def result_rows(*, user: User, cycle: ReviewCycle) -> list[list]:
+    """One row per institution and criterion, plus `weighted_total`; means from submitted
+    scores only, empty where a ministry has none."""
+    criteria = list(cycle.criteria.all())
+    results = aggregates.results_for(user=user, cycle=cycle)
+    rows = []
+    for entry in cycle.entries.select_related("institution").order_by("institution__code"):
+        result = results.get(entry.pk)
+        for c in criteria:
+            r = result.criteria[c.code] if result else None
+            rows.append(
+                [
+                    entry.institution.code,
+                    c.code,
+                    _number(r.mext_mean) if r else "",
+                    _number(r.meti_mean) if r else "",
+                    _number(r.joint) if r else "",
+                    "true" if r and r.divergent else "false",
+                ]
+            )
+        rows.append(
+            [
+                entry.institution.code,
+                "weighted_total",
+                "",
+                "",
+                _number(result.weighted_total) if result else "",
+                "false",
+            ]
+        )
+    return rows

@@ -1,0 +1,138 @@
+"""The joint review journey in the real Chromium (issue 8).
+
+An official opens a cycle and assigns from the automatic proposal; TLO staff write a
+statement with an attachment; a MEXT and a METI reviewer score (they differ by 3 points on
+regional necessity); the deliberation shows the flag; both ministries' officials approve;
+the cycle is published and the staff see their decision. Buttons are found by their ids;
+effects are checked in the database.
+"""
+
+import io
+import zipfile
+
+import pytest
+
+from institutions.enums import Ministry
+from reviews.enums import DecisionState, Stage
+from reviews.models import Decision, HearingStatement, ReviewCycle
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import login
+from tests.factories import InstitutionFactory, official_of, reviewer_of, staff_of
+
+RATIONALE = "地域の技術移転の拠点として必要性が高い。"
+
+
+def _as(page, live_server, username):
+    page.context.clear_cookies()
+    login(page, live_server, username, PASSWORD)
+
+
+def _stage(page, live_server, action):
+    page.goto(f"{live_server.url}/reviews/2010/")
+    page.click(f"#stage-{action}")
+    page.wait_for_selector(".messages")
+
+
+def _docx(path):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<w/>")
+        archive.writestr("[Content_Types].xml", "<Types/>")
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def _score(page, live_server, username, necessity):
+    _as(page, live_server, username)
+    page.goto(f"{live_server.url}/reviews/2010/institutions/TLO-JOURNEY/score/")
+    for code, value in [
+        ("model_activity", 3),
+        ("regional_necessity", necessity),
+        ("self_improvement", 3),
+        ("regional_support", 3),
+    ]:
+        page.check(f"#criterion-{code} input[value='{value}']")
+        page.fill(f"#criterion-{code} textarea", f"{code}についての所見")
+    page.click("#submit-scores")
+    page.wait_for_selector("#score-state")
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_review_journey(page, live_server, tmp_path):
+    InstitutionFactory(code="TLO-JOURNEY", name_ja="ジャーニーTLO")
+    from institutions.models import Institution
+
+    institution = Institution.objects.get(code="TLO-JOURNEY")
+    staff_of(institution, username="journey-staff", first_name="担当 花子")
+    official_of(Ministry.MEXT, username="mext-o", first_name="文科 担当官")
+    official_of(Ministry.METI, username="meti-o", first_name="経産 担当官")
+    reviewer_of(Ministry.MEXT, username="mext-r", first_name="文科 委員")
+    reviewer_of(Ministry.METI, username="meti-r", first_name="経産 委員")
+
+    # An official opens the cycle and assigns from the automatic proposal.
+    _as(page, live_server, "mext-o")
+    page.goto(f"{live_server.url}/reviews/new/")
+    page.fill("#id_fiscal_year", "2010")
+    page.click("#create-cycle")
+    page.wait_for_selector("#current-stage")
+    page.click("#link-assignments")
+    page.click("#open-proposal")
+    page.click("#apply-proposal")
+    page.wait_for_selector("#workload-table")
+    _stage(page, live_server, "open_statements")
+
+    # TLO staff write the statement with an attachment.
+    _as(page, live_server, "journey-staff")
+    page.goto(f"{live_server.url}/reviews/2010/institutions/TLO-JOURNEY/statement/")
+    page.fill("#id_regional_necessity", "県内唯一の技術移転機関である。")
+    page.fill("#id_improvement_plan", "特許関係費を1割削減する。")
+    page.fill("#id_support-0-provider", "県産業振興財団")
+    page.fill("#id_support-0-amount", "12000000")
+    page.click("#save-statement")
+    page.wait_for_selector(".messages")
+    page.set_input_files("#id_file", str(_docx(tmp_path / "計画書.docx")))
+    page.click("#upload-attachment")
+    page.wait_for_selector("#attachments a")
+    statement = HearingStatement.objects.get(entry__institution=institution)
+    assert statement.attachments.count() == 1
+    assert statement.support_lines.get().amount == 12_000_000
+
+    _as(page, live_server, "mext-o")
+    _stage(page, live_server, "open_scoring")
+
+    # Both ministries' reviewers score: 5 against 2 on regional necessity.
+    _score(page, live_server, "mext-r", 5)
+    _score(page, live_server, "meti-r", 2)
+    assert "経産 委員" in page.content()  # after submitting, the other scores show
+
+    # The deliberation shows the flag; both officials approve.
+    _as(page, live_server, "mext-o")
+    _stage(page, live_server, "start_deliberation")
+    page.click("#link-deliberation")
+    assert page.locator("#row-TLO-JOURNEY .badge.flag").count() == 1
+    page.screenshot(path="/tmp/review-deliberation.png", full_page=True)
+    page.goto(f"{live_server.url}/reviews/2010/institutions/TLO-JOURNEY/decision/")
+    page.select_option("#id_tier", "standard")
+    page.select_option("#id_recommendation", "continue")
+    page.fill("#id_rationale", RATIONALE)
+    page.click("#save-decision")
+    page.click("#approve-decision")
+    page.wait_for_selector(".messages")
+    assert Decision.objects.get().state == DecisionState.APPROVED_BY_ONE
+
+    _as(page, live_server, "meti-o")
+    page.goto(f"{live_server.url}/reviews/2010/institutions/TLO-JOURNEY/")
+    page.click("#approve-decision")
+    page.wait_for_selector(".messages")
+    assert Decision.objects.get().state == DecisionState.APPROVED
+    _stage(page, live_server, "close_decisions")
+    _stage(page, live_server, "publish")
+    assert ReviewCycle.objects.get().stage == Stage.PUBLISHED
+
+    # The staff see their decision and rationale, not the scores.
+    _as(page, live_server, "journey-staff")
+    page.goto(f"{live_server.url}/reviews/2010/institutions/TLO-JOURNEY/")
+    assert page.locator("#decision-rationale").inner_text() == RATIONALE
+    assert page.locator("#score-table").count() == 0
+    page.screenshot(path="/tmp/review-staff.png", full_page=True)

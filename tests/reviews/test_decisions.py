@@ -1,0 +1,202 @@
+"""Two-key approval, quorum, locking, withdrawal of approvals, publication."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+
+from core.workflow import WorkflowError
+from institutions.enums import Ministry
+from notifications.enums import NotificationKind, NotificationState
+from notifications.models import Notification
+from reviews.enums import (
+    ConflictKind,
+    CycleAction,
+    DecisionState,
+    Recommendation,
+    Stage,
+    SupportTier,
+)
+from reviews.models import Assignment, DecisionApproval
+from reviews.services import conflicts, cycles, decisions
+from tests.factories import official_of
+
+from .conftest import score_all, set_stage
+
+
+@pytest.fixture
+def deliberating(scoring, entry_a, mext_reviewer, meti_reviewer):
+    score_all(Assignment.objects.get(entry=entry_a, reviewer=mext_reviewer), 4)
+    score_all(Assignment.objects.get(entry=entry_a, reviewer=meti_reviewer), 4)
+    return set_stage(scoring, Stage.DELIBERATION)
+
+
+def draft(entry, actor, rationale="地域の中核である。"):
+    return decisions.save_decision(
+        actor=actor,
+        entry=entry,
+        tier=SupportTier.STANDARD,
+        recommendation=Recommendation.CONTINUE,
+        merge_partner=None,
+        rationale=rationale,
+    )
+
+
+def test_one_ministry_alone_cannot_decide(deliberating, entry_a, mext_official):
+    decision = draft(entry_a, mext_official)
+    decision = decisions.approve_decision(actor=mext_official, decision=decision)
+    assert decision.state == DecisionState.APPROVED_BY_ONE
+    other_mext = official_of(Ministry.MEXT, username="mext-official-2")
+    with pytest.raises(PermissionDenied):
+        decisions.approve_decision(actor=other_mext, decision=decision)
+    decision.refresh_from_db()
+    assert decision.state == DecisionState.APPROVED_BY_ONE
+
+
+def test_same_official_cannot_approve_twice(deliberating, entry_a, mext_official):
+    decision = decisions.approve_decision(
+        actor=mext_official, decision=draft(entry_a, mext_official)
+    )
+    with pytest.raises(PermissionDenied):
+        decisions.approve_decision(actor=mext_official, decision=decision)
+    assert DecisionApproval.objects.count() == 1
+
+
+def test_both_ministries_approve_and_lock(deliberating, entry_a, mext_official, meti_official):
+    decision = decisions.approve_decision(
+        actor=mext_official, decision=draft(entry_a, mext_official)
+    )
+    decision = decisions.approve_decision(actor=meti_official, decision=decision)
+    assert decision.state == DecisionState.APPROVED
+    with pytest.raises(WorkflowError):
+        draft(entry_a, mext_official, rationale="変更")
+    decision.refresh_from_db()
+    assert decision.rationale == "地域の中核である。"
+
+
+def test_change_after_an_approval_withdraws_it(deliberating, entry_a, mext_official, meti_official):
+    decision = decisions.approve_decision(
+        actor=mext_official, decision=draft(entry_a, mext_official)
+    )
+    decision = draft(entry_a, meti_official, rationale="理由を改めた。")
+    assert decision.state == DecisionState.DRAFT
+    assert decision.approvals.count() == 0
+    assert decision.history.filter(rationale="地域の中核である。").exists()
+
+
+def test_saving_unchanged_keeps_approval(deliberating, entry_a, mext_official):
+    decision = decisions.approve_decision(
+        actor=mext_official, decision=draft(entry_a, mext_official)
+    )
+    decision = draft(entry_a, mext_official)
+    assert decision.state == DecisionState.APPROVED_BY_ONE
+
+
+def test_reopen_needs_reason_and_both_again(deliberating, entry_a, mext_official, meti_official):
+    decision = decisions.approve_decision(
+        actor=mext_official, decision=draft(entry_a, mext_official)
+    )
+    decision = decisions.approve_decision(actor=meti_official, decision=decision)
+    with pytest.raises(WorkflowError):
+        decisions.reopen_decision(actor=mext_official, decision=decision, reason=" ")
+    decision = decisions.reopen_decision(
+        actor=mext_official, decision=decision, reason="新たな資料"
+    )
+    assert decision.state == DecisionState.DRAFT
+    assert decision.approvals.count() == 0
+
+
+def test_quorum_blocks_approval(scoring, entry_a, mext_reviewer, mext_official):
+    score_all(Assignment.objects.get(entry=entry_a, reviewer=mext_reviewer), 4)  # no METI yet
+    set_stage(scoring, Stage.DELIBERATION)
+    decision = draft(entry_a, mext_official)
+    with pytest.raises(PermissionDenied):
+        decisions.approve_decision(actor=mext_official, decision=decision)
+
+
+def test_quorum_counts_per_ministry(deliberating, entry_a, mext_official):
+    from reviews.selectors.aggregates import quorum_of
+
+    deliberating.quorum = 2
+    deliberating.save()
+    quorum = quorum_of(entry_a)
+    assert (quorum.mext, quorum.meti, quorum.met) == (1, 1, False)
+
+
+def test_conflicted_official_cannot_approve(
+    deliberating, entry_a, mext_official, meti_official, institution_a
+):
+    decision = decisions.approve_decision(
+        actor=mext_official, decision=draft(entry_a, mext_official)
+    )
+    conflicts.declare_conflict(
+        actor=meti_official, institution=institution_a, kind=ConflictKind.OTHER, reason="x"
+    )
+    with pytest.raises(PermissionDenied):
+        decisions.approve_decision(actor=meti_official, decision=decision)
+
+
+def test_decisions_only_in_deliberation(scoring, entry_a, mext_official):
+    with pytest.raises(PermissionDenied):
+        draft(entry_a, mext_official)
+
+
+def test_merger_needs_partner(deliberating, entry_a, mext_official):
+    from reviews.workflow import ReviewError
+
+    with pytest.raises(ReviewError):
+        decisions.save_decision(
+            actor=mext_official,
+            entry=entry_a,
+            tier=SupportTier.NONE,
+            recommendation=Recommendation.MERGE,
+            merge_partner=None,
+            rationale="x",
+        )
+
+
+def test_database_refuses_two_approvals_by_one_ministry(deliberating, entry_a, mext_official):
+    decision = decisions.approve_decision(
+        actor=mext_official, decision=draft(entry_a, mext_official)
+    )
+    other = official_of(Ministry.MEXT, username="mext-official-2")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DecisionApproval.objects.create(decision=decision, ministry=Ministry.MEXT, official=other)
+
+
+def test_close_needs_every_decision_and_publish_stages_messages(
+    deliberating, entry_a, entry_b, mext_official, meti_official, staff_a
+):
+    decision = decisions.approve_decision(
+        actor=mext_official, decision=draft(entry_a, mext_official)
+    )
+    decisions.approve_decision(actor=meti_official, decision=decision)
+    with pytest.raises(WorkflowError):  # B has no decision
+        cycles.change_stage(
+            actor=mext_official, cycle=deliberating, action=CycleAction.CLOSE_DECISIONS
+        )
+    entry_b.delete()
+    cycles.change_stage(actor=mext_official, cycle=deliberating, action=CycleAction.CLOSE_DECISIONS)
+    cycles.change_stage(actor=mext_official, cycle=deliberating, action=CycleAction.PUBLISH)
+    message = Notification.objects.get(kind=NotificationKind.DECISION_PUBLISHED)
+    assert message.recipient == staff_a
+    assert message.state == NotificationState.STAGED
+    assert deliberating.stage_changes.count() == 2
+
+
+def test_staff_see_own_decision_only_after_publication(
+    deliberating, entry_a, mext_official, meti_official, staff_a, staff_b, client_for
+):
+    decision = decisions.approve_decision(
+        actor=mext_official, decision=draft(entry_a, mext_official)
+    )
+    decisions.approve_decision(actor=meti_official, decision=decision)
+    url = "/reviews/2010/institutions/TLO-AAA/"
+    assert "地域の中核である。" not in client_for(staff_a).get(url).content.decode()
+    set_stage(deliberating, Stage.PUBLISHED)
+    body = client_for(staff_a).get(url).content.decode()
+    assert "地域の中核である。" in body
+    assert "score-table" not in body and "aggregate-table" not in body
+    assert client_for(staff_b).get(url).status_code == 404
+    assert (
+        "地域の中核である。" in client_for(staff_a).get("/institutions/TLO-AAA/").content.decode()
+    )
