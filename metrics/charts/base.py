@@ -180,9 +180,9 @@ def figure_layout(title: str, **extra: Any) -> dict:
     layout = {
         "title": {"text": title, "font": {"size": 15}},
         "font": {"family": FONT, "size": 12},
-        "margin": {"l": 70, "r": 20, "t": 50, "b": 60},
+        "margin": {"l": 70, "r": 20, "t": 50, "b": 100},
         "hovermode": "closest",
-        "legend": {"orientation": "h", "y": -0.2},
+        "legend": {"orientation": "h", "y": -0.3, "yanchor": "top"},
         "paper_bgcolor": "#fff",
         "plot_bgcolor": "#fff",
         "colorway": COLOURS,

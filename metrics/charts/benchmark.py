@@ -92,7 +92,8 @@ def position_chart(board: Benchmark, amount_unit: str) -> Chart:
             g = next((g for g in m.groups if g.key == key), None)
             if g is None or g.withheld or g.quintile is None:
                 continue
-            xs.append(6 - g.quintile)  # 5 = best fifth, drawn on the right
+            # 5 = the best fifth, drawn on the right; groups side by side within a fifth.
+            xs.append(6 - g.quintile + (index - 1.5) * 0.12)
             ys.append(name)
             texts.append(
                 f"{name} — {group_labels[key]}: {quintile_label(g.quintile)}; "

@@ -352,7 +352,9 @@ def groups_chart(
             title,
             xaxis=axis_style(),
             yaxis=axis_style(unit_label(amount_unit)),
-            yaxis2=axis_style("%", overlaying="y", side="right", showgrid=False),
+            yaxis2=axis_style(
+                "%", overlaying="y", side="right", showgrid=False, rangemode="tozero"
+            ),
             margin={"l": 70, "r": 60, "t": 50, "b": 60},
         ),
     }

@@ -446,6 +446,9 @@ def national_dashboard(*, filters: DashboardFilters, user) -> NationalDashboard:
     cells = _cells(filters.kind, {pk: code for pk, code, _label in regions})
     fiscal_years = dashboard_fiscal_years(cells)
     fiscal_year = filters.fiscal_year or default_fiscal_year(cells, institutions, filters)
+    if fiscal_year is not None and fiscal_year not in fiscal_years:
+        # A year asked for in the URL without reports: still the one the page shows.
+        fiscal_years = sorted([*fiscal_years, fiscal_year], reverse=True)
     definitions = {d.code: d for d in MetricDefinition.objects.all()}
     board = NationalDashboard(
         filters=filters,
