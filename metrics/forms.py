@@ -337,6 +337,20 @@ class DashboardFilterForm(forms.Form):
                 % {"value": text[:16]}
             ) from None
 
+    def selects(self) -> list[dict]:
+        """The filters but the fiscal year as plain <select> data (name, label, choices, the
+        chosen value), cheaper to draw than the widgets on a page built for speed."""
+        data = self.cleaned_data
+        return [
+            {
+                "name": name,
+                "label": self.fields[name].label,
+                "choices": self.fields[name].choices,
+                "chosen": data.get(name) or ("approved_tlo" if name == "kind" else ""),
+            }
+            for name in ("region", "tlo_type", "specialisation", "kind", "metric")
+        ]
+
     def filters(self):
         """The cleaned filters (call after is_valid())."""
         from .selectors.dashboards import DashboardFilters

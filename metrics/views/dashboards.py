@@ -38,7 +38,7 @@ def national(request: HttpRequest) -> HttpResponse:
         return _download(request, figures, f"dashboard_{board.fiscal_year}")
     context = {
         "board": board,
-        "form": form,
+        "filter_selects": form.selects(),
         "badges": selectors.filter_badges(form.filters(), request.GET, choices=choices),
         "charts": {chart.key: chart for chart in figures},
         "ranking_charts": [chart for chart in figures if chart.key.startswith("ranking_")],
