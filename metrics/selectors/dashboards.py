@@ -361,7 +361,12 @@ def _cells(kind: str, region_codes: dict[int, str]) -> dict[int, dict[tuple[str,
     for fiscal_year, region_id, tlo_type, specialisation, reports, *sums in rows:
         key = (region_codes.get(region_id, ""), tlo_type or "", specialisation or "")
         cells[fiscal_year][key] = _Cell(
-            reports, {code: sums[i] for i, code in enumerate(TOTAL_FIELDS)}
+            reports,
+            # PostgreSQL sums bigint columns as numeric: whole numbers either way.
+            {
+                code: None if sums[i] is None else int(sums[i])
+                for i, code in enumerate(TOTAL_FIELDS)
+            },
         )
     return cells
 
