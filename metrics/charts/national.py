@@ -356,6 +356,20 @@ def groups_chart(
                 "%", overlaying="y", side="right", showgrid=False, rangemode="tozero"
             ),
             margin={"l": 70, "r": 60, "t": 50, "b": 60},
+            # A withheld group says so where its bar would be, rather than look like zero.
+            annotations=[
+                {
+                    "x": g.label,
+                    "y": 0,
+                    "yref": "y",
+                    "text": _("withheld"),
+                    "showarrow": False,
+                    "yanchor": "bottom",
+                    "font": {"size": 11, "color": "#5b6776"},
+                }
+                for g in groups
+                if g.totals_withheld
+            ],
         ),
     }
     if not groups:

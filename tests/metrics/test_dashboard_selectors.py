@@ -157,6 +157,8 @@ def test_small_region_and_its_complement_are_withheld_from_a_viewer(country, vie
     assert hokkaido_row[2] == "3機関未満のため非表示"
     figure_text = chart.figure_json
     assert "7777777" not in figure_text and "7,777,777" not in figure_text
+    marked = [a["x"] for a in chart.figure["layout"]["annotations"] if a["text"] == "非表示"]
+    assert marked == ["北海道・東北地区", "近畿地区"]
 
 
 def test_viewer_medians_are_smoothed_not_a_members_value(country, viewer):
