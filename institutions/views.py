@@ -7,16 +7,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from core.downloads import download_response
 from core.sections import contributions
+from core.views import refuse_bad_request
 
 from . import permissions, selectors, services
 from .enums import TloType
 from .filters import InstitutionFilter
-from .forms import RegistryUploadForm
+from .forms import AmountUnitForm, RegistryUploadForm
 from .models import Institution
 from .resources import InstitutionResource
 from .sections import page_sections
@@ -107,3 +109,18 @@ def registry_upload(request: HttpRequest) -> HttpResponse:
             )
             return redirect("institutions:list")
     return render(request, "institutions/registry_upload.html", {"form": form})
+
+
+@require_POST
+def amount_unit_switch(request: HttpRequest) -> HttpResponse:
+    """The header's unit switch: save the person's choice, go back to the page they were on."""
+    form = AmountUnitForm(request.POST)
+    if not form.is_valid():
+        return refuse_bad_request(request, _("Choose yen, thousand yen or million yen."))
+    services.set_amount_unit(actor=request.user, unit=form.cleaned_data["amount_unit"])
+    target = form.cleaned_data["next"]
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "home"
+    return redirect(target)

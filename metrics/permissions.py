@@ -81,3 +81,19 @@ def can_list_reports(user: User) -> bool:
 def can_create_reports(user: User) -> bool:
     """TLO staff start reports for the institutions they belong to."""
     return user.is_authenticated and user.role == Role.TLO_STAFF and user.memberships.exists()
+
+
+def can_view_dashboards(user: User) -> bool:
+    """The national dashboard: every signed-in person (anonymised unless named metrics)."""
+    return user.is_authenticated
+
+
+def can_view_benchmarks(user: User) -> bool:
+    """Peer benchmark pages exist for officials, administrators and TLO staff; reviewers
+    and viewers get a 403 (they have the anonymised national dashboard)."""
+    return can_see_all_institutions(user) or (user.is_authenticated and user.role == Role.TLO_STAFF)
+
+
+def can_view_benchmark(user: User, institution: Institution) -> bool:
+    """One institution's benchmark: officials for any, its own staff for it (others 404)."""
+    return can_view_institution_metrics(user, institution)

@@ -12,6 +12,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from core.amounts import AmountUnit, format_yen, unit_label
+
+from .enums import MetricUnit
 from .importing.headers import (
     FISCAL_YEAR,
     FISCAL_YEAR_HEADER_JA,
@@ -51,14 +54,27 @@ def template_headers() -> tuple[list[str], list[str]]:
     return labels, codes
 
 
-def ranking_sheet(table: RankingTable) -> tuple[list[str], list[list]]:
-    """Headers and rows of a ranking for a CSV/XLSX download: numbers stay numbers."""
+def ranking_sheet(
+    table: RankingTable, *, amount_unit: str = AmountUnit.YEN
+) -> tuple[list[str], list[list]]:
+    """Headers and rows of a ranking for a CSV/XLSX download: numbers stay numbers.
+
+    `value` is the plain number (whole yen for amounts, for scripts); `value_display` is
+    for people, so an amount is shown in the reader's unit, named in its header."""
+    display_header = "value_display"
+    displays = [r.display for r in table.rows]
+    if table.definition.unit == MetricUnit.YEN:
+        display_header = f"value_display ({unit_label(amount_unit)})"
+        displays = [format_yen(r.value, amount_unit) for r in table.rows]
     if table.anonymised:
-        headers = ["rank", "label", "value", "value_display"]
-        rows = [[r.rank, r.label, r.value, r.display] for r in table.rows]
+        headers = ["rank", "label", "value", display_header]
+        rows = [[r.rank, r.label, r.value, d] for r, d in zip(table.rows, displays, strict=True)]
     else:
-        headers = ["rank", "institution_code", "label", "value", "value_display"]
-        rows = [[r.rank, r.institution.code, r.label, r.value, r.display] for r in table.rows]
+        headers = ["rank", "institution_code", "label", "value", display_header]
+        rows = [
+            [r.rank, r.institution.code, r.label, r.value, d]
+            for r, d in zip(table.rows, displays, strict=True)
+        ]
     return headers, rows
 
 

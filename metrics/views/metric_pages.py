@@ -44,16 +44,18 @@ def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
         own_institution_ids=selectors.own_institution_ids(request.user),
     )
     if params["format"] and page.ranking is not None:
-        return _download(page, params["table"], params["format"])
+        return _download(page, params["table"], params["format"], request.user.amount_unit)
     context = {"page": page, "filters": filters, "formula": formula_text(definition)}
     return render(request, "metrics/metric_pages/metric_detail.html", context)
 
 
-def _download(page: selectors.MetricPage, table: str, file_format: str) -> HttpResponse:
+def _download(
+    page: selectors.MetricPage, table: str, file_format: str, amount_unit: str
+) -> HttpResponse:
     if table == "aggregates":
         headers, rows = sheets.aggregate_sheet(page)
     else:
-        headers, rows = sheets.ranking_sheet(page.ranking)
+        headers, rows = sheets.ranking_sheet(page.ranking, amount_unit=amount_unit)
     name = f"{page.definition.code}_{page.fiscal_year}_{table}"
     return download_response(headers, rows, file_format=file_format, name=name, sheet_title=table)
 

@@ -278,13 +278,25 @@ def test_institution_section_shows_values_with_provenance(client_for, staff_a, r
     line = next(line for line in metrics.lines if line.definition.code == "return_on_cost")
     cell = line.cells[0]
     assert [(o.text, o.total) for o in cell.operands] == [
-        ("ライセンス収入", "¥25,000,000"),
-        ("人件費 + 特許関係費", "¥10,000,000"),
+        ("ライセンス収入", "25,000,000円"),
+        ("人件費 + 特許関係費", "10,000,000円"),
     ]
     assert cell.operands[1].contributions[0].figures == [
-        ("人件費", "¥8,000,000"),
-        ("特許関係費", "¥2,000,000"),
+        ("人件費", "8,000,000円"),
+        ("特許関係費", "2,000,000円"),
     ]
+
+
+def test_institution_section_shows_amounts_in_the_readers_unit(client_for, staff_a, reported):
+    staff_a.amount_unit = "million"
+    staff_a.save()
+    response = client_for(staff_a).get(institution_url(reported.institution))
+    metrics = next(
+        s.context["metrics"] for s in response.context["sections"] if "metrics" in s.context
+    )
+    line = next(line for line in metrics.lines if line.definition.code == "return_on_cost")
+    assert [o.total for o in line.cells[0].operands] == ["25.0百万円", "10.0百万円"]
+    assert 'id="benchmark-link"' in response.content.decode()
 
 
 def test_institution_section_hidden_from_other_institutions_staff_and_viewers(
