@@ -7,12 +7,18 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from .reading import TableLimits
+
 MB = 1024 * 1024
 
 _DEFAULTS = {
     # What a person may upload.
     "IMPORT_MAX_FILE_BYTES": 10 * MB,
     "IMPORT_MAX_ROWS": 100_000,
+    # No cell of an XLSX sheet may lie right of this column (200 = GR), and no value of a
+    # CSV row either: the parser builds a sheet as one rectangle from A1 to its farthest
+    # cell, so one far cell would cost gigabytes.
+    "IMPORT_MAX_COLUMNS": 200,
     # An XLSX is a zip: its parts unpacked, and how many there are, are checked before
     # any of it is parsed. A real 100,000-row sheet unpacks to well under 200 MB.
     "IMPORT_XLSX_MAX_UNPACKED_BYTES": 200 * MB,
@@ -35,6 +41,10 @@ def max_rows() -> int:
     return limit("IMPORT_MAX_ROWS")
 
 
+def max_columns() -> int:
+    return limit("IMPORT_MAX_COLUMNS")
+
+
 def xlsx_max_unpacked_bytes() -> int:
     return limit("IMPORT_XLSX_MAX_UNPACKED_BYTES")
 
@@ -49,3 +59,13 @@ def background_rows() -> int:
 
 def background_bytes() -> int:
     return limit("IMPORT_BACKGROUND_BYTES")
+
+
+def table_limits() -> TableLimits:
+    """The limits reading.read_rows applies, read here from the settings."""
+    return TableLimits(
+        max_rows=max_rows(),
+        max_columns=max_columns(),
+        xlsx_max_entries=xlsx_max_entries(),
+        xlsx_max_unpacked_bytes=xlsx_max_unpacked_bytes(),
+    )

@@ -54,6 +54,11 @@ MESSAGES = {
         "The XLSX file contains XML entity declarations (in %(part)s), which spreadsheets "
         "do not use. It was not opened."
     ),
+    ProblemKind.CELL_OUT_OF_RANGE: _(
+        "Cell %(cell)s is outside the area that can be imported (%(columns)s columns, "
+        "%(rows)s rows). Delete what is in it, including any formatting, or split the file, "
+        "and upload it again."
+    ),
     ProblemKind.NO_HEADER: _("The file is empty: the first row should hold the column headers."),
     ProblemKind.NO_DATA: _("The file has headers but no data rows."),
     ProblemKind.PROCESSING_FAILED: _(
