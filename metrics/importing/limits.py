@@ -23,6 +23,12 @@ _DEFAULTS = {
     # any of it is parsed. A real 100,000-row sheet unpacks to well under 200 MB.
     "IMPORT_XLSX_MAX_UNPACKED_BYTES": 200 * MB,
     "IMPORT_XLSX_MAX_ENTRIES": 200,
+    # The file is parsed in a child process with at most this much address space and
+    # this much CPU (and wall-clock) time; past either it is killed and the file refused
+    # as unsafe to read (sandbox.py). A 60,000-row XLSX of 26 columns (about the 10 MB
+    # upload limit) peaks at 170 MB; the farthest cell the limits allow (GR100001) at 810 MB.
+    "IMPORT_PARSER_MEMORY_BYTES": 1024 * MB,
+    "IMPORT_PARSER_TIMEOUT_SECONDS": 120,
     # Above either of these, the upload returns at once and a Celery task does the work.
     "IMPORT_BACKGROUND_ROWS": 2_000,
     "IMPORT_BACKGROUND_BYTES": 1 * MB,
@@ -61,8 +67,16 @@ def background_bytes() -> int:
     return limit("IMPORT_BACKGROUND_BYTES")
 
 
+def parser_memory_bytes() -> int:
+    return limit("IMPORT_PARSER_MEMORY_BYTES")
+
+
+def parser_timeout_seconds() -> int:
+    return limit("IMPORT_PARSER_TIMEOUT_SECONDS")
+
+
 def table_limits() -> TableLimits:
-    """The limits reading.read_rows applies, read here from the settings."""
+    """The limits the parser's child process applies, read here from the settings."""
     return TableLimits(
         max_rows=max_rows(),
         max_columns=max_columns(),

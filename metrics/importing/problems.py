@@ -29,6 +29,7 @@ class ProblemKind(StrEnum):
     ZIP_TOO_LARGE = "zip_too_large"
     XML_ENTITIES = "xml_entities"
     CELL_OUT_OF_RANGE = "cell_out_of_range"
+    READ_ABORTED = "read_aborted"
     NO_HEADER = "no_header"
     NO_DATA = "no_data"
     PROCESSING_FAILED = "processing_failed"

@@ -1,7 +1,8 @@
 """An uploaded file's bytes → its rows of raw cells, within the limits.
 
-This is the step that parses what a stranger sent. It imports nothing from Django:
-the limits come in as arguments, and problems go out as data (problems.py).
+This is the step that parses what a stranger sent, so it runs in the parser's child
+process (sandbox.py) and imports nothing from Django: the limits come in as
+arguments, and problems go out as data (problems.py) to be worded by the server.
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ def read_rows(data: bytes, *, file_format: str, limits: TableLimits) -> Rows:
             max_unpacked_bytes=limits.xlsx_max_unpacked_bytes,
         )
         sheet_name = xlsx.check_first_sheet(data, area=limits.area())
-        return Rows("", _limited(xlsx.read_first_sheet(data, sheet_name=sheet_name), limits))
+        sheet = xlsx.read_first_sheet(data, sheet_name=sheet_name)
+        return Rows("", _limited((_unpadded(row) for row in sheet), limits))
     decoded = decode_csv(data)
     return Rows(decoded.encoding, _limited(_csv_rows(decoded.text), limits))
 
@@ -72,6 +74,16 @@ def _csv_rows(text: str) -> Iterator[list[str]]:
                 params={"line": reader.line_num, "detail": str(error)},
             )
         ) from None
+
+
+def _unpadded(row: list[Any]) -> list[Any]:
+    """The row without the blank cells calamine pads it with up to the sheet's width:
+    they would only travel to the server and fill its memory (a sheet whose one far
+    cell is GR100001 is 20 million blank cells)."""
+    end = len(row)
+    while end and row[end - 1] == "":
+        end -= 1
+    return row if end == len(row) else row[:end]
 
 
 def _limited(rows: Iterable[list[Any]], limits: TableLimits) -> list[list[Any]]:

@@ -3,6 +3,9 @@
 Row i of the table (from 0) is row i + 1 as the spreadsheet shows it. Cells are what
 the format gives: text for CSV; text, float, bool or dates for XLSX (calamine gives
 numbers as floats). Nothing is interpreted here beyond the file's encoding.
+
+This process only weighs the file and tells its format; the parsing itself
+(reading.py) runs in a child process with its own memory and time limits (sandbox.py).
 """
 
 from __future__ import annotations
@@ -12,9 +15,9 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
-from . import limits, xlsx
+from . import limits, sandbox, xlsx
 from .problems import FileProblem, Problem, ProblemKind
-from .reading import CSV, XLSX, read_rows
+from .reading import CSV, XLSX
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,13 @@ def read_table(data: bytes) -> Table:
     """The cells of the file. Raises FileProblem if it cannot be read or is too big."""
     check_size(len(data))
     kind = file_format(data)
-    rows = read_rows(data, file_format=kind, limits=limits.table_limits())
+    rows = sandbox.read_rows_in_child(
+        data,
+        file_format=kind,
+        limits=limits.table_limits(),
+        memory_bytes=limits.parser_memory_bytes(),
+        timeout_seconds=limits.parser_timeout_seconds(),
+    )
     return Table(kind, rows.encoding, rows.rows)
 
 

@@ -59,6 +59,12 @@ MESSAGES = {
         "%(rows)s rows). Delete what is in it, including any formatting, or split the file, "
         "and upload it again."
     ),
+    ProblemKind.READ_ABORTED: _(
+        "The file could not be read safely: reading it took more memory or time than "
+        "allowed, or stopped with an error. It may be damaged or built to be harmful. "
+        "Nothing was imported; open it in Excel, save it again as XLSX or CSV and upload it "
+        "again."
+    ),
     ProblemKind.NO_HEADER: _("The file is empty: the first row should hold the column headers."),
     ProblemKind.NO_DATA: _("The file has headers but no data rows."),
     ProblemKind.PROCESSING_FAILED: _(

@@ -14,7 +14,9 @@ An XLSX file is a zip of XML parts. Before anything parses it:
 
 Only then does python-calamine read that worksheet. Calamine itself does not
 expand entities (it rejects an undeclared `&name;`), which the tests check on a crafted
-file; the scan above is a second fence that does not depend on it.
+file; the scan above is a second fence that does not depend on it. All of this runs in
+the parser's child process (sandbox.py), the last fence: whatever gets past these
+checks can exhaust only that process's memory.
 """
 
 from __future__ import annotations
@@ -109,8 +111,8 @@ def first_visible_worksheet(archive: zipfile.ZipFile) -> tuple[str, str]:
     "worksheet". Part names are looked up ignoring case and with `\\` read as `/`. Where
     calamine would stop with an error, the file is refused here.
 
-    One difference remains: calamine takes a relationship's Target without resolving
-    character references, this reads it resolved.
+    One difference is left to the child process's memory limit: calamine takes a
+    relationship's Target without resolving character references, this reads it resolved.
     """
     entries = {name.replace("\\", "/").lower(): name for name in archive.namelist()}
 
