@@ -15,8 +15,8 @@ secrets either: only the few environment variables an interpreter needs.
 Why JSON and not pickle: a child that a crafted file had taken over could make a pickle
 run code in this process; the worst it can do with JSON is send something that does
 not make sense, which is checked. XLSX dates and times travel tagged, as
-{"$date": "2024-04-01"} and the like. Its output goes to a temporary file, which the
-child cannot make larger than a quarter of its memory limit.
+{"$date": "2024-04-01"} and the like. The answer goes to a temporary file, which the
+child cannot make larger than 128 MB.
 """
 
 from __future__ import annotations
@@ -45,6 +45,11 @@ _PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
 # database URL) reaches the process that parses a stranger's file.
 _ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "LD_LIBRARY_PATH", "TMPDIR")
 _CELL_TYPES = {str, int, float, bool, date, datetime, time, timedelta}
+# A 10 MB upload of figures (60,000 rows of 26 columns) answers in about 15 MB. A much
+# larger answer comes from a file built to multiply its text (one shared string in
+# every cell) and would cost this process several times its size, so the child may not
+# write more; it is then refused like any other failure.
+_MAX_ANSWER_BYTES = 128 * 1024 * 1024
 _STDERR_SHOWN = 2000
 
 
@@ -67,13 +72,13 @@ def read_rows_in_child(
         "limits": asdict(limits),
         "memory_bytes": memory_bytes,
         "cpu_seconds": timeout_seconds,
-        "output_bytes": memory_bytes // 4,
+        "answer_bytes": _MAX_ANSWER_BYTES,
     }
     # -S: no site module (it costs a third of the start-up); the child gets this
     # process's import path instead, which already holds what .pth files added.
     command = [sys.executable, "-S", "-m", _MODULE, json.dumps(request)]
     environment = {name: os.environ[name] for name in _ENVIRONMENT if name in os.environ}
-    environment["PYTHONPATH"] = os.pathsep.join(path for path in sys.path if path)
+    environment["PYTHONPATH"] = os.pathsep.join(os.path.abspath(path) for path in sys.path if path)
     with tempfile.TemporaryFile() as output, tempfile.TemporaryFile() as errors:
         try:
             finished = subprocess.run(
@@ -91,8 +96,8 @@ def read_rows_in_child(
         if finished.returncode != 0:
             raise _aborted(_exit_reason(finished.returncode), errors)
         output.seek(0)
-        answer = output.read(request["output_bytes"] + 1)
-    if len(answer) > request["output_bytes"]:
+        answer = output.read(_MAX_ANSWER_BYTES + 1)
+    if len(answer) > _MAX_ANSWER_BYTES:
         raise _aborted("answer larger than allowed", None)
     return _rows_from(answer)
 
@@ -121,13 +126,10 @@ def _rows_from(answer: bytes) -> Rows:
     try:
         result = json.loads(answer, object_hook=_untagged)
         if "problem" in result:
-            problem = Problem.from_json(result["problem"])
-        else:
-            encoding, rows = result["encoding"], result["rows"]
+            raise FileProblem(Problem.from_json(result["problem"]))
+        encoding, rows = result["encoding"], result["rows"]
     except (ValueError, TypeError, KeyError, OverflowError, RecursionError) as error:
         raise _aborted(f"answer not understood ({type(error).__name__})", None) from None
-    if "problem" in result:
-        raise FileProblem(problem)
     if not (
         isinstance(encoding, str)
         and isinstance(rows, list)
@@ -169,13 +171,13 @@ def _untagged(obj: dict[str, Any]) -> Any:
     return obj
 
 
-def _limit_resources(*, memory_bytes: int, cpu_seconds: int, output_bytes: int) -> None:
+def _limit_resources(*, memory_bytes: int, cpu_seconds: int, answer_bytes: int) -> None:
     """Lower this process's limits, soft and hard, so that nothing it runs can raise them
     again. Where a limit is already lower (a container's, say), it stays."""
     for kind, soft, hard in (
         (resource.RLIMIT_AS, memory_bytes, memory_bytes),
         (resource.RLIMIT_CPU, cpu_seconds, cpu_seconds + 1),
-        (resource.RLIMIT_FSIZE, output_bytes, output_bytes),
+        (resource.RLIMIT_FSIZE, answer_bytes, answer_bytes),
         (resource.RLIMIT_CORE, 0, 0),
     ):
         _old_soft, old_hard = resource.getrlimit(kind)
@@ -190,7 +192,7 @@ def _child(arguments: list[str], source: IO[bytes], sink: IO[bytes]) -> None:
     _limit_resources(
         memory_bytes=request["memory_bytes"],
         cpu_seconds=request["cpu_seconds"],
-        output_bytes=request["output_bytes"],
+        answer_bytes=request["answer_bytes"],
     )
     data = source.read()
     try:

@@ -44,7 +44,7 @@ _CHUNK = 4 * 1024 * 1024
 # 32-bit positions hold); it is refused without computing it.
 _MAX_LETTERS = 7
 _MAX_DIGITS = 10
-FAR = 10**_MAX_DIGITS
+_FAR = 10**_MAX_DIGITS
 _SHOWN_REFERENCE = 20
 _REFERENCE = re.compile(r"([A-Za-z]*)([0-9]+)")
 # The attributes Excel writes on a cell besides r: style, type, cell and value metadata,
@@ -62,7 +62,7 @@ class Area:
     def outside(self, *, row: int, column: int, written: str | None = None) -> FileProblem:
         """CELL_OUT_OF_RANGE for the cell at (row, column), named as Excel shows it, or as
         the file wrote it when it is too far to name."""
-        if row < FAR and column < FAR:
+        if row < _FAR and column < _FAR:
             name = f"{column_name(column)}{row}"
         else:
             name = _shown(written or "").upper()
@@ -70,7 +70,7 @@ class Area:
         return FileProblem(
             Problem(
                 ProblemKind.CELL_OUT_OF_RANGE,
-                row=row if row < FAR else None,
+                row=row if row < _FAR else None,
                 params={"cell": name, "columns": f"{self.columns:,}", "rows": f"{self.rows - 1:,}"},
             )
         )
@@ -208,14 +208,14 @@ class _CellWalk:
             raise _EndOfSheetData
 
     def _position(self, reference: str, *, needs_column: bool) -> tuple[int, int]:
-        """(row, column) of a reference such as B12, both from 1; FAR for a part too long
+        """(row, column) of a reference such as B12, both from 1; _FAR for a part too long
         to be anywhere near the area."""
         match = _REFERENCE.fullmatch(reference)
         if match is None or match[2].lstrip("0") == "" or (needs_column and not match[1]):
             raise _unreadable(f"cell reference “{_shown(reference)}” in {self.part}")
         letters, digits = match[1], match[2].lstrip("0")
-        row = int(digits) if len(digits) <= _MAX_DIGITS else FAR
-        column = column_number(letters) if len(letters) <= _MAX_LETTERS else FAR
+        row = int(digits) if len(digits) <= _MAX_DIGITS else _FAR
+        column = column_number(letters) if len(letters) <= _MAX_LETTERS else _FAR
         return row, column
 
 

@@ -94,9 +94,9 @@ def _unpack(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> Iterator[bytes]
 def check_first_sheet(data: bytes, *, area: Area) -> str:
     """Refuse the file if a cell of the worksheet read_first_sheet will read lies outside
     `area`; return that worksheet's name. Call check_zip first."""
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    name, part = first_visible_worksheet(archive)
     try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        name, part = first_visible_worksheet(archive)
         check_cells(lambda: archive.open(part), area=area, part=part)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as error:
         raise _unreadable(str(error)) from None

@@ -292,6 +292,32 @@ def test_read_table_refuses_a_workbook_without_a_visible_worksheet():
     assert problem.kind == ProblemKind.UNREADABLE_XLSX
 
 
+ODS_CONTENT = (
+    '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0">'
+    '<office:body><office:spreadsheet><table:table table:name="S"><table:table-row>'
+    '<table:table-cell office:value-type="float" office:value="1"/>'
+    "</table:table-row></table:table></office:spreadsheet></office:body>"
+    "</office:document-content>"
+)
+ODS_MANIFEST = (
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>'
+)
+
+
+def test_read_table_refuses_an_xlsx_that_calamine_would_read_as_ods():
+    # When calamine cannot open a file as XLSX (here: broken styles) it tries ODS, whose
+    # sheets the checks before it never looked at.
+    buffer = io.BytesIO(handmade_xlsx(sheet_data(TABLE)))
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", ODS_MANIFEST)
+        archive.writestr("content.xml", ODS_CONTENT)
+        archive.writestr("xl/styles.xml", "<styleSheet><broken")
+    problem = _refused(buffer.getvalue()).problem
+    assert problem.params == {"detail": "not an XLSX workbook"}
+
+
 def test_read_table_refuses_a_csv_value_beyond_the_last_column():
     header = [f"列{n}" for n in range(1, 202)]
     problem = _refused(csv_bytes([header, ["1"] * 201])).problem
