@@ -43,7 +43,15 @@ _MODULE = "metrics.importing.sandbox"
 _PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # What an interpreter may need from the environment; nothing else (no secret key, no
 # database URL) reaches the process that parses a stranger's file.
-_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "LD_LIBRARY_PATH", "TMPDIR")
+_ENVIRONMENT = (
+    "PATH",
+    "LANG",
+    "LC_ALL",
+    "LC_CTYPE",
+    "LD_LIBRARY_PATH",
+    "TMPDIR",
+    "PYTHONDONTWRITEBYTECODE",
+)
 _CELL_TYPES = {str, int, float, bool, date, datetime, time, timedelta}
 # A 10 MB upload of figures (60,000 rows of 26 columns) answers in about 15 MB. A much
 # larger answer comes from a file built to multiply its text (one shared string in
