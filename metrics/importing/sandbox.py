@@ -1,10 +1,12 @@
 """Parsing an upload in a child process, so that no file can take the server down.
 
-tables.read_table hands the bytes to `python -m metrics.importing.sandbox`, which lowers
-its own limits before it reads them (address space, CPU seconds, size of what it may
-write, no core file), parses them with reading.read_rows and writes the rows, or the
+tables.read_table hands the bytes to `python -m metrics.importing.sandbox_child`, which
+lowers its own limits before it reads them (address space, CPU seconds, size of what it
+may write, no core file), parses them with reading.read_rows and writes the rows, or the
 problem, to its stdout. If a file still makes the parser ask for hundreds of gigabytes,
-crash or spin, that process dies and this one refuses the file (READ_ABORTED).
+crash or spin, that process dies and this one refuses the file (READ_ABORTED). This
+module is the server's half; sandbox_child.py, which imports only what the parsing
+needs, is the child's.
 
 Why a fresh interpreter: Celery's prefork workers are daemonic and may not start
 multiprocessing children, and forking a threaded gunicorn or runserver process copies
@@ -25,7 +27,6 @@ import itertools
 import json
 import logging
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -35,11 +36,11 @@ from datetime import date, datetime, time, timedelta
 from typing import IO, Any
 
 from .problems import FileProblem, Problem, ProblemKind
-from .reading import Rows, TableLimits, read_rows
+from .reading import Rows, TableLimits
 
 logger = logging.getLogger(__name__)
 
-_MODULE = "metrics.importing.sandbox"
+_CHILD_MODULE = "metrics.importing.sandbox_child"
 _PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # What an interpreter may need from the environment; nothing else (no secret key, no
 # database URL) reaches the process that parses a stranger's file.
@@ -84,7 +85,7 @@ def read_rows_in_child(
     }
     # -S: no site module (it costs a third of the start-up); the child gets this
     # process's import path instead, which already holds what .pth files added.
-    command = [sys.executable, "-S", "-m", _MODULE, json.dumps(request)]
+    command = [sys.executable, "-S", "-m", _CHILD_MODULE, json.dumps(request)]
     environment = {name: os.environ[name] for name in _ENVIRONMENT if name in os.environ}
     environment["PYTHONPATH"] = os.pathsep.join(os.path.abspath(path) for path in sys.path if path)
     with tempfile.TemporaryFile() as output, tempfile.TemporaryFile() as errors:
@@ -148,19 +149,6 @@ def _rows_from(answer: bytes) -> Rows:
     return Rows(encoding, rows)
 
 
-def _tagged(value: Any) -> dict[str, Any]:
-    """JSON for the cells JSON has no type for (json.dumps calls it for those only)."""
-    if isinstance(value, datetime):
-        return {"$datetime": value.isoformat()}
-    if isinstance(value, date):
-        return {"$date": value.isoformat()}
-    if isinstance(value, time):
-        return {"$time": value.isoformat()}
-    if isinstance(value, timedelta):
-        return {"$timedelta": [value.days, value.seconds, value.microseconds]}
-    raise TypeError(f"a cell of type {type(value).__name__} cannot be sent")
-
-
 _UNTAG = {
     "$datetime": datetime.fromisoformat,
     "$date": date.fromisoformat,
@@ -170,51 +158,11 @@ _UNTAG = {
 
 
 def _untagged(obj: dict[str, Any]) -> Any:
-    """The inverse of _tagged (json.loads calls it for every object; rows are lists,
-    so only tagged cells and the answer's own few objects come here)."""
+    """A tagged cell back to its type (the inverse of sandbox_child._tagged). json.loads
+    calls it for every object; rows are lists, so only tagged cells and the answer's
+    own few objects come here."""
     if len(obj) == 1:
         ((tag, value),) = obj.items()
         if tag in _UNTAG:
             return _UNTAG[tag](value)
     return obj
-
-
-def _limit_resources(*, memory_bytes: int, cpu_seconds: int, answer_bytes: int) -> None:
-    """Lower this process's limits, soft and hard, so that nothing it runs can raise them
-    again. Where a limit is already lower (a container's, say), it stays."""
-    for kind, soft, hard in (
-        (resource.RLIMIT_AS, memory_bytes, memory_bytes),
-        (resource.RLIMIT_CPU, cpu_seconds, cpu_seconds + 1),
-        (resource.RLIMIT_FSIZE, answer_bytes, answer_bytes),
-        (resource.RLIMIT_CORE, 0, 0),
-    ):
-        _old_soft, old_hard = resource.getrlimit(kind)
-        if old_hard != resource.RLIM_INFINITY:
-            hard = min(hard, old_hard)
-        resource.setrlimit(kind, (min(soft, hard), hard))
-
-
-def _child(arguments: list[str], source: IO[bytes], sink: IO[bytes]) -> None:
-    """The child's work: limits first, then the file from stdin, the answer to stdout."""
-    request = json.loads(arguments[0])
-    _limit_resources(
-        memory_bytes=request["memory_bytes"],
-        cpu_seconds=request["cpu_seconds"],
-        answer_bytes=request["answer_bytes"],
-    )
-    data = source.read()
-    try:
-        rows = read_rows(
-            data, file_format=request["format"], limits=TableLimits(**request["limits"])
-        )
-        result: dict[str, Any] = {"encoding": rows.encoding, "rows": rows.rows}
-    except FileProblem as failure:
-        result = {"problem": failure.problem.as_json()}
-    sink.write(
-        json.dumps(result, ensure_ascii=False, separators=(",", ":"), default=_tagged).encode()
-    )
-    sink.flush()
-
-
-if __name__ == "__main__":
-    _child(sys.argv[1:], sys.stdin.buffer, sys.stdout.buffer)
