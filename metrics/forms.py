@@ -15,8 +15,8 @@ from institutions.models import Institution
 
 from .enums import ReportState
 from .importing import limits
-from .importing.problems import EXPECTED
 from .importing.values import CellProblem, expected_key, parse_figure
+from .importing.wording import EXPECTED
 from .models import AnnualReport, LicenceAgreement
 from .report_fields import GROUP_LABELS, REPORT_FIELDS, ReportField, Unit
 from .services.reports import LicenceRow
