@@ -11,6 +11,7 @@ import sys
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import translation
 
 from metrics.importing import sandbox
 from metrics.importing.problems import FileProblem, ProblemKind
@@ -104,9 +105,9 @@ def test_read_table_refuses_a_file_whose_parsing_takes_too_long(settings):
 
 def test_read_aborted_message_names_the_file():
     failure = sandbox._aborted("a test", None)
-    assert failure.problem.describe("evil.xlsx").startswith(
-        "evil.xlsx: このファイルは安全に読み取れませんでした。"
-    )
+    with translation.override("ja"):
+        described = failure.problem.describe("evil.xlsx")
+    assert described.startswith("evil.xlsx: このファイルは安全に読み取れませんでした。")
 
 
 def test_read_table_brings_dates_and_times_back_from_the_child():
