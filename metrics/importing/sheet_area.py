@@ -3,8 +3,9 @@
 python-calamine builds a sheet as one rectangle from A1 to its farthest cell (we ask it
 for blank rows and columns too, so that row numbers match), so a 5 kB file whose only
 extra cell is XFD1048576 asks for 16,384 × 1,048,576 cells (512 GB) and the process
-aborts; a cell at ZZ100000 costs 2.7 GB. This module reads the worksheet's XML as a stream and
-refuses a sheet with any cell outside the area an import may use, naming the cell.
+aborts; a cell at ZZ100000 costs 2.7 GB. This module reads the worksheet's XML as a
+stream and refuses a sheet with any cell outside the area an import may use, naming
+the cell.
 
 Every `<c>` element counts, with or without a value: it is what a person can find and
 delete in Excel. Calamine itself skips cells without a value and never allocates for the
