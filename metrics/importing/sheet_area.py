@@ -2,9 +2,10 @@
 
 python-calamine builds a sheet as one rectangle from A1 to its farthest cell (we ask it
 for blank rows and columns too, so that row numbers match), so a 5 kB file whose only
-extra cell is XFD1048576 asks for 16,384 × 1,048,576 cells and the process aborts; a
-cell at ZZ100000 costs about 3 GB. This module reads the worksheet's XML as a stream and
-refuses a sheet with any cell outside the area an import may use, naming the cell.
+extra cell is XFD1048576 asks for 16,384 × 1,048,576 cells (512 GB) and the process
+aborts; a cell at ZZ100000 costs 2.7 GB. This module reads the worksheet's XML as a
+stream and refuses a sheet with any cell outside the area an import may use, naming
+the cell.
 
 Every `<c>` element counts, with or without a value: it is what a person can find and
 delete in Excel. Calamine itself skips cells without a value and never allocates for the
@@ -16,9 +17,10 @@ Two passes, the second only when the first is unsure:
 1. a regular expression looks at every `<c` in the bytes. Each must be a plainly written
    cell: `r="B12"` first and inside the area, then only the attributes Excel writes
    (s, t, cm, vm, ph), no namespace prefix. This is how Excel, LibreOffice, openpyxl and
-   Google Sheets write cells, and it is about eight times faster than an XML parser
-   (0.1 s against 0.65 s for 20,000 rows of 26 figures). Text that merely looks like a
-   cell (in a comment, say) can only send the sheet to the second pass, never hide one;
+   Google Sheets write cells, and it is more than ten times faster than the second pass
+   (0.18 s against 2.9 s for 20,000 rows of 26 figures, measured side by side). Text
+   that merely looks like a cell (in a comment, say) can only send the sheet to the
+   second pass, never hide one;
 2. expat follows the cells inside the first `<sheetData>` as calamine positions them:
    a cell's `r`, or, where a cell or row has none, the next position (the format allows
    that). It stops at the first cell outside the area. Where calamine and this pass could

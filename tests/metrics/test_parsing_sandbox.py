@@ -37,7 +37,8 @@ try:
     outcome = {"rows": len(read_table(sys.stdin.buffer.read()).rows)}
 except FileProblem as failure:
     outcome = failure.problem.as_json()
-peaks = [resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+whom = (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+peaks = [resource.getrusage(who).ru_maxrss for who in whom]
 print(json.dumps({"outcome": outcome, "peak_kb": peaks}))
 """
 
