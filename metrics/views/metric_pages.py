@@ -45,7 +45,12 @@ def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     if params["format"] and page.ranking is not None:
         return _download(page, params["table"], params["format"], request.user.amount_unit)
-    context = {"page": page, "filters": filters, "formula": formula_text(definition)}
+    context = {
+        "page": page,
+        "filters": filters,
+        "formula": formula_text(definition),
+        "small_group_threshold": selectors.small_group_threshold(),
+    }
     return render(request, "metrics/metric_pages/metric_detail.html", context)
 
 

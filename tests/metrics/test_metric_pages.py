@@ -123,7 +123,7 @@ def test_metric_page_aggregates_pooled_and_median(client_for, mext_official, ran
     assert [row.group for row in page.by_type] == [str(TloType.EXTERNAL_WIDE_AREA.label)]
 
 
-def test_metric_page_pooled_differs_from_median(client_for, viewer):
+def test_metric_page_pooled_differs_from_median(client_for, mext_official):
     small = InstitutionFactory(region=RegionFactory(code="kinki", name_ja="近畿地区"))
     large = InstitutionFactory(region=small.region)
     middle = InstitutionFactory(region=small.region)
@@ -131,7 +131,7 @@ def test_metric_page_pooled_differs_from_median(client_for, viewer):
     accepted_report(middle, 2010, licence_income=1, personnel_costs=1, patent_costs=0)  # 100%
     accepted_report(large, 2010, licence_income=10, personnel_costs=100, patent_costs=0)  # 10%
     recompute_metric_values()
-    page = client_for(viewer).get(metric_url()).context["page"]
+    page = client_for(mext_official).get(metric_url()).context["page"]
     kinki = page.by_region[0]
     assert kinki.group == "近畿地区"
     assert kinki.aggregate.pooled == pytest.approx(13 / 102)
@@ -204,6 +204,23 @@ def test_small_group_is_shown_to_officials(client_for, mext_official, ranked):
     assert page.by_region[0].pooled == pytest.approx(1.5)
 
 
+def test_anonymised_median_is_never_one_institutions_own_value(client_for, viewer, mext_official):
+    region = RegionFactory(code="kinki", name_ja="近畿地区")
+    for income in (1, 2, 6, 7, 9):
+        accepted_report(
+            InstitutionFactory(region=region),
+            2010,
+            licence_income=income,
+            personnel_costs=1,
+            patent_costs=0,
+        )
+    recompute_metric_values()
+    for_viewer = client_for(viewer).get(metric_url()).context["page"].by_region[0]
+    for_official = client_for(mext_official).get(metric_url()).context["page"].by_region[0]
+    assert for_official.median == 6.0  # the middle institution's own ratio (600%)
+    assert for_viewer.median == pytest.approx((2 + 6 + 7) / 3)  # mean of the middle three
+
+
 def test_group_of_three_is_shown_to_a_viewer(client_for, viewer):
     region = RegionFactory(code="kinki", name_ja="近畿地区")
     for income in (1, 2, 3):
@@ -216,7 +233,7 @@ def test_group_of_three_is_shown_to_a_viewer(client_for, viewer):
         )
     recompute_metric_values()
     kinki = client_for(viewer).get(metric_url()).context["page"].by_region[0]
-    assert (kinki.withheld, kinki.median) == (False, 2.0)
+    assert (kinki.withheld, kinki.median) == (False, 2.0)  # (1 + 2 + 3) / 3
 
 
 def test_totals_withhold_a_second_group_so_no_subtraction_reveals_the_first(client_for, viewer):
