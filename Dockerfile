@@ -21,9 +21,10 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 COPY . .
 # Build-time only: collectstatic and compilemessages need settings, not secrets.
 RUN DJANGO_SECRET_KEY=build-only-build-only-build-only-build-only-build-only \
-    DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+    DATABASE_URL=sqlite:////tmp/build.sqlite3 CELERY_TASK_ALWAYS_EAGER=true \
     sh -c "python manage.py compilemessages --ignore=.venv && python manage.py collectstatic --noinput" \
-    && mkdir -p /app/media && chown -R app:app /app/media
+    && python -m compileall -q /app \
+    && mkdir -p /app/media /app/private && chown -R app:app /app/media /app/private
 
 USER app
 EXPOSE 8000

@@ -31,18 +31,34 @@ _SUFFIX_JA = {AmountUnit.YEN: "円", AmountUnit.THOUSAND: "千円", AmountUnit.M
 _SUFFIX_EN = {AmountUnit.YEN: "", AmountUnit.THOUSAND: " thousand", AmountUnit.MILLION: " million"}
 
 
+def _unit(unit: str) -> AmountUnit:
+    # Dashboards format thousands of amounts per page: a dict look-up, not an enum call.
+    return _UNITS.get(unit, AmountUnit.YEN)
+
+
+_UNITS = {str(unit.value): unit for unit in AmountUnit}
+
+
 def scaled(value: int | float | Decimal, unit: str) -> Decimal:
     """The amount in the unit, rounded as shown (half up)."""
-    unit = AmountUnit(unit) if unit in AmountUnit.values else AmountUnit.YEN
+    unit = _unit(unit)
+    if isinstance(value, int) and unit == AmountUnit.YEN:
+        return Decimal(value)
     exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     return (exact / _SCALE[unit]).quantize(_PLACES[unit], ROUND_HALF_UP)
+
+
+def plot_value(value: int | float | Decimal | None, unit: str) -> float | None:
+    """The amount in the unit as a float for a chart's axis (not rounded: the axis and the
+    hover text round as they show it)."""
+    return None if value is None else float(value) / _SCALE[_unit(unit)]
 
 
 def format_yen(value: int | float | Decimal | None, unit: str = AmountUnit.YEN) -> str:
     """The amount in the person's unit and language; "—" when there is none."""
     if value is None:
         return "—"
-    unit = AmountUnit(unit) if unit in AmountUnit.values else AmountUnit.YEN
+    unit = _unit(unit)
     amount = scaled(value, unit)
     sign = "\u2212" if amount < 0 else ""
     number = f"{abs(amount):,}"
@@ -53,7 +69,7 @@ def format_yen(value: int | float | Decimal | None, unit: str = AmountUnit.YEN) 
 
 def unit_label(unit: str) -> str:
     """円 / 千円 / 百万円 for column headers and exports' headers."""
-    unit = AmountUnit(unit) if unit in AmountUnit.values else AmountUnit.YEN
+    unit = _unit(unit)
     if (get_language() or "ja").startswith("en"):
         return {
             AmountUnit.YEN: "yen",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from .amounts import AmountUnit, unit_label
 from .sections import contributions
 
 
@@ -19,4 +20,8 @@ def navigation(request: HttpRequest) -> dict:
 def amount_unit(request: HttpRequest) -> dict:
     """The unit the person reads yen amounts in (円, 千円, 百万円); see core.amounts."""
     user = getattr(request, "user", None)
-    return {"amount_unit": getattr(user, "amount_unit", "") or "yen"}
+    return {
+        "amount_unit": getattr(user, "amount_unit", "") or AmountUnit.YEN,
+        "amount_unit_label": unit_label(getattr(user, "amount_unit", "") or AmountUnit.YEN),
+        "amount_unit_choices": [(unit.value, unit_label(unit)) for unit in AmountUnit],
+    }

@@ -104,3 +104,33 @@ def format_fiscal_year(fiscal_year: int | None, language: str | None = None) -> 
 def fiscal_year_of(day: datetime.date) -> int:
     """The fiscal year a date falls in."""
     return day.year if day.month >= 4 else day.year - 1
+
+
+# The day each era began (the era of a date, unlike a fiscal year's, changes mid-year).
+_ERA_STARTS = (
+    (datetime.date(2019, 5, 1), "令和"),
+    (datetime.date(1989, 1, 8), "平成"),
+    (datetime.date(1926, 12, 25), "昭和"),
+)
+
+
+def format_date(day: datetime.date | None, language: str | None = None) -> str:
+    """A date as Japanese offices write it, 平成22年4月1日 (令和元年5月1日); `1 Apr 2010`
+    in English. A datetime shows its local time too (平成22年4月1日 10:42)."""
+    if day is None:
+        return ""
+    time = ""
+    if isinstance(day, datetime.datetime):
+        from django.utils import timezone
+
+        local = timezone.localtime(day) if timezone.is_aware(day) else day
+        time = f" {local:%H:%M}"
+        day = local.date()
+    language = language or get_language() or "ja"
+    if language.startswith("en"):
+        return f"{day.day} {day:%b} {day.year}{time}"
+    for start, name in _ERA_STARTS:
+        if day >= start:
+            year = day.year - start.year + 1
+            return f"{name}{'元' if year == 1 else year}年{day.month}月{day.day}日{time}"
+    return f"{day.year}年{day.month}月{day.day}日{time}"

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.amounts import AmountUnit
+
 
 class RegistryUploadForm(forms.Form):
     file = forms.FileField(
@@ -16,3 +18,10 @@ class RegistryUploadForm(forms.Form):
         if upload.size > 10 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 10 MB."))
         return upload
+
+
+class AmountUnitForm(forms.Form):
+    """The header's switch between 円, 千円 and 百万円."""
+
+    amount_unit = forms.ChoiceField(label=_("Amounts in"), choices=AmountUnit.choices)
+    next = forms.CharField(required=False, max_length=2000)

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.amounts import AmountUnit
+
 from .enums import (
     MINISTRY_ROLES,
     ConsolidationKind,
@@ -239,6 +241,10 @@ class User(AbstractUser):
         related_name="staff",
         verbose_name=_("institutions"),
         blank=True,
+    )
+    # How the person reads yen amounts on every page (core.amounts): 円, 千円 or 百万円.
+    amount_unit = models.CharField(
+        _("amount unit"), max_length=10, choices=AmountUnit.choices, default=AmountUnit.YEN
     )
 
     objects = PersonManager()

@@ -365,3 +365,12 @@ def create_person(
     for institution in institutions:
         Membership.objects.create(user=user, institution=institution)
     return user
+
+
+def set_amount_unit(*, actor: User, unit: str) -> None:
+    """The person's unit for yen amounts on every page and in downloads for people.
+
+    Side effect: saves `actor.amount_unit` (only that column).
+    """
+    actor.amount_unit = unit
+    actor.save(update_fields=["amount_unit"])

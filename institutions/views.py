@@ -7,16 +7,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from core.downloads import download_response
 from core.sections import contributions
+from core.views import refuse_bad_request
 
 from . import permissions, selectors, services
 from .enums import TloType
 from .filters import InstitutionFilter
-from .forms import RegistryUploadForm
+from .forms import AmountUnitForm, RegistryUploadForm
 from .models import Institution
 from .registry_file import EXTRA_COLUMNS, REGISTRY_COLUMNS, template_rows
 from .resources import InstitutionResource
@@ -121,3 +123,18 @@ def registry_template(request: HttpRequest) -> HttpResponse:
     return download_response(
         headers, rows, file_format=request.GET.get("format"), name="registry_template"
     )
+
+
+@require_POST
+def amount_unit_switch(request: HttpRequest) -> HttpResponse:
+    """The header's unit switch: save the person's choice, go back to the page they were on."""
+    form = AmountUnitForm(request.POST)
+    if not form.is_valid():
+        return refuse_bad_request(request, _("Choose yen, thousand yen or million yen."))
+    services.set_amount_unit(actor=request.user, unit=form.cleaned_data["amount_unit"])
+    target = form.cleaned_data["next"]
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "home"
+    return redirect(target)

@@ -9,6 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.amounts import AmountUnit, format_yen
 from institutions.enums import InstitutionKind
 
 from .calculations import (
@@ -33,7 +34,7 @@ def term_label(term: str, *, threshold: int | None = None) -> str:
         return _("licence detail rows with a licensee in the same region")
     if term == LICENCE_ROWS_HOME_RUN:
         return _("licence detail rows with income of %(threshold)s or more") % {
-            "threshold": format_value(threshold, MetricUnit.YEN) if threshold else "—"
+            "threshold": format_yen(threshold, AmountUnit.YEN) if threshold else "—"
         }
     return term
 
@@ -52,20 +53,26 @@ def formula_text(definition: MetricDefinition) -> str:
     )
 
 
-def term_display(term: str, value: float | int | None) -> str:
+def term_display(term: str, value: float | int | None, amount_unit: str = AmountUnit.YEN) -> str:
+    """A report figure as people read it; amounts in the reader's unit (core.amounts)."""
     if value is None:
         return _("not reported")
     spec = REPORT_FIELDS_BY_CODE.get(term)
     if spec is not None and spec.unit == Unit.YEN:
-        return format_value(value, MetricUnit.YEN)
+        return format_yen(value, amount_unit)
     if spec is not None and spec.unit in (Unit.SCORE, Unit.FTE):
         return format_value(value, MetricUnit.SCORE)
     return format_value(value, MetricUnit.COUNT)
 
 
-def value_display(value: float | None, status: str, unit: str) -> str:
+def value_display(
+    value: float | None, status: str, unit: str, amount_unit: str = AmountUnit.YEN
+) -> str:
+    """A metric value as people read it: 711.7%, 2,500,000円 (in the reader's unit)."""
     if status != ValueStatus.DEFINED or value is None:
         return _("not defined")
+    if unit == MetricUnit.YEN:
+        return format_yen(value, amount_unit)
     return format_value(value, unit)
 
 

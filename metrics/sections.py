@@ -30,5 +30,5 @@ def metrics_section(*, user: User, institution: Institution) -> Section | None:
         return None
     return Section(
         "metrics/metric_pages/_institution_metrics.html",
-        {"metrics": institution_metrics(institution=institution)},
+        {"metrics": institution_metrics(institution=institution, amount_unit=user.amount_unit)},
     )

@@ -14,7 +14,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 
-from .enums import ReportState
+from core.amounts import AmountUnit, format_yen, unit_label
+
+from .enums import MetricUnit, ReportState
 from .importing import licences
 from .importing.headers import (
     FISCAL_YEAR,
@@ -128,16 +130,32 @@ _AGGREGATE_HEADERS = {
 _GROUPINGS_JA = {"national": "全国", "region": "地域", "tlo_type": "TLO類型"}
 
 
-def ranking_sheet(table: RankingTable, *, codes: bool = False) -> tuple[list[str], list[list]]:
+def ranking_sheet(
+    table: RankingTable, *, codes: bool = False, amount_unit: str = AmountUnit.YEN
+) -> tuple[list[str], list[list]]:
     """Headers and rows of a ranking for a CSV/XLSX download: numbers stay numbers;
-    Japanese headers unless `codes`."""
+    Japanese headers unless `codes`.
+
+    `value` is the plain number (whole yen for amounts, for scripts); `value_display` is
+    for people, so an amount is shown in the reader's unit, named in its header."""
+    displays = [r.display for r in table.rows]
+    unit = ""
+    if table.definition.unit == MetricUnit.YEN:
+        unit = unit_label(amount_unit)
+        displays = [format_yen(r.value, amount_unit) for r in table.rows]
     if table.anonymised:
         columns = ["rank", "label", "value", "value_display"]
-        rows = [[r.rank, r.label, r.value, r.display] for r in table.rows]
+        rows = [[r.rank, r.label, r.value, d] for r, d in zip(table.rows, displays, strict=True)]
     else:
         columns = ["rank", "institution_code", "label", "value", "value_display"]
-        rows = [[r.rank, r.institution.code, r.label, r.value, r.display] for r in table.rows]
-    return _headers(columns, _RANKING_HEADERS, codes), rows
+        rows = [
+            [r.rank, r.institution.code, r.label, r.value, d]
+            for r, d in zip(table.rows, displays, strict=True)
+        ]
+    headers = _headers(columns, _RANKING_HEADERS, codes)
+    if unit:
+        headers[-1] = f"{headers[-1]} ({unit})"
+    return headers, rows
 
 
 def aggregate_sheet(page: MetricPage, *, codes: bool = False) -> tuple[list[str], list[list]]:

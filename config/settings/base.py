@@ -230,8 +230,12 @@ INSTITUTION_PAGE_SECTIONS: list[str] = [
     "metrics.sections.metrics_section",
     "reviews.sections.decision_section",
 ]
-# The dashboards' quadrant of return on cost against the regional-necessity score.
-DASHBOARD_QUADRANT_SOURCE = "reviews.dashboard.quadrant_points"
+# The dashboards' quadrant of return on cost against the regional-necessity score: a
+# function `source(*, user)` giving the latest review cycle's scores, or None (the reviews
+# app; metrics does not import it). Empty: the chart's empty state.
+DASHBOARD_QUADRANT_SOURCE = os.environ.get(
+    "DASHBOARD_QUADRANT_SOURCE", "reviews.dashboard.quadrant_points"
+)
 
 LOGGING = {
     "version": 1,

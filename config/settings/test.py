@@ -3,6 +3,9 @@
 DATABASE_URL and CELERY_BROKER_URL still apply, so CI runs against PostgreSQL and Redis.
 """
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import CELERY_BROKER_URL
 
@@ -13,3 +16,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
 AXES_FAILURE_LIMIT = 3
 LANGUAGE_CODE = "ja"
+# Uploads written by tests never land in the work tree (tests/conftest.py moves them per
+# test too).
+PRIVATE_MEDIA_ROOT = Path(tempfile.gettempdir()) / "tlo-review-test-private"

@@ -1,11 +1,13 @@
 """Template filters shared by every app's pages."""
 
+import datetime
 from urllib.parse import urlencode
 
 from django import template
+from django.utils.html import format_html
 
 from core.amounts import format_yen
-from institutions.fiscal_years import format_fiscal_year
+from institutions.fiscal_years import format_date, format_fiscal_year
 
 register = template.Library()
 
@@ -38,3 +40,28 @@ def query_with(query, **changes) -> str:
 def yen(context, value) -> str:
     """{% yen amount %}: a yen amount in the reader's unit (円, 千円, 百万円) and style."""
     return format_yen(value, context.get("amount_unit", "yen"))
+
+
+@register.filter
+def jdate(value: datetime.date | None) -> str:
+    """A date (or datetime) as Japanese offices write it, 平成22年4月1日, in a <time>
+    element that keeps the ISO date for machines; English: 1 Apr 2010."""
+    if not value:
+        return "—"
+    iso = value.isoformat()
+    return format_html('<time datetime="{}">{}</time>', iso, format_date(value))
+
+
+@register.filter
+def fy(value: int | None) -> str:
+    """A fiscal year for table cells and headers: 2010年度(平成22年度), which may wrap
+    between its two halves but never inside either (CSS .fy is nowrap)."""
+    if value is None or value == "":
+        return "—"
+    text = format_fiscal_year(int(value))
+    head, bracket, tail = text.partition("(")
+    if not bracket:
+        return format_html('<span class="fy">{}</span>', text)
+    return format_html(
+        '<span class="fy">{}</span><wbr><span class="fy">({}</span>', head.rstrip(), tail
+    )

@@ -25,8 +25,17 @@ The rules for figures that were not reported, decided once here:
 """
 
 from .aggregates import Aggregate, ValueRow, aggregate
-from .anonymity import withheld_groups
+from .anonymity import view_withheld, withheld_groups
 from .display import describe_formula, format_value, is_surplus, plain_number, plain_value
+from .distributions import (
+    QUINTILES,
+    group_median,
+    group_quintiles,
+    nearest_peers,
+    quantile,
+    quintile_of,
+    smoothed_quantile,
+)
 from .figures import (
     LICENCE_ROWS,
     LICENCE_ROWS_HOME_RUN,
@@ -75,6 +84,7 @@ __all__ = [
     "LICENCE_ROWS_HOME_RUN",
     "LICENCE_ROWS_IN_REGION",
     "LICENCE_TERMS",
+    "QUINTILES",
     "ROLLING_YEARS",
     "TERMS",
     "Aggregate",
@@ -101,19 +111,26 @@ __all__ = [
     "evaluate",
     "evaluate_years",
     "format_value",
+    "group_median",
+    "group_quintiles",
     "in_window",
     "is_surplus",
     "letter_offset",
+    "nearest_peers",
     "operand_breakdown",
     "operand_total",
     "operand_totals",
     "plain_number",
     "plain_value",
     "predecessors_map",
+    "quantile",
+    "quintile_of",
     "rank",
     "report_contribution",
     "series_for",
+    "smoothed_quantile",
     "term_value",
+    "view_withheld",
     "window_span",
     "withheld_groups",
 ]

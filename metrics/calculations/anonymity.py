@@ -26,3 +26,36 @@ def withheld_groups(
         if others:
             withheld.add(min(others, key=lambda i: (counts[i], i)))
     return withheld
+
+
+def view_withheld(
+    counts: dict[tuple[str, ...], int], view: dict[int, str], *, threshold: int
+) -> bool:
+    """Whether a filtered view (e.g. region = 関東 and TLO type = 内部型) must show an
+    anonymised reader nothing.
+
+    `counts` maps each cell (one value per dimension: region, TLO type, …) to how many
+    institutions it holds; `view` maps the filtered dimensions' positions to the chosen
+    values. The view is withheld when it stands on fewer than `threshold` institutions,
+    or when, for any one of its filters, it is a group that `withheld_groups` would
+    withhold among the views that differ from it in that filter alone (its siblings add
+    up to the view without that filter, which can also be opened: a view of 関東 with
+    11 institutions next to 関東 × 内部型 with 10 would give away the eleventh).
+    """
+
+    def count(where: dict[int, str]) -> int:
+        return sum(n for cell, n in counts.items() if all(cell[d] == v for d, v in where.items()))
+
+    total = count(view)
+    if total == 0:
+        return False
+    if total < threshold:
+        return True
+    for dimension, chosen in view.items():
+        others = {d: v for d, v in view.items() if d != dimension}
+        values = sorted({cell[dimension] for cell in counts} | {chosen})
+        siblings = [count({**others, dimension: value}) for value in values]
+        positions = withheld_groups(siblings, threshold=threshold, additive_total=True)
+        if values.index(chosen) in positions:
+            return True
+    return False

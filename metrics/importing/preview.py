@@ -31,7 +31,7 @@ from ..workflow import editable
 from . import licences as licence_rows
 from .headers import FISCAL_YEAR, INSTITUTION, INSTITUTION_NAME, Column, is_code_row, map_headers
 from .problems import FileProblem, Problem, ProblemKind
-from .tables import XLSX, read_table
+from .tables import read_table
 from .values import (
     MAX_COUNT,
     MAX_YEN,
@@ -41,7 +41,6 @@ from .values import (
     expected_key,
     parse_figure,
 )
-from .xlsx import read_named_sheet
 
 PREVIEW_FORMAT = 1
 PROGRESS_EVERY = 1_000
@@ -77,7 +76,8 @@ def build_preview(
         "rows": [],
     }
     try:
-        table = read_table(data)
+        # The licence detail sheet comes from the same parse (the child process's).
+        table = read_table(data, sheets=(licence_rows.SHEET_NAME,))
     except FileProblem as failure:
         preview["file_errors"] = [failure.problem.as_json()]
         return _summarised(preview)
@@ -107,7 +107,9 @@ def build_preview(
 
     matcher = _CachedMatcher(actor)
     parsed = _parse_rows(data_rows, header.columns, matcher, progress)
-    licences, licence_problems = _licence_sheet(data, table.format, matcher, parsed)
+    licences, licence_problems = _licence_sheet(
+        table.sheets.get(licence_rows.SHEET_NAME), matcher, parsed
+    )
     preview["rows"] = _judge(parsed, header.figures, licences)
     preview["file_errors"] = [p.as_json() for p in licence_problems]
     preview["institutions"] = {
@@ -391,16 +393,10 @@ Key = tuple[int, int]  # (institution id, fiscal year)
 
 
 def _licence_sheet(
-    data: bytes, file_format: str, matcher: _CachedMatcher, parsed: list[ParsedRow]
+    rows: list[list[Any]] | None, matcher: _CachedMatcher, parsed: list[ParsedRow]
 ) -> tuple[dict[Key, list[dict[str, Any]]] | None, list[Problem]]:
     """The licence rows of the file by report, or None when it has no such sheet; and
     the sheet's problems (every cell checked, duplicates, rows without a report)."""
-    if file_format != XLSX:
-        return None, []
-    try:
-        rows = read_named_sheet(data, licence_rows.SHEET_NAME)
-    except FileProblem as failure:
-        return None, [failure.problem]
     if rows is None:
         return None, []
     sheet = licence_rows.parse_sheet(

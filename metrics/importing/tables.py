@@ -3,22 +3,21 @@
 Row i of the table (from 0) is row i + 1 as the spreadsheet shows it. Cells are what
 the format gives: text for CSV; text, float, bool or dates for XLSX (calamine gives
 numbers as floats). Nothing is interpreted here beyond the file's encoding.
+
+This process only weighs the file and tells its format; the parsing itself
+(reading.py) runs in a child process with its own memory and time limits (sandbox.py).
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from . import limits, xlsx
-from .decoding import decode_csv
+from . import limits, sandbox, xlsx
 from .problems import FileProblem, Problem, ProblemKind
-
-CSV = "csv"
-XLSX = "xlsx"
+from .reading import CSV, XLSX
 
 
 @dataclass(frozen=True)
@@ -26,6 +25,8 @@ class Table:
     format: str  # CSV or XLSX
     encoding: str  # for CSV; "" for XLSX
     rows: list[list[Any]]
+    # The further XLSX worksheets asked for by name that the workbook has.
+    sheets: dict[str, list[list[Any]]] = field(default_factory=dict)
 
 
 def check_size(size: int) -> None:
@@ -55,43 +56,20 @@ def file_format(data: bytes) -> str:
     return CSV
 
 
-def read_table(data: bytes) -> Table:
-    """The cells of the file. Raises FileProblem if it cannot be read or is too big."""
+def read_table(data: bytes, *, sheets: tuple[str, ...] = ()) -> Table:
+    """The cells of the file, and of the XLSX worksheets named in `sheets` if the
+    workbook has them. Raises FileProblem if it cannot be read or is too big."""
     check_size(len(data))
     kind = file_format(data)
-    if kind == XLSX:
-        xlsx.check_zip(data)
-        rows = _limited(xlsx.read_first_sheet(data))
-        return Table(XLSX, "", rows)
-    decoded = decode_csv(data)
-    return Table(CSV, decoded.encoding, _limited(_csv_rows(decoded.text)))
-
-
-def _csv_rows(text: str):
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        yield from reader
-    except csv.Error as error:
-        raise FileProblem(
-            Problem(
-                ProblemKind.MALFORMED_CSV,
-                row=reader.line_num,
-                params={"line": reader.line_num, "detail": str(error)},
-            )
-        ) from None
-
-
-def _limited(rows) -> list[list[Any]]:
-    """All rows, refusing a file with more data rows than the limit (header aside)."""
-    limit_rows = limits.max_rows()
-    table = []
-    for row in rows:
-        table.append(row)
-        if len(table) > limit_rows + 1:
-            raise FileProblem(Problem(ProblemKind.TOO_MANY_ROWS, params={"limit": limit_rows}))
-    return table
+    rows = sandbox.read_rows_in_child(
+        data,
+        file_format=kind,
+        limits=limits.table_limits(),
+        memory_bytes=limits.parser_memory_bytes(),
+        timeout_seconds=limits.parser_timeout_seconds(),
+        sheets=sheets,
+    )
+    return Table(kind, rows.encoding, rows.rows, rows.sheets)
 
 
 def looks_large(data: bytes) -> bool:

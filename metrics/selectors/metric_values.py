@@ -30,6 +30,7 @@ from ..calculations import (
     rank,
     withheld_groups,
 )
+from ..calculations.distributions import group_median
 from ..display import kind_prefix, value_display
 from ..enums import Combination, ReportState, ValueStatus
 from ..models import LicenceAgreement, MetricDefinition, MetricValue
@@ -199,6 +200,11 @@ def _aggregate_row(
     )
     if withhold and 0 < result.included < small_group_threshold():
         return AggregateRow(group, result, withheld_text(), withheld_text(), withheld=True)
+    if withhold and result.median is not None:
+        # An anonymised reader's median is the mean of the three middle values, so that it
+        # is never one ranked institution's own figure (metrics.calculations.distributions).
+        defined = [v.value for v in rows if v.status == ValueStatus.DEFINED and v.value is not None]
+        result = replace(result, median=group_median(defined, anonymised=True))
     return AggregateRow(
         group=group,
         aggregate=result,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from core.amounts import AmountUnit, format_yen
 from institutions.models import ConsolidationEvent, Institution
 
 from ..calculations import (
@@ -93,6 +94,7 @@ def _operand_view(
     family: dict[int, Institution],
     institution: Institution,
     operand_index: int,
+    amount_unit: str,
 ) -> OperandView:
     formula = definition.formula()
     operand = formula.operands[operand_index]
@@ -107,7 +109,7 @@ def _operand_view(
             institution_name=family[c.report.institution_id].name_ja,
             is_predecessor=c.report.institution_id != institution.pk,
             figures=[
-                (term_label(term, threshold=threshold), term_display(term, value))
+                (term_label(term, threshold=threshold), term_display(term, value, amount_unit))
                 for term, value in c.figures.items()
             ],
             counted=c.counted,
@@ -125,11 +127,18 @@ def _operand_view(
         for t in operand.terms
     ):
         unit = MetricUnit.SCORE
-    shown_total = _("not reported") if total is None else format_value(total, unit)
+    if total is None:
+        shown_total = _("not reported")
+    elif unit == MetricUnit.YEN:
+        shown_total = format_yen(total, amount_unit)
+    else:
+        shown_total = format_value(total, unit)
     return OperandView(role, text, shown_total, views)
 
 
-def institution_metrics(*, institution: Institution) -> InstitutionMetrics:
+def institution_metrics(
+    *, institution: Institution, amount_unit: str = AmountUnit.YEN
+) -> InstitutionMetrics:
     """The institution's stored metric values by fiscal year, each with its provenance:
     the accepted reports (its own, and its predecessors' where a definition follows
     the consolidation lineage) and the figures each contributed.
@@ -178,11 +187,12 @@ def institution_metrics(*, institution: Institution) -> InstitutionMetrics:
                         family,
                         institution,
                         index,
+                        amount_unit,
                     )
                 )
             cells_by_year[value.fiscal_year] = MetricCell(
                 fiscal_year=value.fiscal_year,
-                display=value_display(value.value, value.status, definition.unit),
+                display=value_display(value.value, value.status, definition.unit, amount_unit),
                 is_defined=value.is_defined,
                 status_label=str(ValueStatus(value.status).label),
                 surplus=is_surplus(value.value)

@@ -52,8 +52,11 @@ def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
         own_institution_ids=selectors.own_institution_ids(request.user),
     )
     if params["format"] and page.ranking is not None:
-        return _download(page, params["table"], params["format"], codes=params["codes"])
+        return _download(
+            page, params["table"], params["format"], request.user.amount_unit, codes=params["codes"]
+        )
     context["page"] = page
+    context["small_group_threshold"] = selectors.small_group_threshold()
     if page.fiscal_year is not None:
         context["coverage"] = coverage(page.fiscal_year, kind=kind)
         context["year_has_values"] = page.fiscal_year in page.fiscal_years
@@ -61,12 +64,12 @@ def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _download(
-    page: selectors.MetricPage, table: str, file_format: str, *, codes: bool
+    page: selectors.MetricPage, table: str, file_format: str, amount_unit: str, *, codes: bool
 ) -> HttpResponse:
     if table == "aggregates":
         headers, rows = sheets.aggregate_sheet(page, codes=codes)
     else:
-        headers, rows = sheets.ranking_sheet(page.ranking, codes=codes)
+        headers, rows = sheets.ranking_sheet(page.ranking, codes=codes, amount_unit=amount_unit)
     name = f"{page.definition.code}_{page.fiscal_year}_{table}"
     return download_response(headers, rows, file_format=file_format, name=name, sheet_title=table)
 

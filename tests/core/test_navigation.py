@@ -11,6 +11,7 @@ def _links(client):
 
 def test_navigation_per_person(client_for, staff_a, mext_official, mext_reviewer, viewer):
     assert _links(client_for(staff_a)) == [
+        "dashboards",
         "reports",
         "import",
         "metrics",
@@ -19,6 +20,7 @@ def test_navigation_per_person(client_for, staff_a, mext_official, mext_reviewer
         "reviews",
     ]
     assert _links(client_for(mext_official)) == [
+        "dashboards",
         "reports",
         "collection",
         "import",
@@ -28,8 +30,14 @@ def test_navigation_per_person(client_for, staff_a, mext_official, mext_reviewer
         "outbox",
         "reviews",
     ]
-    assert _links(client_for(mext_reviewer)) == ["metrics", "institutions", "timeline", "reviews"]
-    assert _links(client_for(viewer)) == ["metrics", "institutions", "timeline"]
+    assert _links(client_for(mext_reviewer)) == [
+        "dashboards",
+        "metrics",
+        "institutions",
+        "timeline",
+        "reviews",
+    ]
+    assert _links(client_for(viewer)) == ["dashboards", "metrics", "institutions", "timeline"]
 
 
 def test_home_lists_the_staff_members_institutions(client_for, staff_a):

@@ -39,7 +39,9 @@ def test_no_template_has_an_inline_script():
             continue
         text = template.read_text()
         for chunk in text.split("<script")[1:]:
-            if "src=" not in chunk.split(">", 1)[0]:
+            opening = chunk.split(">", 1)[0]
+            # A JSON data block is never run (the dashboards' figures).
+            if "src=" not in opening and 'type="application/json"' not in opening:
                 inline.append(str(template))
     assert inline == []
 

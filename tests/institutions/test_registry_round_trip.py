@@ -220,7 +220,7 @@ def test_loading_the_registry_twice_changes_nothing(registry):
 
 def test_migration_renames_abbreviated_universities_of_an_existing_database():
     migration = importlib.import_module(
-        "institutions.migrations.0002_partner_universities_full_names"
+        "institutions.migrations.0003_partner_universities_full_names"
     )
     tlo = InstitutionFactory(code="TLO-UTTLO")
     other_tlo = InstitutionFactory(code="TLO-KANSAI")

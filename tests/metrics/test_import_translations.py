@@ -10,7 +10,8 @@ from django.conf import settings as django_settings
 from django.utils import translation
 
 from metrics.enums import RowOutcome
-from metrics.importing.problems import EXPECTED, MESSAGES, Problem, ProblemKind
+from metrics.importing.problems import Problem, ProblemKind
+from metrics.importing.wording import EXPECTED, MESSAGES
 
 CATALOGUE = Path(django_settings.BASE_DIR) / "locale" / "ja" / "LC_MESSAGES" / "django.po"
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")

@@ -123,7 +123,7 @@ def test_metric_page_aggregates_pooled_and_median(client_for, mext_official, ran
     assert [row.group for row in page.by_type] == [str(TloType.EXTERNAL_WIDE_AREA.label)]
 
 
-def test_metric_page_pooled_differs_from_median(client_for, viewer):
+def test_metric_page_pooled_differs_from_median(client_for, mext_official):
     small = InstitutionFactory(region=RegionFactory(code="kinki", name_ja="近畿地区"))
     large = InstitutionFactory(region=small.region)
     middle = InstitutionFactory(region=small.region)
@@ -131,7 +131,7 @@ def test_metric_page_pooled_differs_from_median(client_for, viewer):
     accepted_report(middle, 2010, licence_income=1, personnel_costs=1, patent_costs=0)  # 100%
     accepted_report(large, 2010, licence_income=10, personnel_costs=100, patent_costs=0)  # 10%
     recompute_metric_values()
-    page = client_for(viewer).get(metric_url()).context["page"]
+    page = client_for(mext_official).get(metric_url()).context["page"]
     kinki = page.by_region[0]
     assert kinki.group == "近畿地区"
     assert kinki.aggregate.pooled == pytest.approx(13 / 102)
@@ -250,6 +250,23 @@ def test_small_group_is_shown_to_officials(client_for, mext_official, ranked):
     assert page.by_region[0].pooled == pytest.approx(1.5)
 
 
+def test_anonymised_median_is_never_one_institutions_own_value(client_for, viewer, mext_official):
+    region = RegionFactory(code="kinki", name_ja="近畿地区")
+    for income in (1, 2, 6, 7, 9):
+        accepted_report(
+            InstitutionFactory(region=region),
+            2010,
+            licence_income=income,
+            personnel_costs=1,
+            patent_costs=0,
+        )
+    recompute_metric_values()
+    for_viewer = client_for(viewer).get(metric_url()).context["page"].by_region[0]
+    for_official = client_for(mext_official).get(metric_url()).context["page"].by_region[0]
+    assert for_official.median == 6.0  # the middle institution's own ratio (600%)
+    assert for_viewer.median == pytest.approx((2 + 6 + 7) / 3)  # mean of the middle three
+
+
 def test_group_of_three_is_shown_to_a_viewer(client_for, viewer):
     region = RegionFactory(code="kinki", name_ja="近畿地区")
     for income in (1, 2, 3):
@@ -262,7 +279,7 @@ def test_group_of_three_is_shown_to_a_viewer(client_for, viewer):
         )
     recompute_metric_values()
     kinki = client_for(viewer).get(metric_url()).context["page"].by_region[0]
-    assert (kinki.withheld, kinki.median) == (False, 2.0)
+    assert (kinki.withheld, kinki.median) == (False, 2.0)  # (1 + 2 + 3) / 3
 
 
 def test_totals_withhold_a_second_group_so_no_subtraction_reveals_the_first(client_for, viewer):
@@ -324,13 +341,25 @@ def test_institution_section_shows_values_with_provenance(client_for, staff_a, r
     line = next(line for line in metrics.lines if line.definition.code == "return_on_cost")
     cell = line.cells[0]
     assert [(o.text, o.total) for o in cell.operands] == [
-        ("ライセンス収入", "¥25,000,000"),
-        ("人件費 + 特許関係費", "¥10,000,000"),
+        ("ライセンス収入", "25,000,000円"),
+        ("人件費 + 特許関係費", "10,000,000円"),
     ]
     assert cell.operands[1].contributions[0].figures == [
-        ("人件費", "¥8,000,000"),
-        ("特許関係費", "¥2,000,000"),
+        ("人件費", "8,000,000円"),
+        ("特許関係費", "2,000,000円"),
     ]
+
+
+def test_institution_section_shows_amounts_in_the_readers_unit(client_for, staff_a, reported):
+    staff_a.amount_unit = "million"
+    staff_a.save()
+    response = client_for(staff_a).get(institution_url(reported.institution))
+    metrics = next(
+        s.context["metrics"] for s in response.context["sections"] if "metrics" in s.context
+    )
+    line = next(line for line in metrics.lines if line.definition.code == "return_on_cost")
+    assert [o.total for o in line.cells[0].operands] == ["25.0百万円", "10.0百万円"]
+    assert 'id="benchmark-link"' in response.content.decode()
 
 
 def test_institution_section_hidden_from_other_institutions_staff_and_viewers(

@@ -1,0 +1,91 @@
+"""The dashboards (SPEC §6): the national overview at /dashboards/ and each institution's
+peer benchmark at /dashboards/institutions/<code>/. Every chart's data downloads as CSV
+from the same URL with `download=<chart>` (the same filters, the same anonymisation)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from core.amounts import unit_label
+from core.downloads import download_response
+from core.views import refuse_bad_request
+from institutions.models import Institution
+
+from .. import charts, permissions
+from ..forms import DashboardFilterForm
+from ..selectors import benchmarks
+from ..selectors import dashboards as selectors
+
+app_name = "dashboards"
+
+
+@require_GET
+def national(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_dashboards(request.user):
+        raise PermissionDenied
+    choices = selectors.filter_choices()
+    form = DashboardFilterForm(request.GET, **choices)
+    if not form.is_valid():
+        return refuse_bad_request(request, form.problem())
+    board = selectors.national_dashboard(filters=form.filters(), user=request.user)
+    figures = charts.national_charts(board, request.user.amount_unit)
+    if "download" in request.GET:
+        return _download(request, figures, f"dashboard_{board.fiscal_year}")
+    context = {
+        "board": board,
+        "filter_selects": form.selects(),
+        "badges": selectors.filter_badges(form.filters(), request.GET, choices=choices),
+        "charts": {chart.key: chart for chart in figures},
+        "ranking_charts": [chart for chart in figures if chart.key.startswith("ranking_")],
+        "kpis": charts.kpi_tiles(board, request.user.amount_unit),
+        "amount_unit_label": unit_label(request.user.amount_unit),
+        "benchmark_links": selectors.benchmark_links(request.user),
+    }
+    return render(request, "metrics/dashboards/national.html", context)
+
+
+@require_GET
+def benchmark(request: HttpRequest, code: str) -> HttpResponse:
+    if not permissions.can_view_benchmarks(request.user):
+        raise PermissionDenied
+    institution = Institution.objects.filter(code=code).first()
+    if institution is None or not permissions.can_view_benchmark(request.user, institution):
+        raise Http404
+    form = DashboardFilterForm(request.GET, **selectors.filter_choices())
+    if not form.is_valid():
+        return refuse_bad_request(request, form.problem())
+    filters = form.filters()
+    board = benchmarks.peer_benchmark(
+        institution=institution, fiscal_year=filters.fiscal_year, user=request.user
+    )
+    figures = charts.benchmark_charts(board, request.user.amount_unit, metric=filters.metric)
+    if "download" in request.GET:
+        return _download(request, figures, f"benchmark_{institution.code}_{board.fiscal_year}")
+    context = {
+        "board": board,
+        "form": form,
+        "charts": {chart.key: chart for chart in figures},
+        "chosen_metric": filters.metric or "return_on_cost",
+    }
+    return render(request, "metrics/dashboards/benchmark.html", context)
+
+
+def _download(request: HttpRequest, figures: list[charts.Chart], name: str) -> HttpResponse:
+    key = request.GET.get("download", "")
+    chart = next((c for c in figures if c.key == key), None)
+    if chart is None:
+        return refuse_bad_request(
+            request, _("There is no chart “%(key)s” on this page.") % {"key": key[:40]}
+        )
+    return download_response(chart.headers, chart.rows, file_format="csv", name=f"{name}_{key}")
+
+
+urlpatterns = [
+    path("", national, name="national"),
+    path("institutions/<slug:code>/", benchmark, name="benchmark"),
+]
