@@ -172,3 +172,19 @@ def test_template_has_the_licence_sheet_and_imports_back(client_for, staff_a, in
     preview, applied = _import(staff_a, buffer.getvalue())
     assert applied is not None, messages_of(preview)
     assert LicenceAgreement.objects.get().income == 10
+
+
+def test_a_far_cell_on_the_licence_sheet_is_refused_before_parsing(staff_a, institution_a):
+    book = Workbook()
+    book.active.title = "年度報告"
+    for row in [*REPORTS, ["TLO-AAA", "2010", 1, 1]]:
+        book.active.append(row)
+    sheet = book.create_sheet("ライセンス明細")
+    sheet.append(LICENCES[0])
+    sheet.cell(row=500_000, column=1, value="遠いセル")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    preview, applied = _import(staff_a, buffer.getvalue())
+    assert applied is None
+    assert [p["kind"] for p in preview["file_errors"]] == ["cell_out_of_range"]
+    assert not AnnualReport.objects.exists()
