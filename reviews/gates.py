@@ -7,6 +7,10 @@ reviews.permissions and the workflow tables ask `stage_allows(cycle, activity)`.
 
 from __future__ import annotations
 
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from core.workflow import WorkflowError
 from institutions.enums import Role
 
 from .enums import Activity, Stage
@@ -52,6 +56,25 @@ ACTIVITY_ROLES: dict[str, tuple[str, ...]] = {
 def stage_allows(cycle, activity: str) -> bool:
     """The cycle's current stage opens this activity."""
     return activity in STAGE_GATES[cycle.stage]
+
+
+def closed_reason(cycle, activity: str) -> str:
+    """What to tell a person who tries an activity the cycle's stage does not open."""
+    return _("%(activity)s is not possible while the review is in the stage “%(stage)s”.") % {
+        "activity": capfirst(Activity(activity).label),
+        "stage": Stage(cycle.stage).label,
+    }
+
+
+class StageClosed(WorkflowError):
+    """The cycle's stage does not open this activity (the person's role would)."""
+
+
+def require_stage(cycle, activity: str) -> None:
+    """Raise StageClosed, with a message naming the activity and the stage, unless the
+    cycle's stage opens the activity."""
+    if not stage_allows(cycle, activity):
+        raise StageClosed(closed_reason(cycle, activity))
 
 
 def gate_rows() -> list[dict]:

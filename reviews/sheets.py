@@ -13,6 +13,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from core.amounts import format_yen
 from core.people import person_name
 from core.spreadsheets import neutralise
 from institutions.fiscal_years import format_fiscal_year
@@ -23,6 +24,7 @@ from .models import CycleEntry, ReviewCycle
 from .permissions import can_view_decision, can_view_material
 from .selectors import aggregates, pages
 from .selectors.deliberation import aids_for
+from .selectors.pages import PeerPosition
 
 FONT_PATH = Path(__file__).resolve().parent / "fonts" / "ipaexg.ttf"
 FONT_NAME = "IPAexGothic"
@@ -37,6 +39,16 @@ class Section:
     title: str
     headers: list[str]
     rows: list[list]
+
+
+def position_text(position: PeerPosition) -> str:
+    """A compact position for a cell: “32/46 · Q4” (Japanese “32位/46 · 第4五分位”)."""
+    if position.withheld:
+        return str(_("withheld"))
+    if position.rank is None:
+        return "—"
+    rank = _("%(rank)s/%(size)s") % {"rank": position.rank, "size": position.size}
+    return f"{rank} · {_('Q%(quintile)s') % {'quintile': position.quintile}}"
 
 
 def hearing_sheet(entry: CycleEntry, *, user: User) -> list[Section]:
@@ -70,15 +82,16 @@ def hearing_sheet(entry: CycleEntry, *, user: User) -> list[Section]:
                 [
                     _("metric"),
                     *[format_fiscal_year(y) for y in material.fiscal_years],
-                    _("rank among approved TLOs"),
+                    *[
+                        _("position among %(group)s") % {"group": group}
+                        for group in material.groups
+                    ],
                 ],
                 [
                     [
                         t.definition.name,
-                        *t.displays,
-                        f"{t.positions[0].rank}/{t.positions[0].size}"
-                        if t.positions and t.positions[0].rank
-                        else "—",
+                        *[format_yen(v) if t.is_yen and v is not None else d for v, d in t.cells],
+                        *[position_text(p) for p in t.positions],
                     ]
                     for t in material.trends
                 ],
@@ -92,7 +105,7 @@ def hearing_sheet(entry: CycleEntry, *, user: User) -> list[Section]:
             [_("improvement plan"), statement.improvement_plan],
             [_("regional support obtained"), statement.regional_support],
             *[
-                [_("from whom"), f"{line.provider}: ¥{line.amount:,}"]
+                [_("from whom"), f"{line.provider}: {format_yen(line.amount)}"]
                 for line in statement.support_lines.all()
             ],
         ]
@@ -105,7 +118,7 @@ def hearing_sheet(entry: CycleEntry, *, user: User) -> list[Section]:
             [
                 [
                     person_name(s.assignment.reviewer),
-                    s.assignment.reviewer.get_ministry_display(),
+                    s.assignment.get_ministry_display(),
                     s.criterion.name,
                     "" if s.value is None else s.value,
                     s.comment,
@@ -296,7 +309,7 @@ def score_rows(*, user: User, cycle: ReviewCycle) -> list[list]:
         [
             s.assignment.entry.institution.code,
             s.assignment.reviewer.username,
-            s.assignment.reviewer.ministry,
+            s.assignment.ministry,
             s.criterion.code,
             "" if s.value is None else s.value,
             s.comment,

@@ -64,7 +64,7 @@ def the_scoring_reviewer(user: User, assignment: Assignment) -> bool:
     return (
         assignment.reviewer_id == user.pk
         and stage_allows(assignment.entry.cycle, Activity.SCORE)
-        and not permissions.has_conflict(user, assignment.entry.institution)
+        and not permissions.has_conflict(user, assignment.entry)
     )
 
 
@@ -107,7 +107,14 @@ def an_official_of_the_other_ministry(user: User, decision: Decision) -> bool:
 
 
 def the_person(user: User, conflict: Conflict) -> bool:
-    return conflict.person_id == user.pk and permissions.can_declare_conflicts(user)
+    """The person the conflict is about, while the cycle's stage allows conflicts."""
+    return conflict.person_id == user.pk and permissions.can_declare_conflicts(
+        user, conflict.entry.cycle
+    )
+
+
+def an_official_while_conflicts_open(user: User, conflict: Conflict) -> bool:
+    return permissions.can_review_conflicts(user, conflict.entry.cycle)
 
 
 # --- tables ---------------------------------------------------------------------------
@@ -212,11 +219,21 @@ CA = ConflictAction
 CONFLICT_WORKFLOW: Workflow[Conflict] = Workflow(
     [
         Transition(CA.DECLARE, frozenset({CS.WITHDRAWN, CS.DISMISSED}), CS.DECLARED, the_person),
-        Transition(CA.CONFIRM, frozenset({CS.PROPOSED, CS.DECLARED}), CS.CONFIRMED, an_official),
         Transition(
-            CA.PIN, frozenset({CS.PROPOSED, CS.DECLARED, CS.CONFIRMED}), CS.PINNED, an_official
+            CA.CONFIRM,
+            frozenset({CS.PROPOSED, CS.DECLARED}),
+            CS.CONFIRMED,
+            an_official_while_conflicts_open,
         ),
-        Transition(CA.UNPIN, frozenset({CS.PINNED}), CS.CONFIRMED, an_official),
+        Transition(
+            CA.PIN,
+            frozenset({CS.PROPOSED, CS.DECLARED, CS.CONFIRMED}),
+            CS.PINNED,
+            an_official_while_conflicts_open,
+        ),
+        Transition(
+            CA.UNPIN, frozenset({CS.PINNED}), CS.CONFIRMED, an_official_while_conflicts_open
+        ),
         Transition(
             CA.WITHDRAW,
             frozenset({CS.PROPOSED, CS.DECLARED, CS.CONFIRMED}),
@@ -227,7 +244,7 @@ CONFLICT_WORKFLOW: Workflow[Conflict] = Workflow(
             CA.DISMISS,
             frozenset({CS.PROPOSED, CS.DECLARED, CS.CONFIRMED}),
             CS.DISMISSED,
-            an_official,
+            an_official_while_conflicts_open,
             needs_reason=True,
         ),
     ],

@@ -2,10 +2,10 @@
 
 from institutions.enums import Ministry
 from reviews.enums import Stage
-from reviews.models import Assignment, CycleEntry
+from reviews.models import CycleEntry
 from tests.factories import InstitutionFactory, reviewer_of
 
-from .conftest import score_all, set_stage
+from .conftest import assign, score_all, set_stage
 
 
 def _grow(cycle, reviewers):
@@ -13,7 +13,7 @@ def _grow(cycle, reviewers):
         for _ in range(3):
             entry = CycleEntry.objects.create(cycle=cycle, institution=InstitutionFactory())
             for reviewer in reviewers:
-                score_all(Assignment.objects.create(entry=entry, reviewer=reviewer), 3)
+                score_all(assign(entry, reviewer), 3)
 
     return grow
 
