@@ -10,10 +10,10 @@ from __future__ import annotations
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from core.workflow import WorkflowError
 from institutions.enums import Role
 
 from .enums import Activity, Stage
+from .errors import StageClosed
 
 A = Activity
 S = Stage
@@ -64,10 +64,6 @@ def closed_reason(cycle, activity: str) -> str:
         "activity": capfirst(Activity(activity).label),
         "stage": Stage(cycle.stage).label,
     }
-
-
-class StageClosed(WorkflowError):
-    """The cycle's stage does not open this activity (the person's role would)."""
 
 
 def require_stage(cycle, activity: str) -> None:

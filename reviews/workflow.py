@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from core.workflow import Transition, TransitionNotAllowed, Workflow, WorkflowError
+from core.workflow import Transition, TransitionNotAllowed, Workflow
 from institutions.models import User
 
 from . import permissions
@@ -46,11 +46,6 @@ from .enums import (
 )
 from .gates import stage_allows
 from .models import Assignment, Conflict, Decision, ReviewCycle
-
-
-class ReviewError(WorkflowError):
-    """A review write that cannot be made. The message is for the person who tried."""
-
 
 # --- predicates (user, obj) -----------------------------------------------------------
 

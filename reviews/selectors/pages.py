@@ -394,7 +394,7 @@ def assignment_proposal(cycle: ReviewCycle) -> Proposal:
     )
 
 
-PAIR = re.compile(r"^(\d{1,12}):(\d{1,12})$")
+PAIR = re.compile(r"^([0-9]{1,12}):([0-9]{1,12})$")
 MAX_PAIRS = 5000
 
 

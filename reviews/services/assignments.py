@@ -13,10 +13,10 @@ from institutions.enums import Role
 from institutions.models import User
 
 from ..enums import Activity
+from ..errors import ReviewError
 from ..gates import require_stage
 from ..models import Assignment, Conflict, CycleEntry, ReviewCycle
 from ..permissions import is_official
-from ..workflow import ReviewError
 from . import notices
 
 

@@ -20,10 +20,11 @@ from institutions.fiscal_years import format_fiscal_year
 from institutions.models import Institution, Partnership, User
 
 from ..enums import Activity, ConflictAction, ConflictKind, ConflictState
+from ..errors import ReviewError
 from ..gates import STAGE_GATES, require_stage, stage_allows
 from ..models import Affiliation, Assignment, Conflict, CycleEntry, ReviewCycle
 from ..permissions import can_manage_affiliations, can_view_conflicts
-from ..workflow import CONFLICT_WORKFLOW, ReviewError
+from ..workflow import CONFLICT_WORKFLOW
 from . import notices
 
 MAX_REASON = 2000

@@ -15,10 +15,11 @@ from institutions.models import Institution, User
 
 from ..defaults import DEFAULT_CRITERIA
 from ..enums import Activity, CycleAction, DecisionState, Stage
+from ..errors import ReviewError
 from ..gates import require_stage
 from ..models import Criterion, CycleEntry, ReviewCycle, StageChange, StagePlan
 from ..permissions import can_manage_cycles
-from ..workflow import CYCLE_WORKFLOW, ReviewError
+from ..workflow import CYCLE_WORKFLOW
 from . import notices
 from .conflicts import propose_conflicts
 from .versions import claim_version

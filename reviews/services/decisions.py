@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from institutions.models import Institution, User
 
 from ..enums import DecisionAction, DecisionState, Recommendation, SupportTier
+from ..errors import ReviewError
 from ..models import CycleEntry, Decision, DecisionApproval
 from ..permissions import can_draft_decision
-from ..workflow import DECISION_WORKFLOW, ReviewError, approve_action
+from ..workflow import DECISION_WORKFLOW, approve_action
 from .versions import NEW, StaleVersion, claim_version
 
 

@@ -13,10 +13,10 @@ from core.people import person_name
 from institutions.enums import Role
 from institutions.models import User
 
+from ..errors import ReviewError
 from ..ics import calendar_for
 from ..models import Assignment, Conflict, CycleEntry, Hearing
 from ..permissions import can_schedule_hearing
-from ..workflow import ReviewError
 from . import notices
 from .versions import NEW, StaleVersion, claim_version
 

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from institutions.models import User
 
 from ..enums import ScoreAction
+from ..errors import ReviewError
 from ..models import Assignment, Score
-from ..workflow import SCORE_WORKFLOW, ReviewError
+from ..workflow import SCORE_WORKFLOW
 from . import notices
 
 

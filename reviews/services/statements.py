@@ -17,10 +17,10 @@ from institutions.models import User
 from institutions.permissions import is_member
 
 from ..enums import Activity
+from ..errors import ReviewError
 from ..gates import require_stage
 from ..models import CycleEntry, HearingStatement, StatementAttachment, SupportLine
 from ..permissions import can_edit_statement
-from ..workflow import ReviewError
 from .versions import StaleVersion, claim_version
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext as _
 
-from ..workflow import ReviewError
+from ..errors import ReviewError
 
 
 class StaleVersion(ReviewError):

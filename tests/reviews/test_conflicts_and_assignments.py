@@ -9,11 +9,11 @@ from institutions.models import Partnership
 from notifications.enums import NotificationKind, NotificationState
 from notifications.models import Notification
 from reviews.enums import ConflictAction, ConflictKind, ConflictState
+from reviews.errors import ReviewError
 from reviews.models import Assignment, Conflict, Score
 from reviews.selectors.aggregates import results_for
 from reviews.selectors.pages import assignment_proposal
 from reviews.services import assignments, conflicts
-from reviews.workflow import ReviewError
 from tests.factories import InstitutionFactory, reviewer_of
 
 from .conftest import score_all

@@ -146,7 +146,7 @@ def test_decisions_only_in_deliberation(scoring, entry_a, mext_official):
 
 
 def test_merger_needs_partner(deliberating, entry_a, mext_official):
-    from reviews.workflow import ReviewError
+    from reviews.errors import ReviewError
 
     with pytest.raises(ReviewError):
         decisions.save_decision(

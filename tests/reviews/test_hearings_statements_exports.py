@@ -13,10 +13,10 @@ from notifications.enums import NotificationKind
 from notifications.models import Notification
 from reviews.dashboard import quadrant_points
 from reviews.enums import Stage
+from reviews.errors import ReviewError
 from reviews.models import Assignment, Hearing, StatementAttachment
 from reviews.services import hearings, statements
 from reviews.services.versions import NEW
-from reviews.workflow import ReviewError
 
 from .conftest import assign, score_all, set_stage
 
