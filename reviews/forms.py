@@ -62,11 +62,12 @@ class EntryChoiceField(forms.ModelChoiceField):
         return f"{local_name(obj.institution)} ({obj.institution.code})"
 
 
-def _text(label, *, required: bool = False, rows: int = 4) -> forms.CharField:
+def _text(label, *, required: bool = False, rows: int = 4, help_text="") -> forms.CharField:
     return forms.CharField(
         label=label,
         required=required,
         max_length=MAX_TEXT,
+        help_text=help_text,
         widget=forms.Textarea(attrs={"rows": rows, "cols": 80}),
     )
 
@@ -231,9 +232,24 @@ class VersionReasonForm(VersionForm):
 
 class StatementForm(forms.Form):
     version = version_field()
-    regional_necessity = _text(_("regional necessity"), rows=6)
-    improvement_plan = _text(_("improvement plan"), rows=6)
-    regional_support = _text(_("regional support obtained"), rows=3)
+    regional_necessity = _text(
+        _("regional necessity"),
+        rows=6,
+        help_text=_(
+            "Why your region needs your institution: whom you serve (universities, local "
+            "companies), what would be lost without you, your results in the region."
+        ),
+    )
+    improvement_plan = _text(
+        _("improvement plan"),
+        rows=6,
+        help_text=_("What you are changing to improve your balance and results, and by when."),
+    )
+    regional_support = _text(
+        _("regional support obtained"),
+        rows=3,
+        help_text=_("Support from the prefecture, cities and local industry; amounts below."),
+    )
 
 
 class SupportLineForm(forms.Form):

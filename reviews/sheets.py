@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from core.amounts import AmountUnit, format_yen, scaled
@@ -147,7 +148,11 @@ def _score_sections(table: aggregates.ScoreTable) -> list[Section]:
     reviewers = [
         f"{person_name(c.reviewer)} ({c.ministry_label}, {c.state_label})" for c in table.columns
     ]
-    means = ["MEXT", "METI", _("joint"), _("divergent")] if table.result else []
+    means = (
+        [pgettext("short", "MEXT"), pgettext("short", "METI"), _("joint"), _("divergent")]
+        if table.result
+        else []
+    )
     rows = []
     for line in table.lines:
         row = [line.criterion.name, *["" if c.value is None else c.value for c in line.cells]]

@@ -257,6 +257,11 @@ def statement_of(entry: CycleEntry) -> HearingStatement | None:
     )
 
 
+def planned_on(cycle: ReviewCycle, stage: str) -> datetime.date | None:
+    """The planned start of a stage (prefetched with the cycle by cycle_by_year)."""
+    return next((p.planned_on for p in cycle.plans.all() if p.stage == stage), None)
+
+
 def statement_initial(statement: HearingStatement | None) -> dict:
     """The statement form's initial values (version 0: nothing written yet)."""
     if statement is None:

@@ -14,6 +14,7 @@ from core.storage import attachment_response
 from core.workflow import WorkflowError
 
 from .. import permissions
+from ..enums import Stage
 from ..forms import (
     AttachmentForm,
     ReasonForm,
@@ -75,6 +76,7 @@ def statement_edit(request: HttpRequest, fiscal_year: int, code: str) -> HttpRes
             "formset": formset,
             "statement": statement,
             "attachment_form": AttachmentForm(),
+            "closes_on": pages.planned_on(entry.cycle, Stage.SCORING),
         },
     )
 
