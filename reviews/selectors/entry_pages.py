@@ -89,7 +89,7 @@ def entry_page(entry: CycleEntry, *, user: User) -> dict[str, Any]:
         assignments = list(
             Assignment.objects.filter(entry=entry)
             .with_conflict_flag()
-            .select_related("reviewer")
+            .select_related("reviewer", "entry__cycle")
             .order_by("ministry", "reviewer__username")
         )
         context.update(
