@@ -32,11 +32,28 @@ STAGE_GATES: dict[str, frozenset[str]] = {
         }
     ),
     S.SCORING: frozenset(
-        {A.ASSIGN, A.DECLARE_CONFLICT, A.READ_MATERIAL, A.SCHEDULE_HEARING, A.SCORE}
+        {
+            A.ASSIGN,
+            A.DECLARE_CONFLICT,
+            A.READ_MATERIAL,
+            A.SCHEDULE_HEARING,
+            A.SCORE,
+            A.REOPEN_SCORES,
+            A.DELIBERATE,
+        }
     ),
-    S.DELIBERATION: frozenset({A.DECLARE_CONFLICT, A.READ_MATERIAL, A.SCHEDULE_HEARING, A.DECIDE}),
-    S.DECIDED: frozenset({A.READ_MATERIAL}),
-    S.PUBLISHED: frozenset({A.SEE_DECISION}),
+    S.DELIBERATION: frozenset(
+        {
+            A.DECLARE_CONFLICT,
+            A.READ_MATERIAL,
+            A.SCHEDULE_HEARING,
+            A.REOPEN_SCORES,
+            A.DELIBERATE,
+            A.DECIDE,
+        }
+    ),
+    S.DECIDED: frozenset({A.READ_MATERIAL, A.DELIBERATE}),
+    S.PUBLISHED: frozenset({A.DELIBERATE, A.SEE_DECISION}),
 }
 
 # Activity → the roles that carry it out (officials see and run everything else).
@@ -48,6 +65,8 @@ ACTIVITY_ROLES: dict[str, tuple[str, ...]] = {
     A.READ_MATERIAL: (Role.REVIEWER,),
     A.SCHEDULE_HEARING: (Role.OFFICIAL,),
     A.SCORE: (Role.REVIEWER,),
+    A.REOPEN_SCORES: (Role.OFFICIAL,),
+    A.DELIBERATE: (Role.OFFICIAL,),
     A.DECIDE: (Role.OFFICIAL,),
     A.SEE_DECISION: (Role.TLO_STAFF,),
 }

@@ -10,7 +10,7 @@ from institutions.enums import Role
 from institutions.models import User
 from institutions.permissions import is_member
 
-from .enums import Activity, Stage
+from .enums import Activity
 from .gates import stage_allows
 from .models import Assignment, Conflict, CycleEntry, Decision, ReviewCycle
 
@@ -77,7 +77,7 @@ def can_assign(user: User, cycle: ReviewCycle) -> bool:
 
 def can_deliberate(user: User, cycle: ReviewCycle) -> bool:
     """The deliberation page (every score and aggregate): officials, once scoring is open."""
-    return is_official(user) and cycle.stage not in (Stage.PLANNING, Stage.STATEMENTS)
+    return is_official(user) and stage_allows(cycle, Activity.DELIBERATE)
 
 
 def can_export_results(user: User) -> bool:

@@ -64,9 +64,9 @@ def the_scoring_reviewer(user: User, assignment: Assignment) -> bool:
 
 
 def an_official_while_scores_matter(user: User, assignment: Assignment) -> bool:
-    return permissions.is_official(user) and assignment.entry.cycle.stage in (
-        Stage.SCORING,
-        Stage.DELIBERATION,
+    """An official, while the stage lets submitted scores be reopened."""
+    return permissions.is_official(user) and stage_allows(
+        assignment.entry.cycle, Activity.REOPEN_SCORES
     )
 
 

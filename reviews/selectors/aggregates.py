@@ -59,6 +59,7 @@ def counted_rows(scores: Iterable[Score]) -> list[ScoreRow]:
 
 
 def weights_of(cycle: ReviewCycle) -> dict[str, float]:
+    """Criterion code → its weight in the cycle."""
     return {c.code: float(c.weight) for c in cycle.criteria.all()}
 
 
@@ -72,6 +73,8 @@ def results_for(
 
 @dataclass(frozen=True)
 class Quorum:
+    """Submitted, unconflicted reviewers of each ministry against the cycle's quorum."""
+
     needed: int
     mext: int
     meti: int
@@ -103,6 +106,7 @@ def quorums_of(cycle: ReviewCycle) -> dict[int, Quorum]:
 
 
 def quorum_of(entry: CycleEntry) -> Quorum:
+    """The institution's quorum (one query for the whole cycle; see quorums_of)."""
     return quorums_of(entry.cycle)[entry.pk]
 
 

@@ -250,6 +250,7 @@ def material_of(entry: CycleEntry, *, user: User) -> Material:
 
 
 def statement_of(entry: CycleEntry) -> HearingStatement | None:
+    """The institution's statement with its support lines and attachments, if written."""
     return (
         HearingStatement.objects.filter(entry=entry)
         .prefetch_related("support_lines", "attachments")
@@ -275,6 +276,7 @@ def statement_initial(statement: HearingStatement | None) -> dict:
 
 
 def support_initial(statement: HearingStatement | None) -> list[dict]:
+    """The support lines' formset initial values."""
     if statement is None:
         return []
     return [{"provider": s.provider, "amount": s.amount} for s in statement.support_lines.all()]
@@ -311,6 +313,7 @@ def hearing_attendee_choices(entry: CycleEntry) -> QuerySet[User]:
 
 
 def hearing_of(entry: CycleEntry) -> Hearing | None:
+    """The institution's hearing with its attendees, if scheduled."""
     return Hearing.objects.filter(entry=entry).prefetch_related("attendees").first()
 
 

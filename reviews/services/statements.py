@@ -41,10 +41,6 @@ class SupportInput:
     amount: int
 
 
-def statement_of(entry: CycleEntry) -> HearingStatement | None:
-    return HearingStatement.objects.filter(entry=entry).first()
-
-
 @transaction.atomic
 def save_statement(
     *,
