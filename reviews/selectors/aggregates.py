@@ -129,6 +129,7 @@ class ReviewerColumn:
 class ScoreCell:
     value: int | None
     comment: str
+    withdrawn: bool = False  # the reviewer's conflict keeps it out of every aggregate
 
 
 @dataclass(frozen=True)
@@ -196,7 +197,13 @@ def score_table(*, user: User, entry: CycleEntry) -> ScoreTable:
         cells = []
         for pk in order:
             score = by_assignment[pk].get(criterion.pk)
-            cells.append(ScoreCell(score.value if score else None, score.comment if score else ""))
+            cells.append(
+                ScoreCell(
+                    score.value if score else None,
+                    score.comment if score else "",
+                    withdrawn=assignments[pk][1],
+                )
+            )
         lines.append(
             CriterionLine(
                 criterion=criterion,

@@ -146,3 +146,22 @@ def test_pages_list_what_the_staff_may_do_and_hide_empty_tool_bars(
     body = client_for(staff_a).get(A).content.decode()
     assert 'class="page-links"' not in body
     assert 'id="stage-note"' in body
+
+
+def test_withdrawn_scores_are_shown_struck_through_and_left_out_of_the_means(
+    scoring, entry_a, conflicted_reviewer, meti_reviewer, mext_official, client_for
+):
+    from reviews.enums import ConflictKind
+    from reviews.services import conflicts
+
+    score_all(Assignment.objects.get(entry=entry_a, reviewer=conflicted_reviewer), 1)
+    score_all(Assignment.objects.get(entry=entry_a, reviewer=meti_reviewer), 5)
+    conflicts.declare_conflict(
+        actor=conflicted_reviewer, entry=entry_a, kind=ConflictKind.OTHER, reason="株式"
+    )
+    response = client_for(mext_official).get(A)
+    table = response.context["score_table"]
+    states = {c.reviewer: c.state for c in table.columns}
+    assert states[conflicted_reviewer] == "withdrawn"
+    assert table.result.criteria["model_activity"].meti_mean == 5.0
+    assert response.content.decode().count('class="num withdrawn"') == 4
