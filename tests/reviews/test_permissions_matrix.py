@@ -177,6 +177,7 @@ def personas(
 
 PAGES = {
     "list": "/reviews/",
+    "new_cycle": "/reviews/new/",
     "cycle": "/reviews/2010/",
     "settings": "/reviews/2010/settings/",
     "assignments": "/reviews/2010/assignments/",
@@ -232,6 +233,7 @@ def page_answer(page: str, persona: str, stage: str) -> int:
         return 403
     # officials
     if page in everyone_in_ministries | {
+        "new_cycle",
         "assignments",
         "results",
         "entry",
@@ -318,6 +320,7 @@ def actions(world) -> dict[str, tuple[str, dict]]:
     forward, forward_data = FORWARD[cycle.stage]
     unassigned = world["meti_unassigned"]
     return {
+        "new_cycle": ("/reviews/new/", {"fiscal_year": "2012"}),
         "stage": (f"/reviews/2010/stage/{forward}/", forward_data),
         "settings": ("/reviews/2010/settings/", _settings_data(cycle)),
         "institutions": (
@@ -398,7 +401,11 @@ def actions(world) -> dict[str, tuple[str, dict]]:
 def snapshot() -> tuple:
     """Everything an action could change."""
     return (
-        list(ReviewCycle.objects.values_list("stage", "version", "home_run_threshold")),
+        list(
+            ReviewCycle.objects.order_by("pk").values_list(
+                "fiscal_year", "stage", "version", "home_run_threshold"
+            )
+        ),
         list(CycleEntry.objects.order_by("pk").values_list("cycle_id", "institution_id")),
         list(Assignment.objects.order_by("pk").values_list("entry_id", "reviewer_id")),
         list(Assignment.objects.order_by("pk").values_list("score_state", "reopen_reason")),
@@ -431,6 +438,8 @@ def action_answer(action: str, persona: str, stage: str) -> int | str:
     }
     if persona == "staff_b" and entry_level:
         return 404
+    if action == "new_cycle":
+        return "ok" if official else 403
     if action == "stage":
         if not official:
             return 403
@@ -491,6 +500,7 @@ def _outcome(response, before, after) -> int | str:
 
 
 ACTIONS = (
+    "new_cycle",
     "stage",
     "settings",
     "institutions",
