@@ -365,6 +365,15 @@ class Proposal:
     loads: list[tuple[User, int]]
     balanced: bool
 
+    @property
+    def by_entry(self) -> list[tuple[CycleEntry, list[User], list[User]]]:
+        """The pairs by institution (in code order): its proposed MEXT and METI reviewers."""
+        grouped: dict[int, tuple[CycleEntry, list[User], list[User]]] = {}
+        for entry, reviewer in self.pairs:
+            row = grouped.setdefault(entry.pk, (entry, [], []))
+            row[1 if reviewer.ministry == Ministry.MEXT else 2].append(reviewer)
+        return sorted(grouped.values(), key=lambda row: row[0].institution.code)
+
 
 def assignment_proposal(cycle: ReviewCycle) -> Proposal:
     """An automatic proposal: every institution gets the configured number of MEXT and

@@ -112,3 +112,9 @@ def score_value(value: float | None) -> str:
 def places(move: int) -> int:
     """How many places a rank moved, whichever way (the arrow says which)."""
     return abs(move)
+
+
+@register.filter
+def pair_with(first, second) -> list:
+    """[first, second], to loop over two lists as table cells in one template loop."""
+    return [first, second]
