@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.people import person_name
 from institutions.enums import InstitutionKind, InstitutionStatus, Role
+from institutions.fiscal_years import FiscalYearError, parse_fiscal_year
 from institutions.models import Institution, User
 
 from .display import local_name
@@ -73,10 +74,19 @@ def _text(label, *, required: bool = False, rows: int = 4, help_text="") -> form
 
 
 class NewCycleForm(forms.Form):
-    fiscal_year = forms.IntegerField(label=_("fiscal year"), min_value=1990, max_value=2100)
+    fiscal_year = forms.CharField(
+        label=_("fiscal year"),
+        max_length=20,
+        help_text=_("For example 2011, H23 or 平成23年度."),
+    )
 
-    def clean_fiscal_year(self):
-        year = self.cleaned_data["fiscal_year"]
+    def clean_fiscal_year(self) -> int:
+        try:
+            year = parse_fiscal_year(self.cleaned_data["fiscal_year"])
+        except FiscalYearError:
+            raise forms.ValidationError(
+                _("Write a fiscal year such as 2011, H23 or 平成23年度.")
+            ) from None
         if ReviewCycle.objects.filter(fiscal_year=year).exists():
             raise forms.ValidationError(_("A review cycle for this fiscal year exists already."))
         return year

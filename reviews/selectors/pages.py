@@ -9,9 +9,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from institutions.enums import InstitutionKind, Ministry, Role
+from institutions.fiscal_years import fiscal_year_of
 from institutions.models import User
 from metrics.calculations import format_value, rank
 from metrics.enums import MetricUnit, ReportState
@@ -38,6 +40,14 @@ TREND_YEARS = 5
 def cycle_by_year(fiscal_year: int) -> ReviewCycle:
     """Raises ReviewCycle.DoesNotExist."""
     return ReviewCycle.objects.prefetch_related("criteria", "plans").get(fiscal_year=fiscal_year)
+
+
+def next_fiscal_year() -> int:
+    """The fiscal year after the latest cycle's, or the current one when there is none."""
+    latest = ReviewCycle.objects.order_by("-fiscal_year").values_list("fiscal_year", flat=True)
+    if latest:
+        return latest[0] + 1
+    return fiscal_year_of(timezone.localdate())
 
 
 def entry_of(cycle: ReviewCycle, code: str) -> CycleEntry:

@@ -36,7 +36,7 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
 def cycle_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_manage_cycles(request.user):
         raise PermissionDenied
-    form = NewCycleForm(request.POST or None)
+    form = NewCycleForm(request.POST or None, initial={"fiscal_year": pages.next_fiscal_year()})
     if request.method == "POST" and form.is_valid():
         try:
             cycle = services.create_cycle(

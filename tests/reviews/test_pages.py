@@ -165,3 +165,30 @@ def test_withdrawn_scores_are_shown_struck_through_and_left_out_of_the_means(
     assert states[conflicted_reviewer] == "withdrawn"
     assert table.result.criteria["model_activity"].meti_mean == 5.0
     assert response.content.decode().count('class="num withdrawn"') == 4
+
+
+@pytest.mark.parametrize(
+    ("typed", "year"), [("平成23年度", 2011), ("H23", 2011), ("２０１１", 2011)]
+)
+def test_a_cycle_starts_from_the_year_as_officials_write_it(
+    db, mext_official, client_for, typed, year
+):
+    from reviews.models import ReviewCycle
+
+    response = client_for(mext_official).post("/reviews/new/", {"fiscal_year": typed})
+    assert response.status_code == 302
+    assert ReviewCycle.objects.get().fiscal_year == year
+
+
+@pytest.mark.parametrize("typed", ["来年", "9" * 5000, "2010\x00", "R99"])
+def test_a_cycle_year_that_is_not_one_is_refused(cycle, mext_official, client_for, typed):
+    from reviews.models import ReviewCycle
+
+    response = client_for(mext_official).post("/reviews/new/", {"fiscal_year": typed})
+    assert response.status_code == 200 and b"errorlist" in response.content
+    assert ReviewCycle.objects.count() == 1
+
+
+def test_new_cycle_form_suggests_the_year_after_the_latest(cycle, mext_official, client_for):
+    response = client_for(mext_official).get("/reviews/new/")
+    assert response.context["form"]["fiscal_year"].value() == 2011
