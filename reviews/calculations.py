@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+# The ministries' codes (institutions.enums.Ministry values; this module imports no app).
 MINISTRIES = ("mext", "meti")
 DIVERGENCE_GAP = 2.0  # points between the ministries' means on a criterion
 

@@ -17,6 +17,7 @@ from institutions.models import Institution, Partnership, User
 from .enums import ConflictKind, CycleAction, Recommendation, SupportTier
 from .models import Assignment, CycleEntry, HearingStatement, ReviewCycle, SupportLine
 from .services import assignments, conflicts, cycles, decisions, hearings, scores, statements
+from .services.versions import NEW
 
 CODES = (
     "TLO-UTTLO",
@@ -183,7 +184,9 @@ def _statement(entry: CycleEntry, staff: User | None, year: int) -> None:
         statements.SupportInput("地元商工会議所", 3_000_000),
     ]
     if staff is not None:
-        statements.save_statement(actor=staff, entry=entry, support_lines=lines, **texts)
+        statements.save_statement(
+            actor=staff, entry=entry, support_lines=lines, expected_version=NEW, **texts
+        )
         return
     statement = HearingStatement.objects.create(entry=entry, **texts)
     SupportLine.objects.bulk_create(
@@ -208,6 +211,7 @@ def _hearings(entries: list[CycleEntry], official: User, days: tuple[datetime.da
             online_url="" if day == days[0] else "https://meet.example.com/tlo-hearing",
             attendees=[*reviewers, official],
             minutes=f"{entry.institution.name_ja}より事業概要と改善計画の説明があり、質疑を行った。",
+            expected_version=NEW,
         )
 
 
@@ -257,9 +261,12 @@ def _decide(
             recommendation=recommendation,
             merge_partner=partner if recommendation == Recommendation.MERGE else None,
             rationale=rationale,
+            expected_version=NEW,
         )
         for username in approvals.get(code, ("mext-official", "meti-official")):
-            decision = decisions.approve_decision(actor=people[username], decision=decision)
+            decision = decisions.approve_decision(
+                actor=people[username], decision=decision, expected_version=decision.version
+            )
 
 
 def _cycle(year: int, people: dict[str, User]) -> ReviewCycle:
@@ -289,7 +296,7 @@ def _run_cycle(year: int, people: dict[str, User], *, table, late, decided, appr
         kansai = Institution.objects.get(code="TLO-KANSAI")
         conflicts.declare_conflict(
             actor=people["mext-reviewer-2"],
-            institution=kansai,
+            entry=cycle.entries.get(institution=kansai),
             kind=ConflictKind.PERSONAL,
             reason="関西ティー・エル・オーの役員と親族関係にあるため。",
         )

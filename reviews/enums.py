@@ -40,6 +40,8 @@ class Activity(models.TextChoices):
     READ_MATERIAL = "read_material", _("read assigned institutions' material")
     SCHEDULE_HEARING = "schedule_hearing", _("schedule hearings")
     SCORE = "score", _("score")
+    REOPEN_SCORES = "reopen_scores", _("reopen submitted scores")
+    DELIBERATE = "deliberate", _("read every score, the aggregates and the deliberation")
     DECIDE = "decide", _("draft and approve decisions")
     SEE_DECISION = "see_decision", _("TLO staff see their decision")
 

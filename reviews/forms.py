@@ -3,37 +3,98 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from institutions.enums import Role
+from core.people import person_name
+from institutions.enums import InstitutionKind, InstitutionStatus, Role
+from institutions.fiscal_years import FiscalYearError, parse_fiscal_year
 from institutions.models import Institution, User
 
+from .display import local_name
 from .enums import ConflictKind, Recommendation, Stage, SupportTier
-from .models import ReviewCycle
+from .models import CycleEntry, ReviewCycle
+from .services.scores import MAX_COMMENT, ScoreInput
 
 MAX_TEXT = 20_000
+MAX_REASON = 2000
 
 
-def _text(label, *, required: bool = False, rows: int = 4) -> forms.CharField:
+def version_field() -> forms.IntegerField:
+    """The version the form was opened on (0: nothing stored yet); see services.versions."""
+    return forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
+
+
+def form_problem(form: forms.Form) -> str:
+    """The first error of a form, named by its field, for a message after a redirect."""
+    for name, errors in form.errors.items():
+        if name == "__all__" or name not in form.fields:
+            return str(errors[0])
+        return f"{form.fields[name].label}: {errors[0]}"
+    return ""
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """People shown by name and ministry, never by user name alone."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return _person_label(obj)
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return _person_label(obj)
+
+
+def _person_label(person: User) -> str:
+    parts = [str(person.get_role_display())]
+    if person.ministry:
+        parts.append(str(person.get_ministry_display()))
+    return f"{person_name(person)} ({' · '.join(parts)})"
+
+
+class InstitutionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Institution) -> str:
+        return f"{local_name(obj)} ({obj.code})"
+
+
+class EntryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: CycleEntry) -> str:
+        return f"{local_name(obj.institution)} ({obj.institution.code})"
+
+
+def _text(label, *, required: bool = False, rows: int = 4, help_text="") -> forms.CharField:
     return forms.CharField(
         label=label,
         required=required,
         max_length=MAX_TEXT,
+        help_text=help_text,
         widget=forms.Textarea(attrs={"rows": rows, "cols": 80}),
     )
 
 
 class NewCycleForm(forms.Form):
-    fiscal_year = forms.IntegerField(label=_("fiscal year"), min_value=1990, max_value=2100)
+    fiscal_year = forms.CharField(
+        label=_("fiscal year"),
+        max_length=20,
+        help_text=_("For example 2011, H23 or 平成23年度."),
+    )
 
-    def clean_fiscal_year(self):
-        year = self.cleaned_data["fiscal_year"]
+    def clean_fiscal_year(self) -> int:
+        try:
+            year = parse_fiscal_year(self.cleaned_data["fiscal_year"])
+        except FiscalYearError:
+            raise forms.ValidationError(
+                _("Write a fiscal year such as 2011, H23 or 平成23年度.")
+            ) from None
         if ReviewCycle.objects.filter(fiscal_year=year).exists():
             raise forms.ValidationError(_("A review cycle for this fiscal year exists already."))
         return year
 
 
 class SettingsForm(forms.ModelForm):
+    version = version_field()
+
     class Meta:
         model = ReviewCycle
         fields = [
@@ -49,6 +110,7 @@ class SettingsForm(forms.ModelForm):
 
     def __init__(self, *args, plans=(), criteria=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
         self.plans = list(plans)
         self.criteria = list(criteria)
         for plan in self.plans:
@@ -86,6 +148,10 @@ class SettingsForm(forms.ModelForm):
             for c in self.criteria
         ]
 
+    def setting_fields(self):
+        """The cycle's own settings (thresholds, reviewers needed, quorum)."""
+        return [self[name] for name in self._meta.fields]
+
     def plan_fields(self):
         return [self[f"plan_{p.stage}"] for p in self.plans]
 
@@ -103,21 +169,97 @@ class SettingsForm(forms.ModelForm):
 
 
 class InstitutionsForm(forms.Form):
+    """The institutions a cycle reviews: active reporting institutions (and any already
+    in the cycle, whatever has become of them since)."""
+
     institutions = forms.ModelMultipleChoiceField(
         label=_("institutions in the review"),
-        queryset=Institution.objects.reporting().order_by("code"),
+        queryset=Institution.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
+    version = version_field()
+
+    def __init__(self, *args, cycle: ReviewCycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institutions"].queryset = (
+            Institution.objects.reporting()
+            .filter(
+                Q(status=InstitutionStatus.ACTIVE) | Q(pk__in=cycle.entries.values("institution"))
+            )
+            .select_related("region")
+        )
+
+    def groups(self) -> list[dict]:
+        """The choices by kind, then region, for a page that reads at a glance: each kind
+        with its regions, each region with its institutions and whether each is chosen."""
+        chosen = {str(v) for v in (self["institutions"].value() or [])}
+        kinds = dict(InstitutionKind.choices)
+        institutions = self.fields["institutions"].queryset.order_by(
+            "kind", "region__order", "region__code", "code"
+        )
+        by_kind: dict[str, dict[str, list]] = {}
+        for institution in institutions:
+            regions = by_kind.setdefault(institution.kind, {})
+            items = regions.setdefault(local_name(institution.region), [])
+            items.append((institution, str(institution.pk) in chosen))
+        order = [InstitutionKind.APPROVED_TLO, InstitutionKind.CERTIFIED_TLO]
+        return [
+            {
+                "kind": kinds.get(kind, kind),
+                "open": kind == InstitutionKind.APPROVED_TLO
+                or any(checked for items in regions.values() for _i, checked in items),
+                "chosen": sum(checked for items in regions.values() for _i, checked in items),
+                "total": sum(len(items) for items in regions.values()),
+                "regions": [
+                    {
+                        "region": region,
+                        "items": items,
+                        "chosen": sum(checked for _i, checked in items),
+                    }
+                    for region, items in regions.items()
+                ],
+            }
+            for kind, regions in sorted(
+                by_kind.items(),
+                key=lambda pair: order.index(pair[0]) if pair[0] in order else len(order),
+            )
+        ]
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("reason"), required=False, max_length=2000)
+    reason = forms.CharField(label=_("reason"), required=False, max_length=MAX_REASON)
+
+
+class VersionForm(forms.Form):
+    """An action on something that must not have changed since the person read it."""
+
+    version = version_field()
+
+
+class VersionReasonForm(VersionForm):
+    reason = forms.CharField(label=_("reason"), required=False, max_length=MAX_REASON)
 
 
 class StatementForm(forms.Form):
-    regional_necessity = _text(_("regional necessity"), rows=6)
-    improvement_plan = _text(_("improvement plan"), rows=6)
-    regional_support = _text(_("regional support obtained"), rows=3)
+    version = version_field()
+    regional_necessity = _text(
+        _("regional necessity"),
+        rows=6,
+        help_text=_(
+            "Why your region needs your institution: whom you serve (universities, local "
+            "companies), what would be lost without you, your results in the region."
+        ),
+    )
+    improvement_plan = _text(
+        _("improvement plan"),
+        rows=6,
+        help_text=_("What you are changing to improve your balance and results, and by when."),
+    )
+    regional_support = _text(
+        _("regional support obtained"),
+        rows=3,
+        help_text=_("Support from the prefecture, cities and local industry; amounts below."),
+    )
 
 
 class SupportLineForm(forms.Form):
@@ -141,19 +283,24 @@ class AttachmentForm(forms.Form):
 
 
 class ConflictForm(forms.Form):
-    institution = forms.ModelChoiceField(
-        label=_("institution"), queryset=Institution.objects.order_by("code")
-    )
-    kind = forms.ChoiceField(label=_("kind"), choices=ConflictKind.choices)
-    reason = forms.CharField(
-        label=_("reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    def __init__(self, *args, cycle: ReviewCycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"] = EntryChoiceField(
+            label=_("institution"),
+            queryset=cycle.entries.select_related("institution").order_by("institution__code"),
+        )
+        self.fields["kind"] = forms.ChoiceField(label=_("kind"), choices=ConflictKind.choices)
+        self.fields["reason"] = forms.CharField(
+            label=_("reason"), max_length=MAX_REASON, widget=forms.Textarea(attrs={"rows": 2})
+        )
 
 
 class AffiliationForm(forms.Form):
-    person = forms.ModelChoiceField(
-        label=_("reviewer"),
-        queryset=User.objects.filter(role__in=[Role.REVIEWER, Role.OFFICIAL]).order_by("username"),
+    person = PersonChoiceField(
+        label=_("reviewer or official"),
+        queryset=User.objects.filter(
+            role__in=[Role.REVIEWER, Role.OFFICIAL], is_active=True
+        ).order_by("role", "ministry", "username"),
     )
     institution = forms.ModelChoiceField(
         label=_("institution"), queryset=Institution.objects.order_by("code")
@@ -163,11 +310,11 @@ class AffiliationForm(forms.Form):
 class AssignForm(forms.Form):
     def __init__(self, *args, cycle: ReviewCycle, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["entry"] = forms.ModelChoiceField(
+        self.fields["entry"] = EntryChoiceField(
             label=_("institution"),
             queryset=cycle.entries.select_related("institution").order_by("institution__code"),
         )
-        self.fields["reviewer"] = forms.ModelChoiceField(
+        self.fields["reviewer"] = PersonChoiceField(
             label=_("reviewer"),
             queryset=User.objects.reviewers()
             .filter(is_active=True)
@@ -176,6 +323,7 @@ class AssignForm(forms.Form):
 
 
 class HearingForm(forms.Form):
+    version = version_field()
     date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
     starts_at = forms.TimeField(label=_("start"), widget=forms.TimeInput(attrs={"type": "time"}))
     ends_at = forms.TimeField(label=_("end"), widget=forms.TimeInput(attrs={"type": "time"}))
@@ -187,7 +335,7 @@ class HearingForm(forms.Form):
 
     def __init__(self, *args, attendee_choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attendees"] = forms.ModelMultipleChoiceField(
+        self.fields["attendees"] = PeopleChoiceField(
             label=_("attending reviewers and officials"),
             queryset=attendee_choices,
             required=False,
@@ -204,40 +352,75 @@ class HearingForm(forms.Form):
 
 
 class ScoreForm(forms.Form):
-    """One field pair per criterion: score_<code> (1–5 or blank) and comment_<code>."""
+    """One field pair per criterion: score_<code> (1–5 or blank) and comment_<code>.
 
-    def __init__(self, *args, criteria, **kwargs):
+    Not `editable` (outside scoring, or submitted): every field is disabled, so the page
+    shows the scores without offering to change them."""
+
+    def __init__(self, *args, criteria, editable: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
         for c in self.criteria:
             self.fields[f"score_{c.code}"] = forms.TypedChoiceField(
                 label=c.name,
-                choices=[("", "—")] + [(str(n), str(n)) for n in range(1, 6)],
+                choices=[(str(n), str(n)) for n in range(1, 6)] + [("", _("not scored yet"))],
                 coerce=int,
                 empty_value=None,
                 required=False,
                 widget=forms.RadioSelect,
+                disabled=not editable,
             )
             self.fields[f"comment_{c.code}"] = forms.CharField(
-                label=_("comment"),
+                label=_("comment (required for 1 and 5)"),
                 required=False,
-                max_length=5000,
-                widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+                max_length=MAX_COMMENT,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                disabled=not editable,
             )
 
-    def rows(self):
-        return [
-            {"criterion": c, "score": self[f"score_{c.code}"], "comment": self[f"comment_{c.code}"]}
+    def score_inputs(self) -> dict[str, ScoreInput]:
+        """The cleaned scores, by criterion code, for services.scores.record_scores."""
+        return {
+            c.code: ScoreInput(
+                self.cleaned_data[f"score_{c.code}"], self.cleaned_data[f"comment_{c.code}"]
+            )
             for c in self.criteria
-        ]
+        }
+
+    def rows(self):
+        """Per criterion: the score's choices, each beside its rubric text, and the
+        comment."""
+        rows = []
+        for c in self.criteria:
+            field = self[f"score_{c.code}"]
+            rubric = dict(c.rubric())
+            options = [
+                {
+                    "radio": radio,
+                    "value": radio.data["value"],
+                    "rubric": rubric.get(int(radio.data["value"])) if radio.data["value"] else "",
+                }
+                for radio in field
+            ]
+            rows.append(
+                {
+                    "criterion": c,
+                    "score": field,
+                    "options": options,
+                    "comment": self[f"comment_{c.code}"],
+                }
+            )
+        return rows
 
 
 class DecisionForm(forms.Form):
+    version = version_field()
     tier = forms.ChoiceField(label=_("support tier"), choices=SupportTier.choices)
     recommendation = forms.ChoiceField(label=_("recommendation"), choices=Recommendation.choices)
-    merge_partner = forms.ModelChoiceField(
+    merge_partner = InstitutionChoiceField(
         label=_("partner institution of the merger"),
         queryset=Institution.objects.reporting().order_by("code"),
         required=False,
+        help_text=_("Only for a merger."),
     )
     rationale = _text(_("rationale"), required=True, rows=5)

@@ -7,9 +7,13 @@ reviews.permissions and the workflow tables ask `stage_allows(cycle, activity)`.
 
 from __future__ import annotations
 
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
 from institutions.enums import Role
 
 from .enums import Activity, Stage
+from .errors import StageClosed
 
 A = Activity
 S = Stage
@@ -28,11 +32,28 @@ STAGE_GATES: dict[str, frozenset[str]] = {
         }
     ),
     S.SCORING: frozenset(
-        {A.ASSIGN, A.DECLARE_CONFLICT, A.READ_MATERIAL, A.SCHEDULE_HEARING, A.SCORE}
+        {
+            A.ASSIGN,
+            A.DECLARE_CONFLICT,
+            A.READ_MATERIAL,
+            A.SCHEDULE_HEARING,
+            A.SCORE,
+            A.REOPEN_SCORES,
+            A.DELIBERATE,
+        }
     ),
-    S.DELIBERATION: frozenset({A.DECLARE_CONFLICT, A.READ_MATERIAL, A.SCHEDULE_HEARING, A.DECIDE}),
-    S.DECIDED: frozenset({A.READ_MATERIAL}),
-    S.PUBLISHED: frozenset({A.SEE_DECISION}),
+    S.DELIBERATION: frozenset(
+        {
+            A.DECLARE_CONFLICT,
+            A.READ_MATERIAL,
+            A.SCHEDULE_HEARING,
+            A.REOPEN_SCORES,
+            A.DELIBERATE,
+            A.DECIDE,
+        }
+    ),
+    S.DECIDED: frozenset({A.READ_MATERIAL, A.DELIBERATE}),
+    S.PUBLISHED: frozenset({A.DELIBERATE, A.SEE_DECISION}),
 }
 
 # Activity → the roles that carry it out (officials see and run everything else).
@@ -44,6 +65,8 @@ ACTIVITY_ROLES: dict[str, tuple[str, ...]] = {
     A.READ_MATERIAL: (Role.REVIEWER,),
     A.SCHEDULE_HEARING: (Role.OFFICIAL,),
     A.SCORE: (Role.REVIEWER,),
+    A.REOPEN_SCORES: (Role.OFFICIAL,),
+    A.DELIBERATE: (Role.OFFICIAL,),
     A.DECIDE: (Role.OFFICIAL,),
     A.SEE_DECISION: (Role.TLO_STAFF,),
 }
@@ -52,6 +75,21 @@ ACTIVITY_ROLES: dict[str, tuple[str, ...]] = {
 def stage_allows(cycle, activity: str) -> bool:
     """The cycle's current stage opens this activity."""
     return activity in STAGE_GATES[cycle.stage]
+
+
+def closed_reason(cycle, activity: str) -> str:
+    """What to tell a person who tries an activity the cycle's stage does not open."""
+    return _("%(activity)s is not possible while the review is in the stage “%(stage)s”.") % {
+        "activity": capfirst(Activity(activity).label),
+        "stage": Stage(cycle.stage).label,
+    }
+
+
+def require_stage(cycle, activity: str) -> None:
+    """Raise StageClosed, with a message naming the activity and the stage, unless the
+    cycle's stage opens the activity."""
+    if not stage_allows(cycle, activity):
+        raise StageClosed(closed_reason(cycle, activity))
 
 
 def gate_rows() -> list[dict]:

@@ -10,12 +10,14 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from core.people import person_name
+
 from .models import Hearing
 
 PRODUCT_ID = "-//TLO Review//Joint review hearings//JA"
 
 
-def _event(hearing: Hearing) -> Event:
+def _event(hearing: Hearing, *, with_attendees: bool) -> Event:
     zone = ZoneInfo(settings.TIME_ZONE)
     entry = hearing.entry
     event = Event()
@@ -40,20 +42,22 @@ def _event(hearing: Hearing) -> Event:
             if line
         ),
     )
-    for person in hearing.attendees.all():
+    for person in hearing.attendees.all() if with_attendees else ():
         if person.email:
             attendee = vCalAddress(f"mailto:{person.email}")
-            attendee.params["cn"] = vText(person.get_full_name() or person.username)
+            attendee.params["cn"] = vText(person_name(person))
             event.add("attendee", attendee, encode=0)
     return event
 
 
-def calendar_for(hearings: Iterable[Hearing]) -> str:
-    """A calendar with one event per hearing (may be empty), as text."""
+def calendar_for(hearings: Iterable[Hearing], *, with_attendees: bool) -> str:
+    """A calendar with one event per hearing (may be empty), as text. Attendees (names
+    and e-mail addresses) only `with_attendees`: for the ministries' people, not for the
+    institution's staff."""
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     for hearing in hearings:
-        calendar.add_component(_event(hearing))
+        calendar.add_component(_event(hearing, with_attendees=with_attendees))
     return calendar.to_ical().decode("utf-8")

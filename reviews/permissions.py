@@ -7,10 +7,10 @@ stage opens is reviews.gates; which state changes a person may make is reviews.w
 from __future__ import annotations
 
 from institutions.enums import Role
-from institutions.models import Institution, User
+from institutions.models import User
 from institutions.permissions import is_member
 
-from .enums import Activity, Stage
+from .enums import Activity
 from .gates import stage_allows
 from .models import Assignment, Conflict, CycleEntry, Decision, ReviewCycle
 
@@ -23,11 +23,11 @@ def is_reviewer(user: User) -> bool:
     return user.is_authenticated and user.role == Role.REVIEWER
 
 
-def has_conflict(user: User, institution: Institution) -> bool:
-    """The person has an active conflict of interest with the institution."""
+def has_conflict(user: User, entry: CycleEntry) -> bool:
+    """The person has an active conflict of interest with the institution in this cycle."""
     if not user.is_authenticated:
         return False
-    return Conflict.objects.active().filter(person=user, institution=institution).exists()
+    return Conflict.objects.active().filter(person=user, entry=entry).exists()
 
 
 def assignment_of(user: User, entry: CycleEntry) -> Assignment | None:
@@ -35,7 +35,7 @@ def assignment_of(user: User, entry: CycleEntry) -> Assignment | None:
     if not is_reviewer(user):
         return None
     assignment = Assignment.objects.filter(entry=entry, reviewer=user).first()
-    if assignment is None or has_conflict(user, entry.institution):
+    if assignment is None or has_conflict(user, entry):
         return None
     return assignment
 
@@ -77,7 +77,7 @@ def can_assign(user: User, cycle: ReviewCycle) -> bool:
 
 def can_deliberate(user: User, cycle: ReviewCycle) -> bool:
     """The deliberation page (every score and aggregate): officials, once scoring is open."""
-    return is_official(user) and cycle.stage not in (Stage.PLANNING, Stage.STATEMENTS)
+    return is_official(user) and stage_allows(cycle, Activity.DELIBERATE)
 
 
 def can_export_results(user: User) -> bool:
@@ -133,6 +133,12 @@ def can_view_minutes(user: User, entry: CycleEntry) -> bool:
     return is_official(user) or can_view_material(user, entry)
 
 
+def can_see_attendee_addresses(user: User) -> bool:
+    """A hearing's .ics names its attendees (with e-mail addresses) for the ministries'
+    people; the institution's staff get the event without them."""
+    return is_official(user) or is_reviewer(user)
+
+
 def can_schedule_hearing(user: User, cycle: ReviewCycle) -> bool:
     return is_official(user) and stage_allows(cycle, Activity.SCHEDULE_HEARING)
 
@@ -158,8 +164,8 @@ def can_view_decision(user: User, entry: CycleEntry, decision: Decision | None) 
     return (
         decision is not None
         and decision.is_approved
-        and is_member(user, entry.institution)
         and stage_allows(entry.cycle, Activity.SEE_DECISION)
+        and is_member(user, entry.institution)
     )
 
 
@@ -168,18 +174,31 @@ def can_draft_decision(user: User, entry: CycleEntry) -> bool:
     return (
         is_official(user)
         and stage_allows(entry.cycle, Activity.DECIDE)
-        and not has_conflict(user, entry.institution)
+        and not has_conflict(user, entry)
     )
 
 
 # --- conflicts ----------------------------------------------------------------------
 
 
-def can_declare_conflicts(user: User) -> bool:
+def can_view_conflicts(user: User) -> bool:
+    """The conflicts page of a cycle: reviewers (their own) and officials (everyone's)."""
     return is_reviewer(user) or is_official(user)
 
 
-def can_review_conflicts(user: User) -> bool:
+def can_declare_conflicts(user: User, cycle: ReviewCycle) -> bool:
+    """Reviewers and officials declare (and act on) conflicts while the cycle's stage
+    allows: never once it is decided, so that its aggregates and decisions stay as
+    they were."""
+    return can_view_conflicts(user) and stage_allows(cycle, Activity.DECLARE_CONFLICT)
+
+
+def can_review_conflicts(user: User, cycle: ReviewCycle) -> bool:
+    """Officials confirm, pin or dismiss conflicts while the stage allows conflicts."""
+    return is_official(user) and stage_allows(cycle, Activity.DECLARE_CONFLICT)
+
+
+def can_see_all_conflicts(user: User) -> bool:
     return is_official(user)
 
 

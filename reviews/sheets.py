@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 
+from core.amounts import AmountUnit, format_yen, scaled
 from core.people import person_name
 from core.spreadsheets import neutralise
 from institutions.fiscal_years import format_fiscal_year
@@ -23,6 +25,7 @@ from .models import CycleEntry, ReviewCycle
 from .permissions import can_view_decision, can_view_material
 from .selectors import aggregates, pages
 from .selectors.deliberation import aids_for
+from .selectors.pages import PeerPosition
 
 FONT_PATH = Path(__file__).resolve().parent / "fonts" / "ipaexg.ttf"
 FONT_NAME = "IPAexGothic"
@@ -37,6 +40,23 @@ class Section:
     title: str
     headers: list[str]
     rows: list[list]
+    widths: list[float] | None = None  # relative column widths in the PDF (default equal)
+
+
+def _thousands(value: float) -> str:
+    """A yen amount in thousands, without the unit (the column header names it)."""
+    amount = scaled(value, AmountUnit.THOUSAND)
+    return f"{chr(0x2212) if amount < 0 else ''}{abs(amount):,}"
+
+
+def position_text(position: PeerPosition) -> str:
+    """A compact position for a cell: “32/46 · Q4” (Japanese “32位/46 · 第4五分位”)."""
+    if position.withheld:
+        return str(_("withheld"))
+    if position.rank is None:
+        return "—"
+    rank = _("%(rank)s/%(size)s") % {"rank": position.rank, "size": position.size}
+    return f"{rank} · {_('Q%(quintile)s') % {'quintile': position.quintile}}"
 
 
 def hearing_sheet(entry: CycleEntry, *, user: User) -> list[Section]:
@@ -60,6 +80,7 @@ def hearing_sheet(entry: CycleEntry, *, user: User) -> list[Section]:
                     format_fiscal_year(institution.approval_fy) if institution.approval_fy else "—",
                 ],
             ],
+            widths=[1, 3],
         )
     ]
     if can_view_material(user, entry):
@@ -68,20 +89,22 @@ def hearing_sheet(entry: CycleEntry, *, user: User) -> list[Section]:
             Section(
                 _("Metric trends"),
                 [
-                    _("metric"),
+                    _("metric (amounts in thousand yen)"),
                     *[format_fiscal_year(y) for y in material.fiscal_years],
-                    _("rank among approved TLOs"),
+                    *[
+                        _("position among %(group)s") % {"group": group}
+                        for group in material.groups
+                    ],
                 ],
                 [
                     [
                         t.definition.name,
-                        *t.displays,
-                        f"{t.positions[0].rank}/{t.positions[0].size}"
-                        if t.positions and t.positions[0].rank
-                        else "—",
+                        *[_thousands(v) if t.is_yen and v is not None else d for v, d in t.cells],
+                        *[position_text(p) for p in t.positions],
                     ]
                     for t in material.trends
                 ],
+                widths=[1.6, *[1] * len(material.fiscal_years), *[1.1] * len(material.groups)],
             )
         )
     statement = pages.statement_of(entry)
@@ -92,48 +115,14 @@ def hearing_sheet(entry: CycleEntry, *, user: User) -> list[Section]:
             [_("improvement plan"), statement.improvement_plan],
             [_("regional support obtained"), statement.regional_support],
             *[
-                [_("from whom"), f"{line.provider}: ¥{line.amount:,}"]
+                [_("from whom"), f"{line.provider}: {format_yen(line.amount)}"]
                 for line in statement.support_lines.all()
             ],
         ]
-    sections.append(Section(_("Hearing statement"), [_("item"), _("text")], statement_rows))
-    scores = list(aggregates.visible_scores(user=user, entry=entry))
     sections.append(
-        Section(
-            _("Scores"),
-            [_("reviewer"), _("ministry"), _("criterion"), _("score"), _("comment"), _("state")],
-            [
-                [
-                    person_name(s.assignment.reviewer),
-                    s.assignment.reviewer.get_ministry_display(),
-                    s.criterion.name,
-                    "" if s.value is None else s.value,
-                    s.comment,
-                    _("withdrawn") if s.withdrawn else s.assignment.get_score_state_display(),
-                ]
-                for s in scores
-            ],
-        )
+        Section(_("Hearing statement"), [_("item"), _("text")], statement_rows, widths=[1, 4])
     )
-    result = aggregates.results_for(user=user, cycle=cycle, entry=entry).get(entry.pk)
-    if result:
-        sections.append(
-            Section(
-                _("Aggregates"),
-                [_("criterion"), "MEXT", "METI", _("joint"), _("divergent")],
-                [
-                    [
-                        c.name,
-                        _number(result.criteria[c.code].mext_mean),
-                        _number(result.criteria[c.code].meti_mean),
-                        _number(result.criteria[c.code].joint),
-                        _("yes") if result.criteria[c.code].divergent else "",
-                    ]
-                    for c in cycle.criteria.all()
-                ]
-                + [[_("weighted total"), "", "", _number(result.weighted_total), ""]],
-            )
-        )
+    sections.extend(_score_sections(aggregates.score_table(user=user, entry=entry)))
     decision = getattr(entry, "decision", None)
     if decision is not None and can_view_decision(user, entry, decision):
         sections.append(
@@ -147,9 +136,58 @@ def hearing_sheet(entry: CycleEntry, *, user: User) -> list[Section]:
                     [_("rationale"), decision.rationale],
                     [_("state"), decision.get_state_display()],
                 ],
+                widths=[1, 4],
             )
         )
     return sections
+
+
+def _score_sections(table: aggregates.ScoreTable) -> list[Section]:
+    """The scores as on the pages: criteria down, reviewers across (with each ministry's
+    mean and the joint score once scores count), then every comment by criterion."""
+    reviewers = [
+        f"{person_name(c.reviewer)} ({c.ministry_label}, {c.state_label})" for c in table.columns
+    ]
+    means = (
+        [pgettext("short", "MEXT"), pgettext("short", "METI"), _("joint"), _("divergent")]
+        if table.result
+        else []
+    )
+    rows = []
+    for line in table.lines:
+        row = [line.criterion.name, *["" if c.value is None else c.value for c in line.cells]]
+        if table.result:
+            r = line.result
+            row += [
+                _number(r.mext_mean),
+                _number(r.meti_mean),
+                _number(r.joint),
+                _("yes") if r.divergent else "",
+            ]
+        rows.append(row)
+    total = [_("weighted total"), *[_number(c.total) for c in table.columns]]
+    if table.result:
+        total += ["", "", _number(table.result.weighted_total), ""]
+    rows.append(total)
+    comments = [
+        [line.criterion.name, person_name(column.reviewer), cell.value or "", cell.comment]
+        for line in table.lines
+        for column, cell in line.comments
+    ]
+    return [
+        Section(
+            _("Scores"),
+            [_("criterion"), *reviewers, *means],
+            rows,
+            widths=[2.2, *[1.2] * len(reviewers), *[0.9] * len(means)],
+        ),
+        Section(
+            _("Comments"),
+            [_("criterion"), _("reviewer"), _("score"), _("comment")],
+            comments,
+            widths=[2, 2, 0.8, 6],
+        ),
+    ]
 
 
 def sheet_xlsx(sections: list[Section]) -> bytes:
@@ -186,7 +224,9 @@ def sheet_pdf(title: str, sections: list[Section]) -> bytes:
 
     _register_font()
     body = ParagraphStyle("body", fontName=FONT_NAME, fontSize=8.5, leading=11, wordWrap="CJK")
-    heading = ParagraphStyle("h", fontName=FONT_NAME, fontSize=12, leading=16, spaceBefore=6)
+    heading = ParagraphStyle(
+        "h", fontName=FONT_NAME, fontSize=12, leading=16, spaceBefore=6, keepWithNext=1
+    )
     big = ParagraphStyle("t", fontName=FONT_NAME, fontSize=15, leading=20)
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
@@ -211,9 +251,8 @@ def sheet_pdf(title: str, sections: list[Section]) -> bytes:
         ]
         if len(data) == 1:
             data.append([cell("—")] + [cell("") for _ in section.headers[1:]])
-        table = Table(
-            data, colWidths=[width / len(section.headers)] * len(section.headers), repeatRows=1
-        )
+        weights = section.widths or [1.0] * len(section.headers)
+        table = Table(data, colWidths=[width * w / sum(weights) for w in weights], repeatRows=1)
         table.setStyle(
             TableStyle(
                 [
@@ -296,7 +335,7 @@ def score_rows(*, user: User, cycle: ReviewCycle) -> list[list]:
         [
             s.assignment.entry.institution.code,
             s.assignment.reviewer.username,
-            s.assignment.reviewer.ministry,
+            s.assignment.ministry,
             s.criterion.code,
             "" if s.value is None else s.value,
             s.comment,

@@ -11,6 +11,11 @@ urlpatterns = [
     path("new/", cycles.cycle_create, name="cycle_create"),
     path("<int:fiscal_year>/", cycles.cycle_detail, name="cycle"),
     path("<int:fiscal_year>/settings/", cycles.cycle_settings, name="settings"),
+    path(
+        "<int:fiscal_year>/settings/institutions/",
+        cycles.cycle_institutions,
+        name="settings_institutions",
+    ),
     path("<int:fiscal_year>/stage/<slug:action>/", cycles.cycle_stage, name="stage"),
     path("<int:fiscal_year>/assignments/", assignments.workload, name="assignments"),
     path("<int:fiscal_year>/assignments/proposal/", assignments.proposal, name="proposal"),

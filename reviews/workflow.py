@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from core.workflow import Transition, TransitionNotAllowed, Workflow, WorkflowError
+from core.workflow import Transition, TransitionNotAllowed, Workflow
 from institutions.models import User
 
 from . import permissions
@@ -47,11 +47,6 @@ from .enums import (
 from .gates import stage_allows
 from .models import Assignment, Conflict, Decision, ReviewCycle
 
-
-class ReviewError(WorkflowError):
-    """A review write that cannot be made. The message is for the person who tried."""
-
-
 # --- predicates (user, obj) -----------------------------------------------------------
 
 
@@ -64,14 +59,14 @@ def the_scoring_reviewer(user: User, assignment: Assignment) -> bool:
     return (
         assignment.reviewer_id == user.pk
         and stage_allows(assignment.entry.cycle, Activity.SCORE)
-        and not permissions.has_conflict(user, assignment.entry.institution)
+        and not permissions.has_conflict(user, assignment.entry)
     )
 
 
 def an_official_while_scores_matter(user: User, assignment: Assignment) -> bool:
-    return permissions.is_official(user) and assignment.entry.cycle.stage in (
-        Stage.SCORING,
-        Stage.DELIBERATION,
+    """An official, while the stage lets submitted scores be reopened."""
+    return permissions.is_official(user) and stage_allows(
+        assignment.entry.cycle, Activity.REOPEN_SCORES
     )
 
 
@@ -107,7 +102,14 @@ def an_official_of_the_other_ministry(user: User, decision: Decision) -> bool:
 
 
 def the_person(user: User, conflict: Conflict) -> bool:
-    return conflict.person_id == user.pk and permissions.can_declare_conflicts(user)
+    """The person the conflict is about, while the cycle's stage allows conflicts."""
+    return conflict.person_id == user.pk and permissions.can_declare_conflicts(
+        user, conflict.entry.cycle
+    )
+
+
+def an_official_while_conflicts_open(user: User, conflict: Conflict) -> bool:
+    return permissions.can_review_conflicts(user, conflict.entry.cycle)
 
 
 # --- tables ---------------------------------------------------------------------------
@@ -212,11 +214,21 @@ CA = ConflictAction
 CONFLICT_WORKFLOW: Workflow[Conflict] = Workflow(
     [
         Transition(CA.DECLARE, frozenset({CS.WITHDRAWN, CS.DISMISSED}), CS.DECLARED, the_person),
-        Transition(CA.CONFIRM, frozenset({CS.PROPOSED, CS.DECLARED}), CS.CONFIRMED, an_official),
         Transition(
-            CA.PIN, frozenset({CS.PROPOSED, CS.DECLARED, CS.CONFIRMED}), CS.PINNED, an_official
+            CA.CONFIRM,
+            frozenset({CS.PROPOSED, CS.DECLARED}),
+            CS.CONFIRMED,
+            an_official_while_conflicts_open,
         ),
-        Transition(CA.UNPIN, frozenset({CS.PINNED}), CS.CONFIRMED, an_official),
+        Transition(
+            CA.PIN,
+            frozenset({CS.PROPOSED, CS.DECLARED, CS.CONFIRMED}),
+            CS.PINNED,
+            an_official_while_conflicts_open,
+        ),
+        Transition(
+            CA.UNPIN, frozenset({CS.PINNED}), CS.CONFIRMED, an_official_while_conflicts_open
+        ),
         Transition(
             CA.WITHDRAW,
             frozenset({CS.PROPOSED, CS.DECLARED, CS.CONFIRMED}),
@@ -227,7 +239,7 @@ CONFLICT_WORKFLOW: Workflow[Conflict] = Workflow(
             CA.DISMISS,
             frozenset({CS.PROPOSED, CS.DECLARED, CS.CONFIRMED}),
             CS.DISMISSED,
-            an_official,
+            an_official_while_conflicts_open,
             needs_reason=True,
         ),
     ],

@@ -83,6 +83,9 @@ class ReviewCycle(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
+    # Moves on with every change; a form sent from an older version is refused, so two
+    # people working at once never silently overwrite each other.
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     history = HistoricalRecords()
     objects = ReviewCycleQuerySet.as_manager()

@@ -45,6 +45,9 @@ class Decision(models.Model):
         _("state"), max_length=16, choices=DecisionState.choices, default=DecisionState.DRAFT
     )
     reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+    # Moves on with every change; a form sent from an older version is refused, so two
+    # people working at once never silently overwrite each other.
+    version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -32,6 +32,9 @@ class Hearing(models.Model):
         blank=True,
     )
     minutes = models.TextField(_("minutes"), blank=True)
+    # Moves on with every change; a form sent from an older version is refused, so two
+    # people working at once never silently overwrite each other.
+    version = models.PositiveIntegerField(_("version"), default=1)
     # The iCalendar event's identity and revision: a moved hearing updates the same event.
     uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     sequence = models.PositiveIntegerField(default=0, editable=False)

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from institutions.enums import Ministry
 from institutions.models import Institution
 
 from ..enums import ACTIVE_CONFLICT_STATES, ConflictKind, ConflictState, ScoreState
@@ -49,17 +50,22 @@ class ConflictQuerySet(models.QuerySet):
         return self.filter(state__in=ACTIVE_CONFLICT_STATES)
 
 
-def active_conflict_between(person_ref, institution_ref) -> Exists:
-    """An Exists() for queries: an active conflict between these (OuterRef) columns."""
-    return Exists(Conflict.objects.active().filter(person=person_ref, institution=institution_ref))
+def active_conflict_between(person_ref, entry_ref) -> Exists:
+    """An Exists() for queries: an active conflict of the person (an OuterRef to a user)
+    with the institution in a cycle (an OuterRef to a CycleEntry)."""
+    return Exists(Conflict.objects.active().filter(person=person_ref, entry=entry_ref))
 
 
 class Conflict(models.Model):
-    """A conflict of interest between a person (reviewer or official) and an institution.
+    """A conflict of interest between a person (reviewer or official) and an institution
+    in one review cycle.
 
     Active in the states proposed, declared, confirmed and pinned: the person is kept
-    away from the institution (no assignment, no access, scores withdrawn, no approval).
-    One row per person and institution; its history keeps every change.
+    away from the institution in that cycle (no assignment, no access, scores withdrawn,
+    no approval). A conflict belongs to a cycle so that declaring one never reaches back
+    into a cycle already decided or published: its aggregates and decisions stay as they
+    were. Each new cycle proposes again what the last one knew (reviews.services.conflicts).
+    One row per person and institution in a cycle; its history keeps every change.
     """
 
     person = models.ForeignKey(
@@ -68,11 +74,11 @@ class Conflict(models.Model):
         related_name="review_conflicts",
         verbose_name=_("person"),
     )
-    institution = models.ForeignKey(
-        Institution,
+    entry = models.ForeignKey(
+        CycleEntry,
         on_delete=models.CASCADE,
-        related_name="review_conflicts",
-        verbose_name=_("institution"),
+        related_name="conflicts",
+        verbose_name=_("institution in a review"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ConflictKind.choices)
     reason = models.TextField(_("reason"))
@@ -111,11 +117,11 @@ class Conflict(models.Model):
     objects = ConflictQuerySet.as_manager()
 
     class Meta:
-        ordering = ["person__username", "institution__code"]
+        ordering = ["entry__institution__code", "person__username"]
         verbose_name = _("conflict of interest")
         verbose_name_plural = _("conflicts of interest")
         constraints = [
-            models.UniqueConstraint(fields=["person", "institution"], name="conflict_unique"),
+            models.UniqueConstraint(fields=["person", "entry"], name="conflict_one_per_entry"),
             models.CheckConstraint(condition=~Q(reason=""), name="conflict_has_reason"),
             models.CheckConstraint(
                 condition=Q(state__in=ConflictState.values), name="conflict_state_valid"
@@ -126,7 +132,11 @@ class Conflict(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} × {self.institution}"
+        return f"{self.person} × {self.entry}"
+
+    @property
+    def institution(self) -> Institution:
+        return self.entry.institution
 
     @property
     def is_active(self) -> bool:
@@ -137,7 +147,7 @@ class AssignmentQuerySet(models.QuerySet):
     def with_conflict_flag(self) -> AssignmentQuerySet:
         """Annotate `conflicted`: the reviewer has an active conflict with the institution."""
         return self.annotate(
-            conflicted=active_conflict_between(OuterRef("reviewer"), OuterRef("entry__institution"))
+            conflicted=active_conflict_between(OuterRef("reviewer"), OuterRef("entry"))
         )
 
     def unconflicted(self) -> AssignmentQuerySet:
@@ -162,6 +172,9 @@ class Assignment(models.Model):
         related_name="review_assignments",
         verbose_name=_("reviewer"),
     )
+    # The reviewer's ministry when assigned: their scores count for it in this cycle's
+    # aggregates even if the person later moves (a decided cycle never changes).
+    ministry = models.CharField(_("ministry"), max_length=8, choices=Ministry.choices)
     score_state = models.CharField(
         _("scores"), max_length=12, choices=ScoreState.choices, default=ScoreState.DRAFT
     )
@@ -188,6 +201,9 @@ class Assignment(models.Model):
             models.UniqueConstraint(fields=["entry", "reviewer"], name="assignment_unique"),
             models.CheckConstraint(
                 condition=Q(score_state__in=ScoreState.values), name="assignment_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(ministry__in=Ministry.values), name="assignment_ministry_valid"
             ),
             models.CheckConstraint(
                 condition=~Q(score_state=ScoreState.SUBMITTED) | Q(submitted_at__isnull=False),

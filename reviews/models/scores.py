@@ -15,12 +15,13 @@ from .people import Assignment, active_conflict_between
 class ScoreQuerySet(models.QuerySet):
     def with_withdrawn_flag(self) -> ScoreQuerySet:
         """Annotate `withdrawn`: the reviewer has since declared a conflict with the
-        institution, so the score counts in no aggregate (it stays in the history)."""
+        institution in this cycle, so the score counts in no aggregate (it stays in the
+        history)."""
         if "withdrawn" in self.query.annotations:
             return self
         return self.annotate(
             withdrawn=active_conflict_between(
-                OuterRef("assignment__reviewer"), OuterRef("assignment__entry__institution")
+                OuterRef("assignment__reviewer"), OuterRef("assignment__entry")
             )
         )
 

@@ -31,6 +31,9 @@ class HearingStatement(models.Model):
     regional_necessity = models.TextField(_("regional necessity"), blank=True)
     improvement_plan = models.TextField(_("improvement plan"), blank=True)
     regional_support = models.TextField(_("regional support obtained"), blank=True)
+    # Moves on with every change; a form sent from an older version is refused, so two
+    # people working at once never silently overwrite each other.
+    version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

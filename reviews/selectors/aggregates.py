@@ -11,11 +11,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
+from institutions.enums import Ministry
 from institutions.models import User
 
-from ..calculations import EntryResult, ScoreRow, entry_results
+from ..calculations import CriterionResult, EntryResult, ScoreRow, entry_results
 from ..enums import ScoreState
-from ..models import Assignment, CycleEntry, ReviewCycle, Score
+from ..models import Assignment, Criterion, CycleEntry, ReviewCycle, Score
 
 
 def visible_scores(
@@ -44,7 +47,7 @@ def counted_rows(scores: Iterable[Score]) -> list[ScoreRow]:
         ScoreRow(
             entry_id=s.assignment.entry_id,
             reviewer_id=s.assignment.reviewer_id,
-            ministry=s.assignment.reviewer.ministry,
+            ministry=s.assignment.ministry,
             criterion=s.criterion.code,
             value=s.value,
         )
@@ -56,6 +59,7 @@ def counted_rows(scores: Iterable[Score]) -> list[ScoreRow]:
 
 
 def weights_of(cycle: ReviewCycle) -> dict[str, float]:
+    """Criterion code → its weight in the cycle."""
     return {c.code: float(c.weight) for c in cycle.criteria.all()}
 
 
@@ -69,6 +73,8 @@ def results_for(
 
 @dataclass(frozen=True)
 class Quorum:
+    """Submitted, unconflicted reviewers of each ministry against the cycle's quorum."""
+
     needed: int
     mext: int
     meti: int
@@ -82,20 +88,132 @@ def quorums_of(cycle: ReviewCycle) -> dict[int, Quorum]:
     """Entry id → submitted, unconflicted reviewers per ministry against the quorum.
 
     For officials' pages and the approval rule; it counts people, never reads scores."""
-    counts: dict[int, dict[str, int]] = defaultdict(lambda: {"mext": 0, "meti": 0})
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: {Ministry.MEXT: 0, Ministry.METI: 0})
     submitted = (
         Assignment.objects.filter(entry__cycle=cycle)
         .submitted()
         .unconflicted()
-        .values_list("entry_id", "reviewer__ministry")
+        .values_list("entry_id", "ministry")
     )
     for entry_id, ministry in submitted:
         counts[entry_id][ministry] += 1
     return {
-        entry.pk: Quorum(cycle.quorum, counts[entry.pk]["mext"], counts[entry.pk]["meti"])
+        entry.pk: Quorum(
+            cycle.quorum, counts[entry.pk][Ministry.MEXT], counts[entry.pk][Ministry.METI]
+        )
         for entry in cycle.entries.all()
     }
 
 
 def quorum_of(entry: CycleEntry) -> Quorum:
+    """The institution's quorum (one query for the whole cycle; see quorums_of)."""
     return quorums_of(entry.cycle)[entry.pk]
+
+
+# --- the scores of one institution, as a table -------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewerColumn:
+    """One reviewer whose scores on the institution this person may see."""
+
+    reviewer: User
+    ministry: str  # the ministry they review for in this cycle (Assignment.ministry)
+    ministry_label: str
+    state: str  # ScoreState value, or "withdrawn" (a conflict declared after scoring)
+    state_label: str
+    total: float | None  # their weighted total, when their scores count
+
+
+@dataclass(frozen=True)
+class ScoreCell:
+    value: int | None
+    comment: str
+    withdrawn: bool = False  # the reviewer's conflict keeps it out of every aggregate
+
+
+@dataclass(frozen=True)
+class CriterionLine:
+    criterion: Criterion
+    cells: list[ScoreCell]  # one per column, in column order
+    result: CriterionResult | None
+    comments: list[tuple[ReviewerColumn, ScoreCell]]  # the cells with a comment
+
+
+@dataclass(frozen=True)
+class ScoreTable:
+    """Criteria down, reviewers across (MEXT first), each ministry's mean and the joint
+    score at the end; built only from the scores this person may see."""
+
+    columns: list[ReviewerColumn]
+    lines: list[CriterionLine]
+    result: EntryResult | None
+
+    @property
+    def mext_columns(self) -> int:
+        return sum(1 for c in self.columns if c.ministry == Ministry.MEXT)
+
+    @property
+    def meti_columns(self) -> int:
+        return sum(1 for c in self.columns if c.ministry == Ministry.METI)
+
+
+def score_table(*, user: User, entry: CycleEntry) -> ScoreTable:
+    """The scores on the institution this person may see (Score.objects.visible_to), as a
+    table with the aggregates computed from the same scores. Three queries."""
+    criteria = list(entry.cycle.criteria.all())
+    scores = list(visible_scores(user=user, entry=entry).select_related("assignment"))
+    result = entry_results(counted_rows(scores), weights_of(entry.cycle)).get(entry.pk)
+    by_assignment: dict[int, dict[int, Score]] = defaultdict(dict)
+    assignments = {}
+    for score in scores:
+        by_assignment[score.assignment_id][score.criterion_id] = score
+        assignments[score.assignment_id] = (score.assignment, score.withdrawn)
+    order = sorted(
+        assignments,
+        key=lambda pk: (
+            assignments[pk][0].ministry != Ministry.MEXT,
+            assignments[pk][0].reviewer.username,
+        ),
+    )
+    totals = result.reviewer_totals if result else {}
+    columns = []
+    for pk in order:
+        assignment, withdrawn = assignments[pk]
+        columns.append(
+            ReviewerColumn(
+                reviewer=assignment.reviewer,
+                ministry=assignment.ministry,
+                ministry_label=str(assignment.get_ministry_display()),
+                state="withdrawn" if withdrawn else assignment.score_state,
+                state_label=str(_("withdrawn (conflict)"))
+                if withdrawn
+                else str(assignment.get_score_state_display()),
+                total=None if withdrawn else totals.get(assignment.reviewer_id),
+            )
+        )
+    lines = []
+    for criterion in criteria:
+        cells = []
+        for pk in order:
+            score = by_assignment[pk].get(criterion.pk)
+            cells.append(
+                ScoreCell(
+                    score.value if score else None,
+                    score.comment if score else "",
+                    withdrawn=assignments[pk][1],
+                )
+            )
+        lines.append(
+            CriterionLine(
+                criterion=criterion,
+                cells=cells,
+                result=result.criteria.get(criterion.code) if result else None,
+                comments=[
+                    (column, cell)
+                    for column, cell in zip(columns, cells, strict=True)
+                    if cell.comment
+                ],
+            )
+        )
+    return ScoreTable(columns=columns, lines=lines, result=result)

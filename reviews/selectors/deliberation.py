@@ -46,6 +46,16 @@ class Tendency:
 
 
 @dataclass(frozen=True)
+class SensitivityRow:
+    """One institution's rank, and how many places it moves (positive: up) when each
+    criterion's weight goes up or down by half, in the order of `Deliberation.sensitivity`."""
+
+    entry: CycleEntry
+    rank: int
+    moves: list[int]
+
+
+@dataclass(frozen=True)
 class Deliberation:
     cycle: ReviewCycle
     criteria: list
@@ -53,6 +63,7 @@ class Deliberation:
     tendencies: list[Tendency]
     sensitivity: list[Sensitivity]
     institutions: dict[int, Institution]
+    sensitivity_rows: list[SensitivityRow]
 
 
 def aid_inputs(
@@ -126,8 +137,19 @@ def deliberation(*, user: User, cycle: ReviewCycle) -> Deliberation:
         {e: {c: r.joint for c, r in res.criteria.items()} for e, res in results.items()},
         weights,
     )
+    by_id = {e.pk: e for e in entries}
+    sensitivity_rows = [
+        SensitivityRow(
+            entry=by_id[entry_id],
+            rank=position,
+            moves=[change.moved.get(entry_id, 0) for change in sensitivity],
+        )
+        for entry_id, position in sorted(ranks.items(), key=lambda pair: pair[1])
+        if entry_id in results
+    ]
     return Deliberation(
         cycle=cycle,
+        sensitivity_rows=sensitivity_rows,
         criteria=list(cycle.criteria.all()),
         rows=[
             DeliberationRow(

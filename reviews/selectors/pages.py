@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+import datetime
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from institutions.enums import InstitutionKind, Role
-from institutions.models import Institution, User
+from institutions.enums import InstitutionKind, Ministry, Role
+from institutions.fiscal_years import fiscal_year_of
+from institutions.models import User
 from metrics.calculations import format_value, rank
 from metrics.enums import MetricUnit, ReportState
 from metrics.models import AnnualReport, MetricDefinition, MetricValue
+from metrics.selectors.metric_values import small_group_threshold
 
 from ..calculations import loads_within_one_of_mean, propose_assignments
+from ..display import local_name
 from ..enums import ScoreState
 from ..models import (
     Assignment,
     Conflict,
     CycleEntry,
+    Decision,
     Hearing,
     HearingStatement,
     ReviewCycle,
@@ -33,6 +40,14 @@ TREND_YEARS = 5
 def cycle_by_year(fiscal_year: int) -> ReviewCycle:
     """Raises ReviewCycle.DoesNotExist."""
     return ReviewCycle.objects.prefetch_related("criteria", "plans").get(fiscal_year=fiscal_year)
+
+
+def next_fiscal_year() -> int:
+    """The fiscal year after the latest cycle's, or the current one when there is none."""
+    latest = ReviewCycle.objects.order_by("-fiscal_year").values_list("fiscal_year", flat=True)
+    if latest:
+        return latest[0] + 1
+    return fiscal_year_of(timezone.localdate())
 
 
 def entry_of(cycle: ReviewCycle, code: str) -> CycleEntry:
@@ -61,21 +76,32 @@ class EntryLine:
     assignments: list[Assignment]
     has_statement: bool
     hearing: Hearing | None
+    decision: Decision | None = None
+
+    @property
+    def by_ministry(self) -> list[list[Assignment]]:
+        """The assignments of MEXT reviewers, then of METI reviewers."""
+        return [
+            [a for a in self.assignments if a.ministry == ministry]
+            for ministry in (Ministry.MEXT, Ministry.METI)
+        ]
 
 
 def entry_lines(cycle: ReviewCycle, *, user: User) -> list[EntryLine]:
     """The cycle's institutions as this person may list them: every one for officials
     and reviewers (names are public; reviewers declare conflicts from this list), their
-    own for TLO staff. Assignments and progress only for officials. Fixed queries."""
+    own for TLO staff. Assignments, their progress and the decision only for officials.
+    Fixed queries."""
+    official = is_official(user)
     entries = cycle.entries.select_related("institution__region").order_by("institution__code")
-    if not (is_official(user) or is_reviewer(user)):
+    if not (official or is_reviewer(user)):
         entries = entries.filter(institution__in=user.memberships.values("institution"))
-    if is_official(user):
-        entries = entries.prefetch_related(
+    if official:
+        entries = entries.select_related("decision").prefetch_related(
             Prefetch(
                 "assignments",
                 queryset=Assignment.objects.select_related("reviewer").order_by(
-                    "reviewer__ministry", "reviewer__username"
+                    "ministry", "reviewer__username"
                 ),
             )
         )
@@ -86,9 +112,10 @@ def entry_lines(cycle: ReviewCycle, *, user: User) -> list[EntryLine]:
     return [
         EntryLine(
             entry=e,
-            assignments=list(e.assignments.all()) if is_official(user) else [],
+            assignments=list(e.assignments.all()) if official else [],
             has_statement=e.pk in statements,
             hearing=hearings.get(e.pk),
+            decision=getattr(e, "decision", None) if official else None,
         )
         for e in entries
     ]
@@ -112,10 +139,15 @@ def my_assignments(cycle: ReviewCycle, *, user: User) -> list[Assignment]:
 
 @dataclass(frozen=True)
 class PeerPosition:
+    """The institution's rank among a group's institutions with a defined value (1 =
+    best), and its quintile (1 = best fifth). `withheld` for a group too small to show
+    to anyone but officials (SPEC §4: with the public registry it would name peers)."""
+
     group: str
     rank: int | None
     size: int
     quintile: int | None
+    withheld: bool = False
 
 
 @dataclass(frozen=True)
@@ -136,23 +168,32 @@ class Material:
     fiscal_years: list[int]
     trends: list[MetricTrend]
     reports: list[AnnualReport]
+    groups: list[str] = field(default_factory=list)  # the peer groups, in column order
+
+    @property
+    def any_withheld(self) -> bool:
+        return any(p.withheld for t in self.trends for p in t.positions)
 
 
 def _position(
-    group: str, values: dict[int, float], institution_id: int, higher: bool
+    group: str, values: dict[int, float], institution_id: int, higher: bool, *, withhold: bool
 ) -> PeerPosition:
     ranking = rank(values.items(), higher_is_better=higher, tie_order=lambda k: k)
     own = next((row.rank for row in ranking.rows if row.key == institution_id), None)
     size = ranking.ranked
+    if withhold and own is not None and size < small_group_threshold():
+        return PeerPosition(group, None, size, None, withheld=True)
     quintile = math.ceil(5 * own / size) if own and size else None
     return PeerPosition(group, own, size, quintile)
 
 
 def material_of(entry: CycleEntry, *, user: User) -> Material:
     """The institution's named metrics for the cycle's year and the years before, its
-    position among approved TLOs, its region and its type for the cycle's year, and the
+    position among approved TLOs, its region and its type for the cycle's year (withheld
+    from all but officials in a group of fewer than the small-group threshold), and the
     accepted reports this person may open. Four queries."""
     institution = entry.institution
+    withhold = not is_official(user)
     year = entry.cycle.fiscal_year
     years = list(range(year - TREND_YEARS + 1, year + 1))
     definitions = list(MetricDefinition.objects.order_by("order", "code"))
@@ -174,26 +215,22 @@ def material_of(entry: CycleEntry, *, user: User) -> Material:
     by_definition: dict[int, list[tuple[int, float, int | None, str]]] = defaultdict(list)
     for definition_id, institution_id, value, region_id, tlo_type in peers:
         by_definition[definition_id].append((institution_id, value, region_id, tlo_type))
+    labels = [str(_("approved TLOs"))]
+    if institution.region_id:
+        labels.append(local_name(institution.region))
+    if institution.tlo_type:
+        labels.append(str(institution.get_tlo_type_display()))
     trends = []
     for definition in definitions:
         values = [own.get((definition.pk, y)) for y in years]
         if all(v is None for v in values):
             continue
         rows = by_definition.get(definition.pk, [])
-        groups = [
-            (_("approved TLOs"), {i: v for i, v, _r, _t in rows}),
-            (
-                institution.region.name_ja if institution.region else _("region"),
-                {i: v for i, v, r, _t in rows if r == institution.region_id},
-            ),
-        ]
+        groups = [(labels[0], {i: v for i, v, _r, _t in rows})]
+        if institution.region_id:
+            groups.append((labels[1], {i: v for i, v, r, _t in rows if r == institution.region_id}))
         if institution.tlo_type:
-            groups.append(
-                (
-                    institution.get_tlo_type_display(),
-                    {i: v for i, v, _r, t in rows if t == institution.tlo_type},
-                )
-            )
+            groups.append((labels[-1], {i: v for i, v, _r, t in rows if t == institution.tlo_type}))
         trends.append(
             MetricTrend(
                 definition=definition,
@@ -203,7 +240,13 @@ def material_of(entry: CycleEntry, *, user: User) -> Material:
                 ],
                 is_yen=definition.unit == MetricUnit.YEN,
                 positions=[
-                    _position(str(label), group, institution.pk, definition.higher_is_better)
+                    _position(
+                        label,
+                        group,
+                        institution.pk,
+                        definition.higher_is_better,
+                        withhold=withhold,
+                    )
                     for label, group in groups
                 ],
             )
@@ -213,10 +256,11 @@ def material_of(entry: CycleEntry, *, user: User) -> Material:
         .filter(institution=institution, state=ReportState.ACCEPTED, fiscal_year__lte=year)
         .order_by("-fiscal_year")[:TREND_YEARS]
     )
-    return Material(fiscal_years=years, trends=trends, reports=reports)
+    return Material(fiscal_years=years, trends=trends, reports=reports, groups=labels)
 
 
 def statement_of(entry: CycleEntry) -> HearingStatement | None:
+    """The institution's statement with its support lines and attachments, if written."""
     return (
         HearingStatement.objects.filter(entry=entry)
         .prefetch_related("support_lines", "attachments")
@@ -224,7 +268,62 @@ def statement_of(entry: CycleEntry) -> HearingStatement | None:
     )
 
 
+def planned_on(cycle: ReviewCycle, stage: str) -> datetime.date | None:
+    """The planned start of a stage (prefetched with the cycle by cycle_by_year)."""
+    return next((p.planned_on for p in cycle.plans.all() if p.stage == stage), None)
+
+
+def statement_initial(statement: HearingStatement | None) -> dict:
+    """The statement form's initial values (version 0: nothing written yet)."""
+    if statement is None:
+        return {"version": 0}
+    return {
+        "version": statement.version,
+        "regional_necessity": statement.regional_necessity,
+        "improvement_plan": statement.improvement_plan,
+        "regional_support": statement.regional_support,
+    }
+
+
+def support_initial(statement: HearingStatement | None) -> list[dict]:
+    """The support lines' formset initial values."""
+    if statement is None:
+        return []
+    return [{"provider": s.provider, "amount": s.amount} for s in statement.support_lines.all()]
+
+
+def hearing_initial(hearing: Hearing | None) -> dict:
+    """The hearing form's initial values (version 0: not scheduled yet)."""
+    if hearing is None:
+        return {"version": 0}
+    return {
+        "version": hearing.version,
+        "date": hearing.date,
+        "starts_at": hearing.starts_at,
+        "ends_at": hearing.ends_at,
+        "place": hearing.place,
+        "online_url": hearing.online_url,
+        "minutes": hearing.minutes,
+        "attendees": list(hearing.attendees.all()),
+    }
+
+
+def hearing_attendee_choices(entry: CycleEntry) -> QuerySet[User]:
+    """Who may attend the hearing: its assigned, unconflicted reviewers and the active
+    officials not conflicted with the institution in this cycle."""
+    reviewers = Assignment.objects.filter(entry=entry).unconflicted().values("reviewer")
+    conflicted = Conflict.objects.active().filter(entry=entry).values("person")
+    return (
+        User.objects.filter(
+            Q(pk__in=reviewers) | Q(pk__in=User.objects.officials().filter(is_active=True))
+        )
+        .exclude(pk__in=conflicted)
+        .order_by("role", "ministry", "username")
+    )
+
+
 def hearing_of(entry: CycleEntry) -> Hearing | None:
+    """The institution's hearing with its attendees, if scheduled."""
     return Hearing.objects.filter(entry=entry).prefetch_related("attendees").first()
 
 
@@ -276,6 +375,15 @@ class Proposal:
     loads: list[tuple[User, int]]
     balanced: bool
 
+    @property
+    def by_entry(self) -> list[tuple[CycleEntry, list[User], list[User]]]:
+        """The pairs by institution (in code order): its proposed MEXT and METI reviewers."""
+        grouped: dict[int, tuple[CycleEntry, list[User], list[User]]] = {}
+        for entry, reviewer in self.pairs:
+            row = grouped.setdefault(entry.pk, (entry, [], []))
+            row[1 if reviewer.ministry == Ministry.MEXT else 2].append(reviewer)
+        return sorted(grouped.values(), key=lambda row: row[0].institution.code)
+
 
 def assignment_proposal(cycle: ReviewCycle) -> Proposal:
     """An automatic proposal: every institution gets the configured number of MEXT and
@@ -287,23 +395,19 @@ def assignment_proposal(cycle: ReviewCycle) -> Proposal:
     by_ministry: dict[str, list[int]] = defaultdict(list)
     for r in reviewers:
         by_ministry[r.ministry].append(r.pk)
-    institution_to_entries: dict[int, list[int]] = defaultdict(list)
-    for e in entries.values():
-        institution_to_entries[e.institution_id].append(e.pk)
-    conflicts = [
-        (entry_id, person_id)
-        for person_id, institution_id in Conflict.objects.active().values_list(
-            "person_id", "institution_id"
-        )
-        for entry_id in institution_to_entries.get(institution_id, [])
-    ]
+    conflicts = list(
+        Conflict.objects.active().filter(entry__cycle=cycle).values_list("entry_id", "person_id")
+    )
     existing = list(
         Assignment.objects.filter(entry__cycle=cycle).values_list("entry_id", "reviewer_id")
     )
     result = propose_assignments(
         entries=list(entries),
         reviewers=by_ministry,
-        needed={"mext": cycle.mext_reviewers_needed, "meti": cycle.meti_reviewers_needed},
+        needed={
+            Ministry.MEXT: cycle.mext_reviewers_needed,
+            Ministry.METI: cycle.meti_reviewers_needed,
+        },
         existing=existing,
         conflicts=conflicts,
     )
@@ -311,10 +415,38 @@ def assignment_proposal(cycle: ReviewCycle) -> Proposal:
     balanced = all(loads_within_one_of_mean(result.loads, ids) for ids in by_ministry.values())
     return Proposal(
         pairs=[(entries[e], people[r]) for e, r in result.pairs],
-        unfilled=[(entries[e], m, n) for e, m, n in result.unfilled],
+        unfilled=[(entries[e], Ministry(m).label, n) for e, m, n in result.unfilled],
         loads=[(people[r], result.loads[r]) for r in people if r in result.loads],
         balanced=balanced,
     )
+
+
+PAIR = re.compile(r"^([0-9]{1,12}):([0-9]{1,12})$")
+MAX_PAIRS = 5000
+
+
+def proposal_pairs(cycle: ReviewCycle, values: list[str]) -> list[tuple[CycleEntry, User]] | str:
+    """The (institution, reviewer) pairs an applied proposal posted ("entry id:reviewer
+    id"), or the first value that is not a pair of this cycle's institution and a person
+    (a forged or mangled field). Two queries."""
+    if len(values) > MAX_PAIRS:
+        return str(len(values))
+    parsed = []
+    for value in values:
+        match = PAIR.match(value)
+        if match is None:
+            return value
+        parsed.append((int(match[1]), int(match[2]), value))
+    entries = cycle.entries.select_related("institution", "cycle").in_bulk(
+        [e for e, _r, _v in parsed]
+    )
+    people = User.objects.in_bulk([r for _e, r, _v in parsed])
+    pairs = []
+    for entry_id, reviewer_id, value in parsed:
+        if entry_id not in entries or reviewer_id not in people:
+            return value
+        pairs.append((entries[entry_id], people[reviewer_id]))
+    return pairs
 
 
 def hearings_for(cycle: ReviewCycle, *, user: User) -> QuerySet[Hearing]:
@@ -334,5 +466,25 @@ def hearings_for(cycle: ReviewCycle, *, user: User) -> QuerySet[Hearing]:
     return hearings.none()
 
 
-def institutions_choice() -> QuerySet[Institution]:
-    return Institution.objects.order_by("code")
+@dataclass(frozen=True)
+class HearingSchedule:
+    days: list[datetime.date]  # every day with a hearing this person may see
+    chosen: datetime.date | None  # the day asked for, if it is one of them
+    by_day: list[tuple[datetime.date, list[Hearing]]]  # the days shown, with their hearings
+
+
+def hearing_schedule(cycle: ReviewCycle, *, user: User, day: str = "") -> HearingSchedule:
+    """The hearings this person may see, by day; only `day` (YYYY-MM-DD) if it is one of
+    them (anything else shows every day). Two queries."""
+    hearings = list(hearings_for(cycle, user=user))
+    days = sorted({h.date for h in hearings})
+    try:
+        chosen = datetime.date.fromisoformat(day[:10]) if day else None
+    except ValueError:
+        chosen = None
+    if chosen not in days:
+        chosen = None
+    by_day = [
+        (d, [h for h in hearings if h.date == d]) for d in days if chosen is None or d == chosen
+    ]
+    return HearingSchedule(days=days, chosen=chosen, by_day=by_day)

@@ -12,16 +12,18 @@ from core.people import person_name
 from institutions.enums import Role
 from institutions.models import User
 
+from ..enums import Activity
+from ..errors import ReviewError
+from ..gates import require_stage
 from ..models import Assignment, Conflict, CycleEntry, ReviewCycle
-from ..permissions import can_assign
-from ..workflow import ReviewError
+from ..permissions import is_official
 from . import notices
 
 
 def _refusal(entry: CycleEntry, reviewer: User) -> str | None:
-    if reviewer.role != Role.REVIEWER or not reviewer.is_active:
+    if reviewer.role != Role.REVIEWER or not reviewer.is_active or not reviewer.ministry:
         return _("%(person)s is not a reviewer.") % {"person": person_name(reviewer)}
-    if Conflict.objects.active().filter(person=reviewer, institution=entry.institution).exists():
+    if Conflict.objects.active().filter(person=reviewer, entry=entry).exists():
         return _("%(person)s has a conflict of interest with %(institution)s.") % {
             "person": person_name(reviewer),
             "institution": entry.institution,
@@ -43,10 +45,12 @@ def assign_reviewers(
     A conflicted reviewer, a person who is not a reviewer, an institution of another
     cycle or a pair assigned already refuses the whole set with a message naming it.
     Side effects, in order: the assignments are stored (with history); a message to
-    each reviewer is staged in the outbox.
+    each reviewer is staged in the outbox. Each assignment keeps the reviewer's ministry
+    of today: their scores count for it in this cycle whatever happens to the person.
     """
-    if not can_assign(actor, cycle):
+    if not is_official(actor):
         raise PermissionDenied
+    require_stage(cycle, Activity.ASSIGN)
     pairs = list(pairs)
     seen = set()
     for entry, reviewer in pairs:
@@ -66,7 +70,9 @@ def assign_reviewers(
         if (entry.pk, reviewer.pk) in done:
             continue
         done.add((entry.pk, reviewer.pk))
-        assignment = Assignment(entry=entry, reviewer=reviewer, assigned_by=actor)
+        assignment = Assignment(
+            entry=entry, reviewer=reviewer, ministry=reviewer.ministry, assigned_by=actor
+        )
         assignment._history_user = actor
         assignment.save()
         created.append(assignment)
@@ -80,8 +86,9 @@ def remove_assignment(*, actor: User, assignment: Assignment) -> None:
 
     Side effects: the assignment is deleted (its history keeps it).
     """
-    if not can_assign(actor, assignment.entry.cycle):
+    if not is_official(actor):
         raise PermissionDenied
+    require_stage(assignment.entry.cycle, Activity.ASSIGN)
     if assignment.scores.exists():
         raise ReviewError(
             _("%(person)s has entered scores for this institution; the assignment stays.")

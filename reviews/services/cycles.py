@@ -8,16 +8,21 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from institutions.models import Institution, User
 
 from ..defaults import DEFAULT_CRITERIA
-from ..enums import CycleAction, DecisionState, Stage
+from ..enums import Activity, CycleAction, DecisionState, Stage
+from ..errors import ReviewError
+from ..gates import require_stage
 from ..models import Criterion, CycleEntry, ReviewCycle, StageChange, StagePlan
-from ..permissions import can_edit_settings, can_manage_cycles
-from ..workflow import CYCLE_WORKFLOW, ReviewError
+from ..permissions import can_manage_cycles
+from ..workflow import CYCLE_WORKFLOW
 from . import notices
+from .conflicts import propose_conflicts
+from .versions import claim_version
 
 SETTING_FIELDS = (
     "home_run_threshold",
@@ -80,9 +85,7 @@ def create_cycle(
     )
     chosen = list(institutions if institutions is not None else default_institutions())
     CycleEntry.objects.bulk_create([CycleEntry(cycle=cycle, institution=i) for i in chosen])
-    from .conflicts import propose_conflicts
-
-    propose_conflicts(institutions=chosen)
+    propose_conflicts(cycle=cycle)
     return cycle
 
 
@@ -94,13 +97,19 @@ def update_settings(
     values: Mapping[str, Any],
     planned: Mapping[str, Any],
     criteria: Mapping[int, Mapping[str, Any]],
+    expected_version: int,
 ) -> ReviewCycle:
-    """Change the cycle's settings, planned dates and criteria (weights, rubrics).
+    """Change the cycle's settings, planned dates and criteria (weights, rubrics), if
+    nobody changed them since the form was opened (`expected_version`).
 
-    Side effects: the cycle, its stage plans and criteria are saved with history.
+    Side effects: the cycle's version moves on; the cycle, its stage plans and criteria
+    are saved with history.
     """
-    if not can_edit_settings(actor, cycle):
+    if not can_manage_cycles(actor):
         raise PermissionDenied
+    require_stage(cycle, Activity.EDIT_SETTINGS)
+    cycle = ReviewCycle.objects.select_for_update().get(pk=cycle.pk)
+    claim_version(cycle, expected_version)
     for name in SETTING_FIELDS:
         if name in values:
             setattr(cycle, name, values[name])
@@ -123,27 +132,40 @@ def update_settings(
 
 @transaction.atomic
 def set_institutions(
-    *, actor: User, cycle: ReviewCycle, institutions: Iterable[Institution]
+    *,
+    actor: User,
+    cycle: ReviewCycle,
+    institutions: Iterable[Institution],
+    expected_version: int,
 ) -> ReviewCycle:
-    """Make the cycle's institutions exactly these.
+    """Make the cycle's institutions exactly these, if nobody changed the cycle since the
+    form was opened (`expected_version`).
 
-    Side effects: entries are added for new institutions (with conflicts proposed from
-    affiliations); entries of removed institutions are deleted, unless they have
-    assignments, a statement, a hearing or a decision (then nothing changes).
+    Side effects, in order: the cycle's version moves on; entries are added for new
+    institutions (with conflicts proposed for them); entries of removed institutions are
+    deleted, unless one has assignments, a statement, a hearing or a decision (then
+    nothing changes).
     """
-    if not can_edit_settings(actor, cycle):
+    if not can_manage_cycles(actor):
         raise PermissionDenied
+    require_stage(cycle, Activity.EDIT_SETTINGS)
+    cycle = ReviewCycle.objects.select_for_update().get(pk=cycle.pk)
+    claim_version(cycle, expected_version)
     wanted = {i.pk: i for i in institutions}
     current = {e.institution_id: e for e in cycle.entries.all()}
     removed = [e for pk, e in current.items() if pk not in wanted]
-    busy = [
-        e
-        for e in removed
-        if e.assignments.exists()
-        or hasattr(e, "statement")
-        or hasattr(e, "hearing")
-        or hasattr(e, "decision")
-    ]
+    busy = list(
+        CycleEntry.objects.filter(pk__in=[e.pk for e in removed])
+        .filter(
+            Q(assignments__isnull=False)
+            | Q(statement__isnull=False)
+            | Q(hearing__isnull=False)
+            | Q(decision__isnull=False)
+        )
+        .select_related("institution")
+        .distinct()
+        .order_by("institution__code")[:1]
+    )
     if busy:
         raise ReviewError(
             _(
@@ -153,10 +175,12 @@ def set_institutions(
         )
     CycleEntry.objects.filter(pk__in=[e.pk for e in removed]).delete()
     added = [i for pk, i in wanted.items() if pk not in current]
-    CycleEntry.objects.bulk_create([CycleEntry(cycle=cycle, institution=i) for i in added])
-    from .conflicts import propose_conflicts
-
-    propose_conflicts(institutions=added)
+    new_entries = CycleEntry.objects.bulk_create(
+        [CycleEntry(cycle=cycle, institution=i) for i in added]
+    )
+    cycle._history_user = actor
+    cycle.save(update_fields=["version"])
+    propose_conflicts(cycle=cycle, entries=new_entries)
     return cycle
 
 

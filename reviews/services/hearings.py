@@ -6,18 +6,19 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.people import person_name
 from institutions.enums import Role
 from institutions.models import User
 
+from ..errors import ReviewError
 from ..ics import calendar_for
 from ..models import Assignment, Conflict, CycleEntry, Hearing
 from ..permissions import can_schedule_hearing
-from ..workflow import ReviewError
 from . import notices
+from .versions import NEW, StaleVersion, claim_version
 
 WHEN_FIELDS = ("date", "starts_at", "ends_at", "place", "online_url")
 
@@ -27,9 +28,7 @@ def _check_attendees(entry: CycleEntry, attendees: list[User]) -> None:
         Assignment.objects.filter(entry=entry).unconflicted().values_list("reviewer_id", flat=True)
     )
     conflicted = set(
-        Conflict.objects.active()
-        .filter(institution=entry.institution)
-        .values_list("person_id", flat=True)
+        Conflict.objects.active().filter(entry=entry).values_list("person_id", flat=True)
     )
     for person in attendees:
         if person.role == Role.REVIEWER and person.pk not in assigned:
@@ -61,13 +60,16 @@ def schedule_hearing(
     online_url: str,
     attendees: Iterable[User],
     minutes: str = "",
+    expected_version: int = NEW,
 ) -> Hearing:
-    """Schedule the institution's hearing, or change it.
+    """Schedule the institution's hearing, or change it if nobody changed it since the
+    form was opened (`expected_version`; `NEW` for a hearing not scheduled yet).
 
-    Side effects, in order: the hearing is saved with history; when it is new, or its
-    date, time or place changed, its iCalendar sequence moves on and a message with the
-    .ics event is staged for the attendees and the institution's staff (scheduled or
-    moved). Minutes and attendees alone change without a message.
+    Side effects, in order: the hearing's version moves on; it is saved with history;
+    when it is new, or its date, time or place changed, its iCalendar sequence moves on
+    and a message with the .ics event is staged for the attendees, and one for the
+    institution's staff whose event names no attendee (reviewers' addresses stay with
+    the ministries). Minutes and attendees alone change without a message.
     """
     if not can_schedule_hearing(actor, entry.cycle):
         raise PermissionDenied
@@ -80,6 +82,7 @@ def schedule_hearing(
     hearing = Hearing.objects.select_for_update().filter(entry=entry).first()
     is_new = hearing is None
     hearing = hearing or Hearing(entry=entry)
+    claim_version(hearing, expected_version)
     before = {name: getattr(hearing, name, None) for name in WHEN_FIELDS}
     hearing.date, hearing.starts_at, hearing.ends_at = date, starts_at, ends_at
     hearing.place, hearing.online_url = place.strip(), online_url.strip()
@@ -89,15 +92,27 @@ def schedule_hearing(
         hearing.sequence += 1
     hearing.updated_by = actor
     hearing._history_user = actor
-    hearing.save()
+    try:
+        with transaction.atomic():
+            hearing.save()
+    except IntegrityError:  # scheduled by someone else at the same moment
+        raise StaleVersion(_("Someone else has just scheduled this hearing.")) from None
     hearing.attendees.set(attendees)
     if is_new or moved:
-        staff = list(entry.institution.staff.filter(is_active=True))
         notices.hearing_changed(
             actor=actor,
             hearing=hearing,
-            recipients=[*attendees, *staff],
+            recipients=attendees,
             moved=moved,
-            ics=calendar_for([hearing]),
+            ics=calendar_for([hearing], with_attendees=True),
         )
+        staff = list(entry.institution.staff.filter(is_active=True))
+        if staff:
+            notices.hearing_changed(
+                actor=actor,
+                hearing=hearing,
+                recipients=staff,
+                moved=moved,
+                ics=calendar_for([hearing], with_attendees=False),
+            )
     return hearing

@@ -30,6 +30,7 @@ def _stage(
     link: str = "",
     attachments: Sequence[Attachment] = (),
 ) -> None:
+    """Stage one message in the outbox (hold=True): an official reads and releases it."""
     notify(
         actor=actor,
         kind=kind,
@@ -48,6 +49,7 @@ def _entry_link(entry: CycleEntry) -> str:
 
 
 def assignment_made(*, actor: User, entry: CycleEntry, reviewer: User) -> None:
+    """Tell the reviewer they have been assigned (Japanese, staged)."""
     with translation.override(LANGUAGE):
         _stage(
             actor=actor,
@@ -70,6 +72,7 @@ def assignment_made(*, actor: User, entry: CycleEntry, reviewer: User) -> None:
 def hearing_changed(
     *, actor: User, hearing: Hearing, recipients: Iterable[User], moved: bool, ics: str
 ) -> None:
+    """Tell the recipients a hearing was scheduled or moved, with its .ics (staged)."""
     entry = hearing.entry
     with translation.override(LANGUAGE):
         values = {
@@ -104,6 +107,7 @@ def hearing_changed(
 
 
 def scores_reopened(*, actor: User, entry: CycleEntry, reviewer: User, reason: str) -> None:
+    """Tell the reviewer an official reopened their scores, and why (staged)."""
     with translation.override(LANGUAGE):
         _stage(
             actor=actor,
@@ -123,6 +127,7 @@ def scores_reopened(*, actor: User, entry: CycleEntry, reviewer: User, reason: s
 def conflict_after_assignment(
     *, actor: User, entry: CycleEntry, person: User, officials: Iterable[User]
 ) -> None:
+    """Tell the officials a conflict now keeps an assigned reviewer away (staged)."""
     with translation.override(LANGUAGE):
         _stage(
             actor=actor,
@@ -146,6 +151,7 @@ def conflict_after_assignment(
 
 
 def decision_published(*, actor: User, entry: CycleEntry, staff: Iterable[User]) -> None:
+    """Tell the institution's staff their result is published (staged)."""
     with translation.override(LANGUAGE):
         _stage(
             actor=actor,

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from institutions.models import User
 
 from ..enums import ScoreAction
+from ..errors import ReviewError
 from ..models import Assignment, Score
-from ..workflow import SCORE_WORKFLOW, ReviewError
+from ..workflow import SCORE_WORKFLOW
 from . import notices
 
 
@@ -31,12 +32,21 @@ class ScoreErrors(ReviewError):
         self.errors = errors
 
 
+MAX_COMMENT = 5000
+
+
 def _validate(assignment: Assignment, scores: Mapping[str, ScoreInput], *, submit: bool) -> None:
     errors = {}
     for criterion in assignment.entry.cycle.criteria.all():
         given = scores.get(criterion.code, ScoreInput(None, ""))
-        if given.value is not None and not 1 <= given.value <= 5:
+        if given.value is not None and (
+            not isinstance(given.value, int) or not 1 <= given.value <= 5
+        ):
             errors[criterion.code] = _("A score is a whole number from 1 to 5.")
+        elif len(given.comment) > MAX_COMMENT or "\x00" in given.comment:
+            errors[criterion.code] = _(
+                "A comment has at most %(count)s characters and no control characters."
+            ) % {"count": MAX_COMMENT}
         elif given.value in (1, 5) and not given.comment.strip():
             errors[criterion.code] = _("A score of 1 or 5 needs a comment.")
         elif submit and given.value is None:

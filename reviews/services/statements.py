@@ -9,15 +9,19 @@ from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.text import display_file_name
 from institutions.models import User
+from institutions.permissions import is_member
 
+from ..enums import Activity
+from ..errors import ReviewError
+from ..gates import require_stage
 from ..models import CycleEntry, HearingStatement, StatementAttachment, SupportLine
 from ..permissions import can_edit_statement
-from ..workflow import ReviewError
+from .versions import StaleVersion, claim_version
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 CONTENT_TYPES = {
@@ -28,16 +32,13 @@ CONTENT_TYPES = {
 # The part an Office file of each kind must contain.
 OFFICE_PARTS = {".xlsx": "xl/workbook.xml", ".docx": "word/document.xml"}
 MAX_ZIP_ENTRIES = 10_000
+MAX_ATTACHMENTS = 20
 
 
 @dataclass(frozen=True)
 class SupportInput:
     provider: str
     amount: int
-
-
-def statement_of(entry: CycleEntry) -> HearingStatement | None:
-    return HearingStatement.objects.filter(entry=entry).first()
 
 
 @transaction.atomic
@@ -49,20 +50,32 @@ def save_statement(
     improvement_plan: str,
     regional_support: str,
     support_lines: Iterable[SupportInput],
+    expected_version: int,
 ) -> HearingStatement:
-    """Write the statement (created on first save) and replace its regional support lines.
+    """Write the statement (created on first save) and replace its regional support
+    lines, if nobody changed it since the form was opened (`expected_version`; `NEW`
+    for a statement not written yet).
 
-    Side effects: the statement and its lines are saved with history (who, when).
+    Side effects, in order: the version moves on; the statement and its lines are saved
+    with history (who, when).
     """
-    if not can_edit_statement(actor, entry):
+    if not is_member(actor, entry.institution):
         raise PermissionDenied
-    statement = statement_of(entry) or HearingStatement(entry=entry)
+    require_stage(entry.cycle, Activity.WRITE_STATEMENT)
+    statement = HearingStatement.objects.select_for_update().filter(
+        entry=entry
+    ).first() or HearingStatement(entry=entry)
+    claim_version(statement, expected_version)
     statement.regional_necessity = regional_necessity.strip()
     statement.improvement_plan = improvement_plan.strip()
     statement.regional_support = regional_support.strip()
     statement.updated_by = actor
     statement._history_user = actor
-    statement.save()
+    try:
+        with transaction.atomic():
+            statement.save()
+    except IntegrityError:  # written by a colleague at the same moment
+        raise StaleVersion(_("A colleague has just saved this statement.")) from None
     for line in statement.support_lines.all():
         line._history_user = actor
         line.delete()
@@ -114,7 +127,12 @@ def add_attachment(*, actor: User, entry: CycleEntry, upload: UploadedFile) -> S
     if not can_edit_statement(actor, entry):
         raise PermissionDenied
     suffix = _check_file(upload)
-    statement = statement_of(entry)
+    statement = HearingStatement.objects.select_for_update().filter(entry=entry).first()
+    if statement is not None and statement.attachments.count() >= MAX_ATTACHMENTS:
+        raise ReviewError(
+            _("A statement can have at most %(count)s attachments; remove one first.")
+            % {"count": MAX_ATTACHMENTS}
+        )
     if statement is None:
         statement = HearingStatement(entry=entry, updated_by=actor)
         statement._history_user = actor

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.text import safe_excerpt
 from core.views import refuse_bad_request
 from core.workflow import WorkflowError
-from institutions.models import User
 
 from .. import permissions
 from ..forms import AssignForm
@@ -60,18 +60,13 @@ def proposal(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     if not permissions.can_assign(request.user, cycle):
         raise PermissionDenied
     if request.method == "POST":
-        pairs = []
-        entries = {e.pk: e for e in cycle.entries.select_related("institution")}
-        for value in request.POST.getlist("pair")[:5000]:
-            try:
-                entry_id, reviewer_id = (int(part) for part in value.split(":", 1))
-                entry = entries[entry_id]
-                reviewer = User.objects.get(pk=reviewer_id)
-            except (ValueError, KeyError, User.DoesNotExist, OverflowError):
-                return refuse_bad_request(
-                    request, _("The proposal was not understood: %(value)s") % {"value": value[:80]}
-                )
-            pairs.append((entry, reviewer))
+        pairs = pages.proposal_pairs(cycle, request.POST.getlist("pair"))
+        if isinstance(pairs, str):
+            return refuse_bad_request(
+                request,
+                _("The proposal was not understood: %(value)s")
+                % {"value": safe_excerpt(pairs, limit=80)},
+            )
         try:
             created = services.assign_reviewers(actor=request.user, cycle=cycle, pairs=pairs)
         except WorkflowError as error:

@@ -14,57 +14,24 @@ from core.workflow import WorkflowError
 
 from .. import permissions
 from ..enums import ConflictAction
-from ..forms import AffiliationForm, ConflictForm, ReasonForm
-from ..models import Affiliation, Conflict
+from ..forms import AffiliationForm, ConflictForm, ReasonForm, form_problem
+from ..selectors import cycle_pages
 from ..services import conflicts as services
-from ..workflow import CONFLICT_WORKFLOW
 from .common import load_cycle, refuse
-
-ROW_ACTIONS = (
-    ConflictAction.CONFIRM,
-    ConflictAction.PIN,
-    ConflictAction.UNPIN,
-    ConflictAction.WITHDRAW,
-    ConflictAction.DISMISS,
-    ConflictAction.DECLARE,
-)
 
 
 def conflict_list(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     cycle = load_cycle(request, fiscal_year)
     user = request.user
-    if not permissions.can_declare_conflicts(user):
+    if not permissions.can_view_conflicts(user):
         raise PermissionDenied
-    institutions = cycle.entries.values("institution")
-    conflicts = Conflict.objects.filter(institution__in=institutions).select_related(
-        "person", "institution", "proposed_from", "reviewed_by"
-    )
-    if not permissions.can_review_conflicts(user):
-        conflicts = conflicts.filter(person=user)
-    rows = [
-        {
-            "conflict": c,
-            "actions": [
-                {
-                    "action": a,
-                    "label": ConflictAction(a).label,
-                    "needs_reason": CONFLICT_WORKFLOW[a].needs_reason,
-                }
-                for a in CONFLICT_WORKFLOW.available(user, c, ROW_ACTIONS)
-            ],
-        }
-        for c in conflicts
-    ]
-    form = ConflictForm(request.POST or None)
-    form.fields["institution"].queryset = form.fields["institution"].queryset.filter(
-        pk__in=institutions
-    )
+    form = ConflictForm(request.POST or None, cycle=cycle)
     back = reverse("reviews:conflicts", args=[fiscal_year])
     if request.method == "POST" and form.is_valid():
         try:
             services.declare_conflict(
                 actor=user,
-                institution=form.cleaned_data["institution"],
+                entry=form.cleaned_data["entry"],
                 kind=form.cleaned_data["kind"],
                 reason=form.cleaned_data["reason"],
             )
@@ -72,43 +39,38 @@ def conflict_list(request: HttpRequest, fiscal_year: int) -> HttpResponse:
             return refuse(request, error, back)
         messages.success(request, _("The conflict of interest has been declared."))
         return redirect(back)
-    affiliations = Affiliation.objects.select_related("person", "institution")
-    if not permissions.can_manage_affiliations(user):
-        affiliations = affiliations.filter(person=user)
     return render(
         request,
         "reviews/conflicts.html",
         {
-            "cycle": cycle,
-            "rows": rows,
+            **cycle_pages.conflicts_page(cycle, user=user),
             "form": form,
-            "affiliations": affiliations,
-            "affiliation_form": AffiliationForm()
-            if permissions.can_manage_affiliations(user)
-            else None,
+            "affiliation_form": (
+                AffiliationForm() if permissions.can_manage_affiliations(user) else None
+            ),
         },
     )
 
 
 @require_POST
 def conflict_action(request: HttpRequest, fiscal_year: int, pk: int, action: str) -> HttpResponse:
-    load_cycle(request, fiscal_year)
+    """An action on one conflict of this cycle: another cycle's conflict, or another
+    person's for a reviewer, is a 404."""
+    cycle = load_cycle(request, fiscal_year)
+    if not permissions.can_view_conflicts(request.user):
+        raise PermissionDenied
     if action not in ConflictAction.values:
         raise Http404
-    try:
-        conflict = Conflict.objects.get(pk=pk)
-    except Conflict.DoesNotExist:
-        raise Http404 from None
-    if not (
-        permissions.can_review_conflicts(request.user) or conflict.person_id == request.user.pk
-    ):
+    conflict = cycle_pages.conflict_for(cycle, pk, user=request.user)
+    if conflict is None:
         raise Http404
-    form = ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
     back = reverse("reviews:conflicts", args=[fiscal_year])
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return refuse(request, form_problem(form), back)
     try:
         services.act_on_conflict(
-            actor=request.user, conflict=conflict, action=action, reason=reason
+            actor=request.user, conflict=conflict, action=action, reason=form.cleaned_data["reason"]
         )
     except WorkflowError as error:
         return refuse(request, error, back)
@@ -124,9 +86,12 @@ def affiliation_add(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     form = AffiliationForm(request.POST)
     back = reverse("reviews:conflicts", args=[fiscal_year])
     if not form.is_valid():
-        messages.error(request, _("Choose a person and an institution."))
-        return redirect(back)
-    services.add_affiliation(actor=request.user, **form.cleaned_data)
+        return refuse(request, form_problem(form), back)
+    services.add_affiliation(
+        actor=request.user,
+        person=form.cleaned_data["person"],
+        institution=form.cleaned_data["institution"],
+    )
     messages.success(
         request, _("The affiliation has been recorded; conflicts were proposed from it.")
     )

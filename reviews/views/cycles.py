@@ -13,13 +13,11 @@ from django.views.decorators.http import require_POST
 from core.workflow import WorkflowError
 
 from .. import permissions
-from ..enums import CycleAction, Stage
-from ..forms import InstitutionsForm, NewCycleForm, ReasonForm, SettingsForm
-from ..gates import gate_rows
-from ..selectors import pages
+from ..enums import CycleAction
+from ..forms import InstitutionsForm, NewCycleForm, ReasonForm, SettingsForm, form_problem
+from ..selectors import cycle_pages, pages
 from ..services import cycles as services
-from ..workflow import CYCLE_WORKFLOW
-from .common import load_cycle, refuse
+from .common import load_cycle, missing_version, refuse
 
 
 def cycle_list(request: HttpRequest) -> HttpResponse:
@@ -38,7 +36,7 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
 def cycle_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_manage_cycles(request.user):
         raise PermissionDenied
-    form = NewCycleForm(request.POST or None)
+    form = NewCycleForm(request.POST or None, initial={"fiscal_year": pages.next_fiscal_year()})
     if request.method == "POST" and form.is_valid():
         try:
             cycle = services.create_cycle(
@@ -53,88 +51,95 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
 
 def cycle_detail(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     cycle = load_cycle(request, fiscal_year)
-    user = request.user
-    actions = [
-        {"action": a, "label": CycleAction(a).label, "needs_reason": CYCLE_WORKFLOW[a].needs_reason}
-        for a in CYCLE_WORKFLOW.available(user, cycle)
-    ]
-    plans = {p.stage: p.planned_on for p in cycle.plans.all()}
-    return render(
-        request,
-        "reviews/cycle_detail.html",
-        {
-            "cycle": cycle,
-            "stages": [
-                {"code": s, "label": s.label, "planned": plans.get(s), "current": s == cycle.stage}
-                for s in Stage
-            ],
-            "stage_labels": [s.label for s in Stage],
-            "gates": gate_rows(),
-            "actions": actions,
-            "lines": pages.entry_lines(cycle, user=user),
-            "my_assignments": pages.my_assignments(cycle, user=user),
-            "changes": cycle.stage_changes.select_related("actor"),
-            "is_official": permissions.is_official(user),
-            "can_edit_settings": permissions.can_edit_settings(user, cycle),
-            "can_deliberate": permissions.can_deliberate(user, cycle),
-            "criteria": list(cycle.criteria.all()),
-        },
-    )
+    context = cycle_pages.cycle_page(cycle, user=request.user)
+    return render(request, "reviews/cycle_detail.html", context)
 
 
 @require_POST
 def cycle_stage(request: HttpRequest, fiscal_year: int, action: str) -> HttpResponse:
     cycle = load_cycle(request, fiscal_year)
-    if action not in CycleAction.values:
+    if action not in CycleAction.values or not permissions.can_manage_cycles(request.user):
         raise PermissionDenied
-    if not CYCLE_WORKFLOW[action].allowed(request.user, cycle):
-        raise PermissionDenied
+    back = reverse("reviews:cycle", args=[fiscal_year])
     form = ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if not form.is_valid():
+        return refuse(request, form_problem(form), back)
     try:
-        services.change_stage(actor=request.user, cycle=cycle, action=action, reason=reason)
+        services.change_stage(
+            actor=request.user, cycle=cycle, action=action, reason=form.cleaned_data["reason"]
+        )
     except WorkflowError as error:
-        return refuse(request, error, reverse("reviews:cycle", args=[fiscal_year]))
+        return refuse(request, error, back)
     messages.success(request, _("The stage has changed."))
-    return redirect("reviews:cycle", fiscal_year)
+    return redirect(back)
+
+
+def _settings_page(request, cycle, *, form=None, institutions_form=None) -> HttpResponse:
+    form = form or SettingsForm(
+        instance=cycle, plans=cycle.plans.all(), criteria=cycle.criteria.all()
+    )
+    institutions_form = institutions_form or InstitutionsForm(
+        cycle=cycle,
+        initial={
+            "institutions": [e.institution_id for e in cycle.entries.all()],
+            "version": cycle.version,
+        },
+    )
+    context = {"cycle": cycle, "form": form, "institutions_form": institutions_form}
+    return render(request, "reviews/cycle_settings.html", context)
 
 
 def cycle_settings(request: HttpRequest, fiscal_year: int) -> HttpResponse:
+    """Thresholds, quorum, planned dates and criteria; the form carries the cycle's
+    version so that two officials never overwrite each other."""
     cycle = load_cycle(request, fiscal_year)
     if not permissions.can_edit_settings(request.user, cycle):
         raise PermissionDenied
+    if request.method != "POST":
+        return _settings_page(request, cycle)
     form = SettingsForm(
-        request.POST or None, instance=cycle, plans=cycle.plans.all(), criteria=cycle.criteria.all()
+        request.POST, instance=cycle, plans=cycle.plans.all(), criteria=cycle.criteria.all()
     )
-    institutions_form = InstitutionsForm(
-        request.POST if "institutions" in request.POST else None,
-        initial={"institutions": [e.institution_id for e in cycle.entries.all()]},
-    )
-    if request.method == "POST":
-        if "save_institutions" in request.POST:
-            if institutions_form.is_valid():
-                try:
-                    services.set_institutions(
-                        actor=request.user,
-                        cycle=cycle,
-                        institutions=institutions_form.cleaned_data["institutions"],
-                    )
-                except WorkflowError as error:
-                    return refuse(request, error, reverse("reviews:settings", args=[fiscal_year]))
-                messages.success(request, _("The institutions have been saved."))
-                return redirect("reviews:settings", fiscal_year)
-        elif form.is_valid():
+    if form.has_error("version"):
+        return missing_version(request)
+    if form.is_valid():
+        try:
             services.update_settings(
                 actor=request.user,
                 cycle=cycle,
                 values=form.cleaned_data,
                 planned=form.planned(),
                 criteria=form.criteria_changes(),
+                expected_version=form.cleaned_data["version"],
             )
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
             messages.success(request, _("The settings have been saved."))
-            return redirect("reviews:cycle", fiscal_year)
-    return render(
-        request,
-        "reviews/cycle_settings.html",
-        {"cycle": cycle, "form": form, "institutions_form": institutions_form},
-    )
+            return redirect("reviews:settings", fiscal_year)
+    return _settings_page(request, cycle, form=form)
+
+
+@require_POST
+def cycle_institutions(request: HttpRequest, fiscal_year: int) -> HttpResponse:
+    """The institutions in the review (only while settings may change)."""
+    cycle = load_cycle(request, fiscal_year)
+    if not permissions.can_edit_settings(request.user, cycle):
+        raise PermissionDenied
+    form = InstitutionsForm(request.POST, cycle=cycle)
+    if form.has_error("version"):
+        return missing_version(request)
+    if form.is_valid():
+        try:
+            services.set_institutions(
+                actor=request.user,
+                cycle=cycle,
+                institutions=form.cleaned_data["institutions"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The institutions have been saved."))
+            return redirect("reviews:settings", fiscal_year)
+    return _settings_page(request, cycle, institutions_form=form)

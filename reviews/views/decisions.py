@@ -13,10 +13,12 @@ from django.views.decorators.http import require_POST
 from core.workflow import WorkflowError
 
 from .. import permissions
-from ..forms import DecisionForm, ReasonForm
+from ..enums import AidRule
+from ..forms import DecisionForm, VersionReasonForm, form_problem
+from ..selectors import entry_pages
 from ..selectors.deliberation import deliberation
 from ..services import decisions as services
-from .common import load_cycle, load_entry, refuse
+from .common import load_cycle, load_entry, missing_version, posted_version, refuse
 
 
 def deliberation_page(request: HttpRequest, fiscal_year: int) -> HttpResponse:
@@ -24,7 +26,8 @@ def deliberation_page(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     if not permissions.can_deliberate(request.user, cycle):
         raise PermissionDenied
     data = deliberation(user=request.user, cycle=cycle)
-    return render(request, "reviews/deliberation.html", {"cycle": cycle, "data": data})
+    context = {"cycle": cycle, "data": data, "aid_rules": AidRule.choices}
+    return render(request, "reviews/deliberation.html", context)
 
 
 def _official(user, entry) -> bool:
@@ -34,26 +37,30 @@ def _official(user, entry) -> bool:
 def decision_edit(request: HttpRequest, fiscal_year: int, code: str) -> HttpResponse:
     entry = load_entry(request, fiscal_year, code, check=permissions.can_draft_decision)
     decision = getattr(entry, "decision", None)
-    initial = {}
-    if decision:
-        initial = {
-            "tier": decision.tier,
-            "recommendation": decision.recommendation,
-            "merge_partner": decision.merge_partner,
-            "rationale": decision.rationale,
-        }
-    form = DecisionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_decision(actor=request.user, entry=entry, **form.cleaned_data)
-        except WorkflowError as error:
-            return refuse(request, error, reverse("reviews:decision", args=[fiscal_year, code]))
-        messages.success(request, _("The decision has been saved."))
-        return redirect("reviews:entry", fiscal_year, code)
+    form = DecisionForm(request.POST or None, initial=entry_pages.decision_initial(decision))
+    if request.method == "POST":
+        if form.has_error("version"):
+            return missing_version(request)
+        if form.is_valid():
+            try:
+                services.save_decision(
+                    actor=request.user,
+                    entry=entry,
+                    tier=form.cleaned_data["tier"],
+                    recommendation=form.cleaned_data["recommendation"],
+                    merge_partner=form.cleaned_data["merge_partner"],
+                    rationale=form.cleaned_data["rationale"],
+                    expected_version=form.cleaned_data["version"],
+                )
+            except WorkflowError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("The decision has been saved."))
+                return redirect("reviews:entry", fiscal_year, code)
     return render(
         request,
         "reviews/decision_form.html",
-        {"entry": entry, "cycle": entry.cycle, "form": form, "decision": decision},
+        {**entry_pages.decision_page(entry, user=request.user), "form": form},
     )
 
 
@@ -66,10 +73,16 @@ def _decision_of(entry):
 
 @require_POST
 def decision_approve(request: HttpRequest, fiscal_year: int, code: str) -> HttpResponse:
+    """Approve, for the official's own ministry (a posted ministry is never read), the
+    version of the decision they read."""
     entry = load_entry(request, fiscal_year, code, check=_official)
+    decision = _decision_of(entry)
+    version = posted_version(request)
+    if version is None:
+        return missing_version(request)
     back = reverse("reviews:entry", args=[fiscal_year, code])
     try:
-        services.approve_decision(actor=request.user, decision=_decision_of(entry))
+        services.approve_decision(actor=request.user, decision=decision, expected_version=version)
     except PermissionDenied:
         raise
     except WorkflowError as error:
@@ -81,11 +94,20 @@ def decision_approve(request: HttpRequest, fiscal_year: int, code: str) -> HttpR
 @require_POST
 def decision_reopen(request: HttpRequest, fiscal_year: int, code: str) -> HttpResponse:
     entry = load_entry(request, fiscal_year, code, check=_official)
-    form = ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    decision = _decision_of(entry)
+    form = VersionReasonForm(request.POST)
+    if form.has_error("version"):
+        return missing_version(request)
     back = reverse("reviews:entry", args=[fiscal_year, code])
+    if not form.is_valid():
+        return refuse(request, form_problem(form), back)
     try:
-        services.reopen_decision(actor=request.user, decision=_decision_of(entry), reason=reason)
+        services.reopen_decision(
+            actor=request.user,
+            decision=decision,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
     except WorkflowError as error:
         return refuse(request, error, back)
     messages.success(request, _("The decision has been reopened; both ministries approve again."))

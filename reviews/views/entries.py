@@ -14,94 +14,58 @@ from core.storage import attachment_response
 from core.workflow import WorkflowError
 
 from .. import permissions
-from ..enums import DecisionAction, ScoreAction
-from ..forms import AttachmentForm, ReasonForm, ScoreForm, StatementForm, SupportLineFormSet
+from ..enums import Stage
+from ..forms import (
+    AttachmentForm,
+    ReasonForm,
+    ScoreForm,
+    StatementForm,
+    SupportLineFormSet,
+    form_problem,
+)
 from ..models import Assignment, StatementAttachment
-from ..selectors import aggregates, pages
-from ..selectors.deliberation import aids_for
+from ..selectors import entry_pages, pages
 from ..services import scores as score_services
 from ..services import statements as statement_services
-from ..workflow import DECISION_WORKFLOW, SCORE_WORKFLOW, approve_action
-from .common import load_entry, refuse
-
-
-def _scores_context(request: HttpRequest, entry) -> dict:
-    """The scores on this institution this person may see, and their aggregates."""
-    visible = list(aggregates.visible_scores(user=request.user, entry=entry))
-    results = aggregates.results_for(user=request.user, cycle=entry.cycle, entry=entry)
-    return {"scores": visible, "result": results.get(entry.pk), "results": results}
+from .common import load_entry, missing_version, refuse
 
 
 def entry_detail(request: HttpRequest, fiscal_year: int, code: str) -> HttpResponse:
     entry = load_entry(request, fiscal_year, code)
-    user = request.user
-    cycle = entry.cycle
-    decision = getattr(entry, "decision", None)
-    material = (
-        pages.material_of(entry, user=user) if permissions.can_view_material(user, entry) else None
-    )
-    context = {
-        "cycle": cycle,
-        "entry": entry,
-        "institution": entry.institution,
-        "statement": pages.statement_of(entry),
-        "hearing": pages.hearing_of(entry),
-        "material": material,
-        "assignment": permissions.assignment_of(user, entry),
-        "can_edit_statement": permissions.can_edit_statement(user, entry),
-        "can_score": permissions.can_score(user, entry),
-        "can_see_minutes": permissions.can_view_minutes(user, entry),
-        "can_schedule": permissions.can_schedule_hearing(user, cycle),
-        "can_sheet": permissions.can_download_sheet(user, entry),
-        "is_official": permissions.is_official(user),
-        "decision": decision if permissions.can_view_decision(user, entry, decision) else None,
-        "can_draft_decision": permissions.can_draft_decision(user, entry),
-        **_scores_context(request, entry),
-    }
-    if permissions.is_official(user):
-        context["quorum"] = aggregates.quorum_of(entry)
-        context["aid"] = aids_for(cycle, [entry], context["results"])[entry.pk]
-        context["assignments"] = list(
-            Assignment.objects.filter(entry=entry).with_conflict_flag().select_related("reviewer")
-        )
-        for a in context["assignments"]:
-            a.can_reopen = SCORE_WORKFLOW.may(user, a, ScoreAction.REOPEN)
-        if decision is not None:
-            context["approvals"] = list(decision.approvals.select_related("official"))
-            context["can_approve"] = DECISION_WORKFLOW.may(user, decision, approve_action(decision))
-            context["can_reopen_decision"] = DECISION_WORKFLOW.may(
-                user, decision, DecisionAction.REOPEN
-            )
+    context = entry_pages.entry_page(entry, user=request.user)
     return render(request, "reviews/entry_detail.html", context)
 
 
 def statement_edit(request: HttpRequest, fiscal_year: int, code: str) -> HttpResponse:
     entry = load_entry(request, fiscal_year, code, check=permissions.can_edit_statement)
     statement = pages.statement_of(entry)
-    initial = {}
-    lines = []
-    if statement:
-        initial = {
-            "regional_necessity": statement.regional_necessity,
-            "improvement_plan": statement.improvement_plan,
-            "regional_support": statement.regional_support,
-        }
-        lines = [
-            {"provider": s.provider, "amount": s.amount} for s in statement.support_lines.all()
-        ]
-    form = StatementForm(request.POST or None, initial=initial)
-    formset = SupportLineFormSet(request.POST or None, initial=lines, prefix="support")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        support = [
-            statement_services.SupportInput(f["provider"], f["amount"])
-            for f in formset.cleaned_data
-            if f and f.get("provider", "").strip()
-        ]
-        statement_services.save_statement(
-            actor=request.user, entry=entry, support_lines=support, **form.cleaned_data
-        )
-        messages.success(request, _("The statement has been saved."))
-        return redirect("reviews:statement", fiscal_year, code)
+    form = StatementForm(request.POST or None, initial=pages.statement_initial(statement))
+    formset = SupportLineFormSet(
+        request.POST or None, initial=pages.support_initial(statement), prefix="support"
+    )
+    if request.method == "POST":
+        if form.has_error("version"):
+            return missing_version(request)
+        if form.is_valid() and formset.is_valid():
+            try:
+                statement_services.save_statement(
+                    actor=request.user,
+                    entry=entry,
+                    regional_necessity=form.cleaned_data["regional_necessity"],
+                    improvement_plan=form.cleaned_data["improvement_plan"],
+                    regional_support=form.cleaned_data["regional_support"],
+                    support_lines=[
+                        statement_services.SupportInput(f["provider"], f["amount"])
+                        for f in formset.cleaned_data
+                        if f and f.get("provider", "").strip()
+                    ],
+                    expected_version=form.cleaned_data["version"],
+                )
+            except WorkflowError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("The statement has been saved."))
+                return redirect("reviews:statement", fiscal_year, code)
     return render(
         request,
         "reviews/statement_form.html",
@@ -112,6 +76,7 @@ def statement_edit(request: HttpRequest, fiscal_year: int, code: str) -> HttpRes
             "formset": formset,
             "statement": statement,
             "attachment_form": AttachmentForm(),
+            "closes_on": pages.planned_on(entry.cycle, Stage.SCORING),
         },
     )
 
@@ -122,8 +87,7 @@ def attachment_upload(request: HttpRequest, fiscal_year: int, code: str) -> Http
     back = reverse("reviews:statement", args=[fiscal_year, code])
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("Choose a file to attach."))
-        return redirect(back)
+        return refuse(request, form_problem(form), back)
     try:
         statement_services.add_attachment(
             actor=request.user, entry=entry, upload=form.cleaned_data["file"]
@@ -164,64 +128,40 @@ def attachment_delete(request: HttpRequest, fiscal_year: int, code: str, pk: int
 def score_page(request: HttpRequest, fiscal_year: int, code: str) -> HttpResponse:
     entry = load_entry(request, fiscal_year, code, check=permissions.can_score)
     assignment = permissions.assignment_of(request.user, entry)
-    criteria = list(entry.cycle.criteria.all())
-    own = {s.criterion.code: s for s in assignment.scores.select_related("criterion")}
-    initial = {}
-    for c in criteria:
-        if c.code in own:
-            initial[f"score_{c.code}"] = own[c.code].value
-            initial[f"comment_{c.code}"] = own[c.code].comment
-    form = ScoreForm(request.POST or None, criteria=criteria, initial=initial)
-    editable = SCORE_WORKFLOW.may(request.user, assignment, ScoreAction.SAVE)
+    context = entry_pages.score_page(entry, assignment, user=request.user)
+    form = ScoreForm(
+        request.POST if context["editable"] else None,
+        criteria=entry.cycle.criteria.all(),
+        initial=entry_pages.own_scores(assignment),
+        editable=context["editable"],
+    )
+    back = reverse("reviews:score", args=[fiscal_year, code])
     if request.method == "POST":
-        if not editable:
-            return refuse(
-                request,
-                WorkflowError(_("These scores cannot be changed now.")),
-                reverse("reviews:score", args=[fiscal_year, code]),
-            )
+        if not context["editable"]:
+            return refuse(request, _("These scores cannot be changed now."), back)
+        submit = "submit" in request.POST
         if form.is_valid():
-            data = {
-                c.code: score_services.ScoreInput(
-                    form.cleaned_data[f"score_{c.code}"], form.cleaned_data[f"comment_{c.code}"]
-                )
-                for c in criteria
-            }
             try:
                 score_services.record_scores(
                     actor=request.user,
                     assignment=assignment,
-                    scores=data,
-                    submit="submit" in request.POST,
+                    scores=form.score_inputs(),
+                    submit=submit,
                 )
             except score_services.ScoreErrors as errors:
-                for code_, message in errors.errors.items():
-                    form.add_error(f"score_{code_}", message)
+                for criterion_code, message in errors.errors.items():
+                    form.add_error(f"score_{criterion_code}", message)
             except WorkflowError as error:
-                return refuse(request, error, reverse("reviews:score", args=[fiscal_year, code]))
+                return refuse(request, error, back)
             else:
                 messages.success(
                     request,
                     _("Your scores have been submitted.")
-                    if "submit" in request.POST
+                    if submit
                     else _("Your draft has been saved."),
                 )
-                return redirect("reviews:score", fiscal_year, code)
-    return render(
-        request,
-        "reviews/score_form.html",
-        {
-            "entry": entry,
-            "cycle": entry.cycle,
-            "institution": entry.institution,
-            "assignment": assignment,
-            "form": form,
-            "editable": editable,
-            "material": pages.material_of(entry, user=request.user),
-            "statement": pages.statement_of(entry),
-            **_scores_context(request, entry),
-        },
-    )
+                return redirect(back)
+    return render(request, "reviews/score_form.html", {**context, "form": form})
 
 
 @require_POST
@@ -231,11 +171,14 @@ def scores_reopen(request: HttpRequest, fiscal_year: int, code: str, pk: int) ->
         assignment = Assignment.objects.get(pk=pk, entry=entry)
     except Assignment.DoesNotExist:
         raise Http404 from None
-    form = ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
     back = reverse("reviews:entry", args=[fiscal_year, code])
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return refuse(request, form_problem(form), back)
     try:
-        score_services.reopen_scores(actor=request.user, assignment=assignment, reason=reason)
+        score_services.reopen_scores(
+            actor=request.user, assignment=assignment, reason=form.cleaned_data["reason"]
+        )
     except PermissionDenied:
         raise
     except WorkflowError as error:

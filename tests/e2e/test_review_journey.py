@@ -136,3 +136,69 @@ def test_review_journey(page, live_server, tmp_path):
     assert page.locator("#decision-rationale").inner_text() == RATIONALE
     assert page.locator("#score-table").count() == 0
     page.screenshot(path="/tmp/review-staff.png", full_page=True)
+
+
+def _scoring_world():
+    """Twelve approved TLOs with five years of every metric; a cycle in scoring with one
+    of them assigned to a METI reviewer."""
+    import io as _io
+
+    from django.core.management import call_command
+
+    from institutions.models import Region
+    from metrics.models import MetricDefinition, MetricValue
+    from reviews.services import cycles
+    from tests.reviews.conftest import assign, set_stage
+
+    call_command("load_metric_definitions", stdout=_io.StringIO())
+    region = Region.objects.get_or_create(
+        code="kyushu", defaults={"name_ja": "九州・沖縄地区", "name_en": "Kyushu"}
+    )[0]
+    institutions = [
+        InstitutionFactory(
+            code=f"TLO-W{n:02d}", name_ja=f"くまもとテクノ産学財団{n}", region=region
+        )
+        for n in range(12)
+    ]
+    definitions = list(MetricDefinition.objects.all())
+    MetricValue.objects.bulk_create(
+        [
+            MetricValue(
+                definition=d,
+                institution=institution,
+                fiscal_year=year,
+                value=-152_087_000.0 + 1_000_000 * n if d.unit == "yen" else 0.1 * (n + 1),
+            )
+            for d in definitions
+            for n, institution in enumerate(institutions)
+            for year in range(2006, 2011)
+        ]
+    )
+    official = official_of(Ministry.MEXT, username="layout-o")
+    reviewer = reviewer_of(Ministry.METI, username="layout-r", first_name="経産 委員")
+    cycle = cycles.create_cycle(actor=official, fiscal_year=2010, institutions=institutions)
+    assign(cycle.entries.get(institution=institutions[0]), reviewer)
+    set_stage(cycle, Stage.SCORING)
+    return institutions[0]
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_scoring_page_reads_at_1280(page, live_server):
+    """The figures run the full width below the form and the statement, year headers break
+    only between 2010年度 and (平成22年度), and the page stays short enough to work in."""
+    institution = _scoring_world()
+    _as(page, live_server, "layout-r")
+    page.goto(f"{live_server.url}/reviews/2010/institutions/{institution.code}/score/")
+    table = page.locator("#metric-trends").bounding_box()
+    assert table["width"] >= 1000
+    layout = page.locator(".score-layout").bounding_box()
+    assert table["y"] > layout["y"] + layout["height"]  # below, not beside, the form
+    for part in page.locator("#metric-trends th.year .nowrap").all():
+        box = part.bounding_box()
+        assert box["height"] < 24, part.inner_text()  # one line each
+    position = page.locator("#metric-trends td.position").first.inner_text()
+    assert "位/" in position and "五分位" in position
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 5000
+    page.screenshot(path="/tmp/review-scoring-layout.png", full_page=True)

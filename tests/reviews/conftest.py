@@ -9,6 +9,12 @@ from reviews.services import cycles
 from tests.factories import reviewer_of
 
 
+def assign(entry, reviewer):
+    """An assignment made directly (the service's checks are tested on their own), with
+    the reviewer's ministry as the service records it."""
+    return Assignment.objects.create(entry=entry, reviewer=reviewer, ministry=reviewer.ministry)
+
+
 def set_stage(cycle, stage):
     cycle.stage = stage
     cycle.save(update_fields=["stage"])
@@ -37,7 +43,7 @@ def assigned(cycle, entry_a, entry_b, mext_reviewer, meti_reviewer, conflicted_r
     """mext_reviewer and meti_reviewer on A; conflicted_reviewer (METI) on A too (they
     declare their conflict in the tests that need it)."""
     for reviewer in (mext_reviewer, meti_reviewer, conflicted_reviewer):
-        Assignment.objects.create(entry=entry_a, reviewer=reviewer)
+        assign(entry_a, reviewer)
     return cycle
 
 

@@ -9,11 +9,11 @@ from institutions.models import Partnership
 from notifications.enums import NotificationKind, NotificationState
 from notifications.models import Notification
 from reviews.enums import ConflictAction, ConflictKind, ConflictState
+from reviews.errors import ReviewError
 from reviews.models import Assignment, Conflict, Score
 from reviews.selectors.aggregates import results_for
 from reviews.selectors.pages import assignment_proposal
 from reviews.services import assignments, conflicts
-from reviews.workflow import ReviewError
 from tests.factories import InstitutionFactory, reviewer_of
 
 from .conftest import score_all
@@ -24,7 +24,7 @@ def test_conflicted_reviewer_cannot_be_assigned(
 ):
     conflicts.declare_conflict(
         actor=conflicted_reviewer,
-        institution=institution_b,
+        entry=entry_b,
         kind=ConflictKind.PERSONAL,
         reason="親族",
     )
@@ -39,7 +39,7 @@ def test_assignment_all_or_nothing(
     cycle, entry_a, entry_b, mext_reviewer, conflicted_reviewer, mext_official, institution_b
 ):
     conflicts.declare_conflict(
-        actor=conflicted_reviewer, institution=institution_b, kind=ConflictKind.OTHER, reason="x"
+        actor=conflicted_reviewer, entry=entry_b, kind=ConflictKind.OTHER, reason="x"
     )
     with pytest.raises(ReviewError):
         assignments.assign_reviewers(
@@ -76,7 +76,7 @@ def test_conflict_after_assignment_removes_access_and_withdraws_scores(
 
     conflicts.declare_conflict(
         actor=conflicted_reviewer,
-        institution=institution_a,
+        entry=entry_a,
         kind=ConflictKind.FINANCIAL,
         reason="株式保有",
     )
@@ -103,7 +103,7 @@ def test_conflict_after_assignment_also_removes_report_access(
     )
     assert AnnualReport.objects.visible_to(conflicted_reviewer).filter(pk=report.pk).exists()
     conflicts.declare_conflict(
-        actor=conflicted_reviewer, institution=institution_a, kind=ConflictKind.OTHER, reason="x"
+        actor=conflicted_reviewer, entry=entry_a, kind=ConflictKind.OTHER, reason="x"
     )
     assert not AnnualReport.objects.visible_to(conflicted_reviewer).filter(pk=report.pk).exists()
 
@@ -116,21 +116,21 @@ def test_unassigned_reviewer_sees_no_reports(scoring, unassigned_reviewer, insti
 
 
 def test_affiliation_proposes_conflicts_with_partner_tlos(
-    cycle, institution_a, mext_reviewer, mext_official
+    cycle, institution_a, entry_a, mext_reviewer, mext_official
 ):
     university = InstitutionFactory(kind=InstitutionKind.UNIVERSITY, tlo_type="", code="UNIV-X")
     Partnership.objects.create(tlo=institution_a, university=university)
     conflicts.add_affiliation(actor=mext_official, person=mext_reviewer, institution=university)
-    conflict = Conflict.objects.get(person=mext_reviewer, institution=institution_a)
+    conflict = Conflict.objects.get(person=mext_reviewer, entry=entry_a)
     assert conflict.state == ConflictState.PROPOSED
     assert conflict.kind == ConflictKind.PARTNER_UNIVERSITY
 
 
 def test_pinned_conflict_cannot_be_withdrawn_by_reviewer(
-    cycle, institution_a, mext_reviewer, mext_official
+    cycle, institution_a, mext_reviewer, mext_official, entry_a
 ):
     conflict = conflicts.declare_conflict(
-        actor=mext_reviewer, institution=institution_a, kind=ConflictKind.OTHER, reason="x"
+        actor=mext_reviewer, entry=entry_a, kind=ConflictKind.OTHER, reason="x"
     )
     conflicts.act_on_conflict(actor=mext_official, conflict=conflict, action=ConflictAction.PIN)
     with pytest.raises(WorkflowError):
@@ -141,9 +141,9 @@ def test_pinned_conflict_cannot_be_withdrawn_by_reviewer(
     assert conflict.state == ConflictState.PINNED
 
 
-def test_reviewer_can_withdraw_own_unpinned_conflict(cycle, institution_a, mext_reviewer):
+def test_reviewer_can_withdraw_own_unpinned_conflict(cycle, institution_a, mext_reviewer, entry_a):
     conflict = conflicts.declare_conflict(
-        actor=mext_reviewer, institution=institution_a, kind=ConflictKind.OTHER, reason="x"
+        actor=mext_reviewer, entry=entry_a, kind=ConflictKind.OTHER, reason="x"
     )
     conflicts.act_on_conflict(
         actor=mext_reviewer, conflict=conflict, action=ConflictAction.WITHDRAW
@@ -153,10 +153,10 @@ def test_reviewer_can_withdraw_own_unpinned_conflict(cycle, institution_a, mext_
 
 
 def test_reviewer_cannot_act_on_another_persons_conflict(
-    cycle, institution_a, mext_reviewer, meti_reviewer
+    cycle, institution_a, mext_reviewer, meti_reviewer, entry_a
 ):
     conflict = conflicts.declare_conflict(
-        actor=mext_reviewer, institution=institution_a, kind=ConflictKind.OTHER, reason="x"
+        actor=mext_reviewer, entry=entry_a, kind=ConflictKind.OTHER, reason="x"
     )
     with pytest.raises(PermissionDenied):
         conflicts.act_on_conflict(
@@ -164,9 +164,9 @@ def test_reviewer_cannot_act_on_another_persons_conflict(
         )
 
 
-def test_dismissing_needs_a_reason(cycle, institution_a, mext_reviewer, mext_official):
+def test_dismissing_needs_a_reason(cycle, institution_a, mext_reviewer, mext_official, entry_a):
     conflict = conflicts.declare_conflict(
-        actor=mext_reviewer, institution=institution_a, kind=ConflictKind.OTHER, reason="x"
+        actor=mext_reviewer, entry=entry_a, kind=ConflictKind.OTHER, reason="x"
     )
     with pytest.raises(WorkflowError):
         conflicts.act_on_conflict(
@@ -182,10 +182,16 @@ def test_automatic_proposal_guarantees(db, mext_official):
     meti = [reviewer_of(Ministry.METI, username=f"e{i}") for i in range(2)]
     cycle = cycles.create_cycle(actor=mext_official, fiscal_year=2011, institutions=institutions)
     conflicts.declare_conflict(
-        actor=mext[0], institution=institutions[0], kind=ConflictKind.OTHER, reason="x"
+        actor=mext[0],
+        entry=cycle.entries.get(institution=institutions[0]),
+        kind=ConflictKind.OTHER,
+        reason="x",
     )
     conflicts.declare_conflict(
-        actor=meti[1], institution=institutions[1], kind=ConflictKind.OTHER, reason="x"
+        actor=meti[1],
+        entry=cycle.entries.get(institution=institutions[1]),
+        kind=ConflictKind.OTHER,
+        reason="x",
     )
     proposal = assignment_proposal(cycle)
     assert proposal.unfilled == []

@@ -16,8 +16,9 @@ from reviews.enums import (
     Stage,
     SupportTier,
 )
-from reviews.models import Assignment, DecisionApproval
+from reviews.models import Assignment, Decision, DecisionApproval
 from reviews.services import conflicts, cycles, decisions
+from reviews.services.versions import NEW
 from tests.factories import official_of
 
 from .conftest import score_all, set_stage
@@ -31,6 +32,8 @@ def deliberating(scoring, entry_a, mext_reviewer, meti_reviewer):
 
 
 def draft(entry, actor, rationale="地域の中核である。"):
+    """Draft or change the decision from the version stored now (a form just opened)."""
+    current = Decision.objects.filter(entry=entry).first()
     return decisions.save_decision(
         actor=actor,
         entry=entry,
@@ -38,34 +41,39 @@ def draft(entry, actor, rationale="地域の中核である。"):
         recommendation=Recommendation.CONTINUE,
         merge_partner=None,
         rationale=rationale,
+        expected_version=current.version if current else NEW,
+    )
+
+
+def approve(actor, decision):
+    """Approve the decision as stored now (the official has just read it)."""
+    decision.refresh_from_db()
+    return decisions.approve_decision(
+        actor=actor, decision=decision, expected_version=decision.version
     )
 
 
 def test_one_ministry_alone_cannot_decide(deliberating, entry_a, mext_official):
     decision = draft(entry_a, mext_official)
-    decision = decisions.approve_decision(actor=mext_official, decision=decision)
+    decision = approve(mext_official, decision)
     assert decision.state == DecisionState.APPROVED_BY_ONE
     other_mext = official_of(Ministry.MEXT, username="mext-official-2")
     with pytest.raises(PermissionDenied):
-        decisions.approve_decision(actor=other_mext, decision=decision)
+        approve(other_mext, decision)
     decision.refresh_from_db()
     assert decision.state == DecisionState.APPROVED_BY_ONE
 
 
 def test_same_official_cannot_approve_twice(deliberating, entry_a, mext_official):
-    decision = decisions.approve_decision(
-        actor=mext_official, decision=draft(entry_a, mext_official)
-    )
+    decision = approve(mext_official, draft(entry_a, mext_official))
     with pytest.raises(PermissionDenied):
-        decisions.approve_decision(actor=mext_official, decision=decision)
+        approve(mext_official, decision)
     assert DecisionApproval.objects.count() == 1
 
 
 def test_both_ministries_approve_and_lock(deliberating, entry_a, mext_official, meti_official):
-    decision = decisions.approve_decision(
-        actor=mext_official, decision=draft(entry_a, mext_official)
-    )
-    decision = decisions.approve_decision(actor=meti_official, decision=decision)
+    decision = approve(mext_official, draft(entry_a, mext_official))
+    decision = approve(meti_official, decision)
     assert decision.state == DecisionState.APPROVED
     with pytest.raises(WorkflowError):
         draft(entry_a, mext_official, rationale="変更")
@@ -74,9 +82,7 @@ def test_both_ministries_approve_and_lock(deliberating, entry_a, mext_official, 
 
 
 def test_change_after_an_approval_withdraws_it(deliberating, entry_a, mext_official, meti_official):
-    decision = decisions.approve_decision(
-        actor=mext_official, decision=draft(entry_a, mext_official)
-    )
+    decision = approve(mext_official, draft(entry_a, mext_official))
     decision = draft(entry_a, meti_official, rationale="理由を改めた。")
     assert decision.state == DecisionState.DRAFT
     assert decision.approvals.count() == 0
@@ -84,22 +90,23 @@ def test_change_after_an_approval_withdraws_it(deliberating, entry_a, mext_offic
 
 
 def test_saving_unchanged_keeps_approval(deliberating, entry_a, mext_official):
-    decision = decisions.approve_decision(
-        actor=mext_official, decision=draft(entry_a, mext_official)
-    )
+    decision = approve(mext_official, draft(entry_a, mext_official))
     decision = draft(entry_a, mext_official)
     assert decision.state == DecisionState.APPROVED_BY_ONE
 
 
 def test_reopen_needs_reason_and_both_again(deliberating, entry_a, mext_official, meti_official):
-    decision = decisions.approve_decision(
-        actor=mext_official, decision=draft(entry_a, mext_official)
-    )
-    decision = decisions.approve_decision(actor=meti_official, decision=decision)
+    decision = approve(mext_official, draft(entry_a, mext_official))
+    decision = approve(meti_official, decision)
     with pytest.raises(WorkflowError):
-        decisions.reopen_decision(actor=mext_official, decision=decision, reason=" ")
+        decisions.reopen_decision(
+            actor=mext_official, decision=decision, reason=" ", expected_version=decision.version
+        )
     decision = decisions.reopen_decision(
-        actor=mext_official, decision=decision, reason="新たな資料"
+        actor=mext_official,
+        decision=decision,
+        reason="新たな資料",
+        expected_version=decision.version,
     )
     assert decision.state == DecisionState.DRAFT
     assert decision.approvals.count() == 0
@@ -110,7 +117,7 @@ def test_quorum_blocks_approval(scoring, entry_a, mext_reviewer, mext_official):
     set_stage(scoring, Stage.DELIBERATION)
     decision = draft(entry_a, mext_official)
     with pytest.raises(PermissionDenied):
-        decisions.approve_decision(actor=mext_official, decision=decision)
+        approve(mext_official, decision)
 
 
 def test_quorum_counts_per_ministry(deliberating, entry_a, mext_official):
@@ -125,14 +132,12 @@ def test_quorum_counts_per_ministry(deliberating, entry_a, mext_official):
 def test_conflicted_official_cannot_approve(
     deliberating, entry_a, mext_official, meti_official, institution_a
 ):
-    decision = decisions.approve_decision(
-        actor=mext_official, decision=draft(entry_a, mext_official)
-    )
+    decision = approve(mext_official, draft(entry_a, mext_official))
     conflicts.declare_conflict(
-        actor=meti_official, institution=institution_a, kind=ConflictKind.OTHER, reason="x"
+        actor=meti_official, entry=entry_a, kind=ConflictKind.OTHER, reason="x"
     )
     with pytest.raises(PermissionDenied):
-        decisions.approve_decision(actor=meti_official, decision=decision)
+        approve(meti_official, decision)
 
 
 def test_decisions_only_in_deliberation(scoring, entry_a, mext_official):
@@ -141,7 +146,7 @@ def test_decisions_only_in_deliberation(scoring, entry_a, mext_official):
 
 
 def test_merger_needs_partner(deliberating, entry_a, mext_official):
-    from reviews.workflow import ReviewError
+    from reviews.errors import ReviewError
 
     with pytest.raises(ReviewError):
         decisions.save_decision(
@@ -151,13 +156,12 @@ def test_merger_needs_partner(deliberating, entry_a, mext_official):
             recommendation=Recommendation.MERGE,
             merge_partner=None,
             rationale="x",
+            expected_version=NEW,
         )
 
 
 def test_database_refuses_two_approvals_by_one_ministry(deliberating, entry_a, mext_official):
-    decision = decisions.approve_decision(
-        actor=mext_official, decision=draft(entry_a, mext_official)
-    )
+    decision = approve(mext_official, draft(entry_a, mext_official))
     other = official_of(Ministry.MEXT, username="mext-official-2")
     with pytest.raises(IntegrityError), transaction.atomic():
         DecisionApproval.objects.create(decision=decision, ministry=Ministry.MEXT, official=other)
@@ -166,10 +170,8 @@ def test_database_refuses_two_approvals_by_one_ministry(deliberating, entry_a, m
 def test_close_needs_every_decision_and_publish_stages_messages(
     deliberating, entry_a, entry_b, mext_official, meti_official, staff_a
 ):
-    decision = decisions.approve_decision(
-        actor=mext_official, decision=draft(entry_a, mext_official)
-    )
-    decisions.approve_decision(actor=meti_official, decision=decision)
+    decision = approve(mext_official, draft(entry_a, mext_official))
+    approve(meti_official, decision)
     with pytest.raises(WorkflowError):  # B has no decision
         cycles.change_stage(
             actor=mext_official, cycle=deliberating, action=CycleAction.CLOSE_DECISIONS
@@ -186,10 +188,8 @@ def test_close_needs_every_decision_and_publish_stages_messages(
 def test_staff_see_own_decision_only_after_publication(
     deliberating, entry_a, mext_official, meti_official, staff_a, staff_b, client_for
 ):
-    decision = decisions.approve_decision(
-        actor=mext_official, decision=draft(entry_a, mext_official)
-    )
-    decisions.approve_decision(actor=meti_official, decision=decision)
+    decision = approve(mext_official, draft(entry_a, mext_official))
+    approve(meti_official, decision)
     url = "/reviews/2010/institutions/TLO-AAA/"
     assert "地域の中核である。" not in client_for(staff_a).get(url).content.decode()
     set_stage(deliberating, Stage.PUBLISHED)

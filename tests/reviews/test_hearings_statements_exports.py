@@ -13,14 +13,17 @@ from notifications.enums import NotificationKind
 from notifications.models import Notification
 from reviews.dashboard import quadrant_points
 from reviews.enums import Stage
-from reviews.models import Assignment, StatementAttachment
+from reviews.errors import ReviewError
+from reviews.models import Assignment, Hearing, StatementAttachment
 from reviews.services import hearings, statements
-from reviews.workflow import ReviewError
+from reviews.services.versions import NEW
 
-from .conftest import score_all, set_stage
+from .conftest import assign, score_all, set_stage
 
 
 def _schedule(entry, official, reviewers, day=datetime.date(2011, 1, 20), start=10):
+    """Schedule or move the hearing from the version stored now."""
+    current = Hearing.objects.filter(entry=entry).first()
     return hearings.schedule_hearing(
         actor=official,
         entry=entry,
@@ -30,6 +33,7 @@ def _schedule(entry, official, reviewers, day=datetime.date(2011, 1, 20), start=
         place="会議室",
         online_url="",
         attendees=[*reviewers, official],
+        expected_version=current.version if current else NEW,
     )
 
 
@@ -57,7 +61,7 @@ def test_hearing_refuses_unassigned_reviewer(assigned, entry_a, mext_official, u
 def test_reviewer_downloads_all_their_hearings(
     assigned, entry_a, entry_b, mext_official, mext_reviewer, client_for
 ):
-    Assignment.objects.create(entry=entry_b, reviewer=mext_reviewer)
+    assign(entry_b, mext_reviewer)
     _schedule(entry_a, mext_official, [mext_reviewer])
     _schedule(entry_b, mext_official, [mext_reviewer], day=datetime.date(2011, 1, 21))
     response = client_for(mext_reviewer).get("/reviews/2010/hearings/mine.ics")
@@ -70,7 +74,7 @@ def test_reviewer_downloads_all_their_hearings(
 def test_hearing_day_view_filters_by_date(
     assigned, entry_a, entry_b, mext_official, mext_reviewer, client_for
 ):
-    Assignment.objects.create(entry=entry_b, reviewer=mext_reviewer)
+    assign(entry_b, mext_reviewer)
     _schedule(entry_a, mext_official, [mext_reviewer])
     _schedule(entry_b, mext_official, [mext_reviewer], day=datetime.date(2011, 1, 21))
     body = client_for(mext_official).get("/reviews/2010/hearings/?date=2011-01-21").content.decode()
@@ -97,6 +101,7 @@ def test_statement_with_attachment_private_download(
         improvement_plan="計画",
         regional_support="支援",
         support_lines=[statements.SupportInput("県", 1_000_000)],
+        expected_version=NEW,
     )
     attachment = statements.add_attachment(
         actor=staff_a, entry=entry_a, upload=SimpleUploadedFile("資料.docx", _docx())
