@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpResponse
 
-from .spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, to_csv, to_xlsx
+from .spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, Sheet, to_csv, to_xlsx
 
 FORMATS = ("csv", "xlsx")
 
@@ -19,13 +19,16 @@ def download_response(
     file_format: str | None,
     name: str,
     sheet_title: str | None = None,
+    more_sheets: Sequence[Sheet] = (),
 ) -> HttpResponse:
     """The table as an attachment named `<name>.<format>`; CSV unless `xlsx` is asked for.
+    An XLSX holds `more_sheets` after the table's (a CSV has room for one table only).
 
     Text cells a spreadsheet would run as formulas are neutralised (core.spreadsheets).
     """
     if file_format == "xlsx":
-        body, content_type = to_xlsx(headers, rows, title=sheet_title or name), XLSX_CONTENT_TYPE
+        body = to_xlsx(headers, rows, title=sheet_title or name, more_sheets=more_sheets)
+        content_type = XLSX_CONTENT_TYPE
     else:
         file_format = "csv"
         body, content_type = to_csv(headers, rows), CSV_CONTENT_TYPE

@@ -40,12 +40,23 @@ def to_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str = "data") -> bytes:
+Sheet = tuple[str, Sequence[str], Iterable[Sequence[Any]]]  # title, headers, rows
+
+
+def to_xlsx(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    title: str = "data",
+    more_sheets: Sequence[Sheet] = (),
+) -> bytes:
+    """A workbook whose first sheet is the table; `more_sheets` follow it, in order."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([neutralise(h) for h in headers])
-    for row in rows:
-        sheet.append([neutralise(v) for v in row])
+    for sheet_title, sheet_headers, sheet_rows in [(title, headers, rows), *more_sheets]:
+        sheet = workbook.create_sheet(title=sheet_title[:31])
+        sheet.append([neutralise(h) for h in sheet_headers])
+        for row in sheet_rows:
+            sheet.append([neutralise(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

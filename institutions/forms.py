@@ -6,11 +6,10 @@ from core.amounts import AmountUnit
 
 class RegistryUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("registry CSV"),
+        label=_("institution list file (CSV or XLSX)"),
         help_text=_(
-            "Same columns as the registry file: code, name_ja, alias_ja, category, tlo_type, "
-            "legal_form, region, partner_universities, approval_fy, approved_on, status, "
-            "revoked_on. UTF-8 or Shift_JIS."
+            "The columns of the institution list's download (a download uploads back "
+            "unchanged). CSV in UTF-8 or Shift_JIS, or XLSX. Up to 10 MB."
         ),
     )
 

@@ -5,21 +5,11 @@ from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget
 
 from .models import Institution, Region
+from .registry_file import REGISTRY_COLUMNS
 
-EXPORT_COLUMNS = (
-    "code",
-    "name_ja",
-    "name_en",
-    "kind",
-    "tlo_type",
-    "legal_form",
-    "region",
-    "specialisation",
-    "status",
-    "approval_fy",
-    "approved_on",
-    "revoked_on",
-)
+# The registry file's columns (institutions.registry_file): what the list downloads is
+# what the registry upload reads.
+EXPORT_COLUMNS = REGISTRY_COLUMNS
 
 
 class InstitutionResource(resources.ModelResource):

@@ -14,13 +14,14 @@ from typing import Any
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from core.uploads import UnreadableUpload, read_upload_rows
+
 from .enums import (
     ConsolidationKind,
     InstitutionKind,
     InstitutionStatus,
-    LegalForm,
     Role,
-    TloType,
+    Specialisation,
 )
 from .models import (
     ConsolidationEvent,
@@ -32,29 +33,12 @@ from .models import (
     User,
 )
 from .names import normalise_name
+from .registry_file import RegistryError, registry_rows
 
-REGISTRY_COLUMNS = (
-    "code",
-    "name_ja",
-    "alias_ja",
-    "category",
-    "tlo_type",
-    "legal_form",
-    "region",
-    "partner_universities",
-    "approval_fy",
-    "approved_on",
-    "status",
-    "revoked_on",
-)
 MINISTRIES = (
     ("MEXT", "文部科学省", "Ministry of Education, Culture, Sports, Science and Technology"),
     ("METI", "経済産業省", "Ministry of Economy, Trade and Industry"),
 )
-
-
-class RegistryError(ValueError):
-    """A registry file that can't be loaded; the message names the row and column."""
 
 
 @dataclass
@@ -106,6 +90,16 @@ def _data_rows(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
+def _data_table(name: str) -> list[list[str]]:
+    text = resources.files("institutions").joinpath("data", name).read_text("utf-8")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def university_abbreviations() -> dict[str, str]:
+    """Full name → the seed's abbreviation (東京大学 → 東大), for partner universities."""
+    return {row["name_ja"]: row["abbreviation"] for row in _data_rows("university_names.csv")}
+
+
 def _english_names() -> dict[str, str]:
     """Japanese name → English name, for the registry's institutions and partners."""
     return {row["name_ja"]: row["name_en"] for row in _data_rows("names_en.csv")}
@@ -150,25 +144,41 @@ def load_regions(*, actor: User | None = None) -> None:
 
 
 def _university(
-    name: str, *, region: Region | None, actor: User | None, english: dict[str, str]
+    name: str,
+    *,
+    region: Region | None,
+    actor: User | None,
+    english: dict[str, str],
+    abbreviation: str = "",
 ) -> Institution:
-    """The institution of that name, or a university created for it (a partner, a successor)."""
+    """The institution of that name, or a university created for it (a partner, a
+    successor), with `abbreviation` (the seed's 東大 for 東京大学) as an alias.
+
+    A university stored under its abbreviation by an earlier version of the registry is
+    renamed to the full name (its code stays, so links keep working).
+    """
     registered = (
         Institution.objects.filter(name_ja=name).exclude(kind=InstitutionKind.UNIVERSITY).first()
     )
-    if registered:
-        return registered
-    return _upsert(
-        Institution,
-        lookup={"code": _synthetic_code("UNIV", name)},
-        values={
-            "name_ja": name,
-            "name_en": english.get(name, ""),
-            "kind": InstitutionKind.UNIVERSITY,
-            "region": region,
-        },
-        actor=actor,
-    )
+    if registered is None:
+        universities = Institution.objects.filter(kind=InstitutionKind.UNIVERSITY)
+        found = universities.filter(name_ja=name).first()
+        if found is None and abbreviation:
+            found = universities.filter(name_ja=abbreviation).first()
+        registered = _upsert(
+            Institution,
+            lookup={"code": found.code if found else _synthetic_code("UNIV", name)},
+            values={
+                "name_ja": name,
+                "name_en": english.get(name, found.name_en if found else ""),
+                "kind": InstitutionKind.UNIVERSITY,
+                "region": found.region if found else region,
+            },
+            actor=actor,
+        )
+    if abbreviation:
+        _set_alias(registered, abbreviation)
+    return registered
 
 
 def _set_alias(institution: Institution, name: str) -> None:
@@ -184,56 +194,36 @@ def _set_alias(institution: Institution, name: str) -> None:
 def load_institution_rows(
     *, rows: Iterable[dict[str, str]], actor: User | None = None
 ) -> LoadSummary:
-    """Create or update institutions from rows in the columns of `tlo_registry.csv`.
+    """Create or update institutions from rows of the registry file's columns, checked by
+    institutions.registry_file.registry_rows (read_registry_file does both).
 
-    All rows or none: the first bad row raises RegistryError and nothing is stored.
-    Side effects, in order: institutions saved (with history), aliases added,
-    partner universities created and linked.
+    All rows or none. Side effects, in order: institutions saved (with history), aliases
+    added, partner universities (full names, with the seed's abbreviations as aliases)
+    created and linked. A column the file does not have leaves that field alone.
     """
     summary = LoadSummary()
     regions = {r.code: r for r in Region.objects.all()}
     english = _english_names()
-    for number, raw in enumerate(rows, start=2):  # row 1 is the header
-        row = {k: (v or "").strip() for k, v in raw.items() if k}
-        missing = [c for c in ("code", "name_ja", "category") if not row.get(c)]
-        if missing:
-            raise RegistryError(
-                _("Row %(row)s: required column %(column)s is empty.")
-                % {"row": number, "column": missing[0]}
-            )
-        region_code = row.get("region", "")
-        if region_code and region_code not in regions:
-            raise RegistryError(
-                _("Row %(row)s, column region: “%(value)s” is not one of %(allowed)s.")
-                % {"row": number, "value": region_code, "allowed": ", ".join(regions)}
-            )
-        approval_fy = row.get("approval_fy", "")
-        if approval_fy and not approval_fy.isdigit():
-            raise RegistryError(
-                _("Row %(row)s, column approval_fy: “%(value)s” is not a year.")
-                % {"row": number, "value": approval_fy}
-            )
-        status = _choice(
-            row.get("status") or InstitutionStatus.ACTIVE,
-            InstitutionStatus,
-            row=number,
-            column="status",
-        )
-        values = {
+    abbreviations = university_abbreviations()
+    for row in rows:
+        row = {k: (v or "").strip() for k, v in row.items() if k}
+        values: dict[str, Any] = {
             "name_ja": row["name_ja"],
-            "kind": _choice(row["category"], InstitutionKind, row=number, column="category"),
-            "tlo_type": _choice(row.get("tlo_type", ""), TloType, row=number, column="tlo_type"),
-            "legal_form": _choice(
-                row.get("legal_form", ""), LegalForm, row=number, column="legal_form"
-            ),
-            "region": regions.get(region_code),
-            "approval_fy": int(approval_fy) if approval_fy else None,
-            "approved_on": _parse_date(
-                row.get("approved_on", ""), row=number, column="approved_on"
-            ),
-            "status": status,
-            "revoked_on": _parse_date(row.get("revoked_on", ""), row=number, column="revoked_on"),
+            "kind": row["kind"],
+            "status": row.get("status") or InstitutionStatus.ACTIVE,
         }
+        for column in ("tlo_type", "legal_form"):
+            if column in row:
+                values[column] = row[column]
+        if "region" in row:
+            values["region"] = regions.get(row["region"])
+        if "specialisation" in row:
+            values["specialisation"] = row["specialisation"] or Specialisation.GENERAL
+        if "approval_fy" in row:
+            values["approval_fy"] = int(row["approval_fy"]) if row["approval_fy"] else None
+        for column in ("approved_on", "revoked_on"):
+            if column in row:
+                values[column] = datetime.date.fromisoformat(row[column]) if row[column] else None
         # A file without English names keeps the ones known; the shipped list fills gaps.
         name_en = row.get("name_en") or english.get(row["name_ja"])
         if name_en:
@@ -245,10 +235,24 @@ def load_institution_rows(
             _set_alias(institution, alias.strip())
         for partner in filter(None, row.get("partner_universities", "").split(";")):
             university = _university(
-                partner.strip(), region=values["region"], actor=actor, english=english
+                partner.strip(),
+                region=values.get("region"),
+                actor=actor,
+                english=english,
+                abbreviation=abbreviations.get(partner.strip(), ""),
             )
             Partnership.objects.get_or_create(tlo=institution, university=university)
     return summary
+
+
+def read_registry_file(data: bytes) -> list[dict[str, str]]:
+    """The checked rows of an uploaded registry file (CSV in UTF-8 or Shift_JIS, or XLSX:
+    core.uploads); RegistryError listing every problem with its row and column."""
+    try:
+        table = read_upload_rows(data)
+    except UnreadableUpload as error:
+        raise RegistryError(str(error)) from None
+    return registry_rows(table, regions=Region.objects.values_list("code", flat=True))
 
 
 @transaction.atomic
@@ -267,7 +271,10 @@ def load_registry(*, actor: User | None = None) -> LoadSummary:
             values={"name_ja": name_ja, "name_en": name_en, "kind": InstitutionKind.MINISTRY},
             actor=actor,
         )
-    summary = load_institution_rows(rows=_data_rows("tlo_registry.csv"), actor=actor)
+    shipped = registry_rows(
+        [*_data_table("tlo_registry.csv")], regions=Region.objects.values_list("code", flat=True)
+    )
+    summary = load_institution_rows(rows=shipped, actor=actor)
     regions = {r.code: r for r in Region.objects.all()}
     english = _english_names()
     for row in _data_rows("ip_hq_program_institutions.csv"):
@@ -331,27 +338,6 @@ def load_consolidation_events(
             },
             actor=actor,
         )
-
-
-def parse_registry_csv(data: bytes) -> list[dict[str, str]]:
-    """Rows of an uploaded registry CSV (UTF-8, with or without BOM, or CP932)."""
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise RegistryError(_("The file is neither UTF-8 nor Shift_JIS (CP932) text."))
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in reader.fieldnames or []]
-    missing = [c for c in ("code", "name_ja", "category") if c not in header]
-    if missing:
-        raise RegistryError(
-            _("The header has no column %(column)s. Expected the columns: %(columns)s.")
-            % {"column": missing[0], "columns": ",".join(REGISTRY_COLUMNS)}
-        )
-    return [{(k or "").strip(): v for k, v in row.items()} for row in reader]
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from .enums import TloType
 from .filters import InstitutionFilter
 from .forms import AmountUnitForm, RegistryUploadForm
 from .models import Institution
+from .registry_file import EXTRA_COLUMNS, REGISTRY_COLUMNS, template_rows
 from .resources import InstitutionResource
 from .sections import page_sections
 
@@ -95,10 +96,11 @@ def registry_upload(request: HttpRequest) -> HttpResponse:
     form = RegistryUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            rows = services.parse_registry_csv(form.cleaned_data["file"].read())
+            rows = services.read_registry_file(form.cleaned_data["file"].read())
             summary = services.load_institution_rows(rows=rows, actor=request.user)
         except services.RegistryError as error:
-            form.add_error("file", str(error))
+            for problem in error.problems:
+                form.add_error("file", problem)
         else:
             messages.success(
                 request,
@@ -108,7 +110,19 @@ def registry_upload(request: HttpRequest) -> HttpResponse:
                 % vars(summary),
             )
             return redirect("institutions:list")
-    return render(request, "institutions/registry_upload.html", {"form": form})
+    context = {"form": form, "columns": REGISTRY_COLUMNS, "extra_columns": EXTRA_COLUMNS}
+    return render(request, "institutions/registry_upload.html", context)
+
+
+@require_GET
+def registry_template(request: HttpRequest) -> HttpResponse:
+    """The upload's template: the columns of the list's download, and an example row."""
+    if not permissions.can_manage_registry(request.user):
+        raise PermissionDenied
+    headers, rows = template_rows()
+    return download_response(
+        headers, rows, file_format=request.GET.get("format"), name="registry_template"
+    )
 
 
 @require_POST

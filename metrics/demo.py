@@ -7,11 +7,13 @@ earn a few hundred million yen of licence income a year, joint research brings a
 year by year. Every report comes with its licence detail sheet; the licence income
 is the sum of the sheet, and a few agreements earn ¥10M or more (home runs).
 
-For the workflow demo, the tlo-utokyo account also gets a draft for FY2011.
+For the workflow demo, the tlo-utokyo account also gets a draft for FY2011, and the
+ministries a collection round for FY2011 that expects the TLOs of that year.
 """
 
 from __future__ import annotations
 
+import datetime
 import math
 import random
 from decimal import Decimal
@@ -19,11 +21,13 @@ from decimal import Decimal
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from institutions.enums import Role
 from institutions.models import Institution, User
 
-from .enums import LicenseeKind, ReportAction, ReportState
-from .models import AnnualReport, LicenceAgreement
+from .enums import LicenseeKind, ReportAction, ReportState, RoundAction
+from .models import AnnualReport, CollectionRound, LicenceAgreement
 from .report_fields import REPORT_FIELDS_BY_CODE
+from .selectors.coverage import existing_in
 from .services import metric_values
 
 DEMO_SEED = 20110401
@@ -153,7 +157,8 @@ def load_demo_reports() -> str:
     Idempotent: a report that exists for an institution and fiscal year (demo or real)
     is left alone, so a second run changes nothing. Side effects, in order: accepted
     demo reports and their licence rows are stored with history; the FY2011 draft of
-    the demo TLO account is stored; a metric recompute is queued for what was added.
+    the demo TLO account is stored; the FY2011 collection round is opened (by the demo
+    official, if that account exists); a metric recompute is queued for what was added.
     """
     institutions = list(Institution.objects.approved_tlos().active().order_by("code"))
     existing = set(
@@ -188,6 +193,7 @@ def load_demo_reports() -> str:
     ]
     bulk_create_with_history(licences, LicenceAgreement, batch_size=1000)
     draft_created = _load_demo_draft()
+    round_opened = _load_demo_round()
     if reports:
         metric_values.queue_recompute(
             institution_ids=sorted({r.institution_id for r in reports}),
@@ -196,8 +202,33 @@ def load_demo_reports() -> str:
     return (
         f"Demo annual reports: {len(reports)} added ({len(licences)} licence rows), "
         f"{len(existing)} already present"
-        + (f"; draft FY{DRAFT_FISCAL_YEAR} for {DRAFT_USERNAME} added." if draft_created else ".")
+        + (f"; draft FY{DRAFT_FISCAL_YEAR} for {DRAFT_USERNAME} added" if draft_created else "")
+        + (f"; collection round FY{DRAFT_FISCAL_YEAR} opened." if round_opened else ".")
     )
+
+
+# The demo's collection round: FY2011, asked of the TLOs of that year, as the ministries
+# would have in spring 2012. Its dates are long past, so no reminder ever goes out.
+DEMO_ROUND_OPENS, DEMO_ROUND_DEADLINE = datetime.date(2012, 4, 2), datetime.date(2012, 6, 29)
+DEMO_ROUND_OFFICIAL = "mext-official"
+
+
+def _load_demo_round() -> bool:
+    """The FY2011 collection round, so that the status page and the home pages have one."""
+    official = User.objects.filter(username=DEMO_ROUND_OFFICIAL, role=Role.OFFICIAL).first()
+    if official is None or CollectionRound.objects.filter(fiscal_year=DRAFT_FISCAL_YEAR).exists():
+        return False
+    collection_round = CollectionRound(
+        fiscal_year=DRAFT_FISCAL_YEAR,
+        opens_on=DEMO_ROUND_OPENS,
+        deadline=DEMO_ROUND_DEADLINE,
+        created_by=official,
+    )
+    collection_round._history_user = official
+    collection_round._change_reason = RoundAction.OPEN.value
+    collection_round.save()
+    collection_round.expected.set(existing_in(DRAFT_FISCAL_YEAR))
+    return True
 
 
 def _load_demo_draft() -> bool:

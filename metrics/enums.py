@@ -72,6 +72,38 @@ class ReportAction(models.TextChoices):
     RETURN = "return", pgettext_lazy("report action", "Return")
     ACCEPT = "accept", pgettext_lazy("report action", "Acceptance")
     REOPEN = "reopen", pgettext_lazy("report action", "Reopening")
+    DELETE = "delete", pgettext_lazy("report action", "Deletion")
+
+
+class CollectionState(models.TextChoices):
+    """Where an expected institution stands in a collection round (the status page)."""
+
+    MISSING = "missing", _("not started")
+    DRAFT = ReportState.DRAFT.value, ReportState.DRAFT.label
+    SUBMITTED = ReportState.SUBMITTED.value, ReportState.SUBMITTED.label
+    RETURNED = ReportState.RETURNED.value, ReportState.RETURNED.label
+    ACCEPTED = ReportState.ACCEPTED.value, ReportState.ACCEPTED.label
+
+
+class RoundState(models.TextChoices):
+    """A collection round (報告依頼): open for reports and reminders, or closed."""
+
+    OPEN = "open", _("open")
+    CLOSED = "closed", _("closed")
+
+
+class RoundAction(models.TextChoices):
+    OPEN = "open", pgettext_lazy("round action", "Opening")
+    CHANGE = "change", pgettext_lazy("round action", "Change")
+    CLOSE = "close", pgettext_lazy("round action", "Closing")
+    REOPEN = "reopen", pgettext_lazy("round action", "Reopening")
+
+
+class ReminderTiming(models.TextChoices):
+    """Whether a reminder went before the deadline or after it."""
+
+    BEFORE = "before", _("before the deadline")
+    AFTER = "after", _("after the deadline")
 
 
 class RowOutcome(models.TextChoices):

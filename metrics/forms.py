@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.forms import inlineformset_factory
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from institutions.enums import InstitutionKind, Specialisation, TloType
@@ -19,6 +20,7 @@ from .importing.values import CellProblem, expected_key, parse_figure
 from .importing.wording import EXPECTED
 from .models import AnnualReport, LicenceAgreement
 from .report_fields import GROUP_LABELS, REPORT_FIELDS, ReportField, Unit
+from .report_years import year_refusal
 from .services.reports import LicenceRow
 
 UNIT_HELP = {
@@ -127,12 +129,15 @@ class LicenceForm(forms.ModelForm):
         )
 
 
+# One blank row; more are added on the page (static/js/licence_rows.js clones the empty
+# form), or one at a time by saving without JavaScript.
 LicenceFormSet = inlineformset_factory(
     AnnualReport,
     LicenceAgreement,
     form=LicenceForm,
-    extra=3,
+    extra=1,
     can_delete=True,
+    max_num=2000,
 )
 
 
@@ -185,6 +190,15 @@ class NewReportForm(forms.Form):
                 params={"value": self.cleaned_data["fiscal_year"]},
             ) from None
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        institution, fiscal_year = data.get("institution"), data.get("fiscal_year")
+        if institution is not None and fiscal_year is not None:
+            refusal = year_refusal(fiscal_year, institution.approval_fy)
+            if refusal:
+                self.add_error("fiscal_year", refusal)
+        return data
+
 
 class ReasonForm(forms.Form):
     """Why an official returns or reopens a report; it is kept in the history."""
@@ -205,19 +219,20 @@ class ReportFilterForm(forms.Form):
         label=_("fiscal year"), required=False, coerce=int, empty_value=None
     )
     state = forms.ChoiceField(
-        label=_("state"), required=False, choices=[("", "---------"), *ReportState.choices]
+        label=_("state"), required=False, choices=[("", _("all")), *ReportState.choices]
     )
     institution = forms.ModelChoiceField(
         label=_("institution"),
         required=False,
         queryset=Institution.objects.none(),
         to_field_name="code",
+        empty_label=_("all"),
     )
 
     def __init__(self, *args: Any, fiscal_years: list[int], institutions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fiscal_year"].choices = [
-            ("", "---------"),
+            ("", _("all")),
             *((year, format_fiscal_year(year)) for year in fiscal_years),
         ]
         self.fields["institution"].queryset = institutions
@@ -268,16 +283,19 @@ class MetricPageFilter(forms.Form):
     table = forms.ChoiceField(
         required=False, choices=[("ranking", "ranking"), ("aggregates", "aggregates")]
     )
+    headers = forms.ChoiceField(required=False, choices=[("", ""), ("codes", "codes")])
 
     def params(self) -> dict:
-        """Cleaned values with defaults; invalid input falls back to the defaults."""
-        data = self.cleaned_data if self.is_valid() else {}
+        """Cleaned values with defaults (call is_valid() first: invalid input is an error
+        the page shows, never a silent default)."""
+        data = self.cleaned_data
         return {
             "fiscal_year": data.get("fy"),
             "kind": data.get("kind") or InstitutionKind.APPROVED_TLO,
             "top": data.get("top", 10) or None,
             "format": data.get("format") or "",
             "table": data.get("table") or "ranking",
+            "codes": data.get("headers") == "codes",
         }
 
 
@@ -375,3 +393,95 @@ class DashboardFilterForm(forms.Form):
                 "error": errors[0],
             }
         return ""
+
+
+# The annual collection: rounds and the status page.
+
+
+class FiscalYearField(forms.Field):
+    """A fiscal year as people write it: 2010, 2010年度, H22, 平成22年度, R2…"""
+
+    widget = forms.TextInput(attrs={"size": 12, "maxlength": 16})
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("help_text", _("For example 2010, 2010年度, H22 or 平成22年度."))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        text = str(value or "").strip()[:16]
+        if not text:
+            return None
+        try:
+            return parse_fiscal_year(text)
+        except FiscalYearError:
+            raise forms.ValidationError(
+                _(
+                    "“%(value)s” is not a fiscal year. Write it as 2010, 2010年度, H22 or 平成22年度."
+                ),
+                params={"value": text},
+            ) from None
+
+
+def _institution_choice(institution: Institution) -> str:
+    return f"{institution.name_ja}({institution.get_kind_display()})"
+
+
+class RoundForm(forms.Form):
+    """Open a collection round, or change an open one (the fiscal year is then fixed)."""
+
+    fiscal_year = FiscalYearField(label=_("fiscal year"))
+    opens_on = forms.DateField(
+        label=_("opening date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("From this day the institutions see the request on their home page."),
+    )
+    deadline = forms.DateField(
+        label=_("deadline"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Submissions up to the end of this day (Japan time) are on time."),
+    )
+    expected = forms.ModelMultipleChoiceField(
+        label=_("expected institutions"),
+        queryset=Institution.objects.none(),
+        required=False,
+        to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("By default the approved and certified TLOs that exist in the fiscal year."),
+    )
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1, required=False
+    )
+
+    def __init__(self, *args: Any, institutions, fixed_year: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["expected"].queryset = institutions
+        self.fields["expected"].label_from_instance = _institution_choice
+        if fixed_year:
+            self.fields["fiscal_year"].disabled = True
+            self.fields["version"].required = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        opens_on, deadline = data.get("opens_on"), data.get("deadline")
+        if opens_on and deadline and deadline < opens_on:
+            self.add_error("deadline", _("The deadline cannot be before the opening date."))
+        return data
+
+
+class StatusFilterForm(forms.Form):
+    """The status page's filters; the parameter names are those of the CSV for scripts."""
+
+    fy = forms.TypedChoiceField(label=_("fiscal year"), coerce=int, required=False)
+    region = forms.ChoiceField(label=_("region"), required=False)
+    tlo_type = forms.ChoiceField(label=_("TLO type"), required=False)
+    format = forms.ChoiceField(required=False, choices=[("", ""), ("csv", "CSV"), ("xlsx", "XLSX")])
+
+    def __init__(self, *args: Any, fiscal_years: list[int], regions, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["fy"].choices = [(y, format_fiscal_year(y)) for y in fiscal_years]
+        english = (get_language() or "ja").startswith("en")
+        self.fields["region"].choices = [
+            ("", _("all")),
+            *((r.code, r.name_en if english else r.name_ja) for r in regions),
+        ]
+        self.fields["tlo_type"].choices = [("", _("all")), *TloType.choices]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.sections import NavItem
+from core.sections import NavItem, Section
 from institutions.models import User
 
 from . import permissions
+from .selectors import collection
 
 
 def navigation(*, user: User) -> list[NavItem]:
@@ -37,6 +38,18 @@ def navigation(*, user: User) -> list[NavItem]:
                 ),
             )
         )
+    if permissions.can_view_collection_status(user):
+        items.append(
+            NavItem(
+                "collection",
+                _("Collection status"),
+                reverse("metrics:collection_status"),
+                _(
+                    "Who has reported for a fiscal year: collection rounds, deadlines, "
+                    "reporting and on-time rates, reminders."
+                ),
+            )
+        )
     if permissions.can_import(user):
         items.append(
             NavItem(
@@ -59,3 +72,18 @@ def navigation(*, user: User) -> list[NavItem]:
             )
         )
     return items
+
+
+def collection_panel(*, user: User) -> Section | None:
+    """The home page's collection panel: for TLO staff, the open rounds that expect their
+    institutions with their report's state, the deadline and a return's reason; for
+    officials, the queue's length and who has not reported in each running round."""
+    if permissions.can_judge_reports(user):
+        queue, rounds = collection.official_overview()
+        return Section("metrics/collection/_home_official.html", {"queue": queue, "rounds": rounds})
+    if user.is_tlo_staff:
+        entries = collection.staff_rounds(user)
+        if not entries:
+            return None
+        return Section("metrics/collection/_home_staff.html", {"entries": entries})
+    return None

@@ -83,6 +83,16 @@ def can_create_reports(user: User) -> bool:
     return user.is_authenticated and user.role == Role.TLO_STAFF and user.memberships.exists()
 
 
+def can_manage_rounds(user: User) -> bool:
+    """Officials of either ministry open, change and close collection rounds."""
+    return can_judge_reports(user)
+
+
+def can_view_collection_status(user: User) -> bool:
+    """The collection status page names every institution: officials and administrators."""
+    return can_see_all_institutions(user)
+
+
 def can_view_dashboards(user: User) -> bool:
     """The national dashboard: every signed-in person (anonymised unless named metrics)."""
     return user.is_authenticated

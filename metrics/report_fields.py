@@ -170,3 +170,13 @@ REPORT_FIELDS: tuple[ReportField, ...] = (
 )
 REPORT_FIELDS_BY_CODE = {f.code: f for f in REPORT_FIELDS}
 REPORT_FIELD_CODES = tuple(f.code for f in REPORT_FIELDS)
+
+# The figures no report can be submitted without (SPEC §3): what the seed's three
+# headline metrics (打率, 打点, ホームラン率) and the operating balance are made of.
+CORE_FIGURES = (
+    "patent_applications",
+    "licences_granted",
+    "licence_income",
+    "personnel_costs",
+    "patent_costs",
+)

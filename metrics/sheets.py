@@ -7,14 +7,17 @@ iterating a queryset they are given.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone, translation
 
 from core.amounts import AmountUnit, format_yen, unit_label
 
-from .enums import MetricUnit
+from .enums import MetricUnit, ReportState
+from .importing import licences
 from .importing.headers import (
     FISCAL_YEAR,
     FISCAL_YEAR_HEADER_JA,
@@ -25,6 +28,7 @@ from .importing.headers import (
 )
 from .models import AnnualReport
 from .report_fields import REPORT_FIELD_CODES, REPORT_FIELDS
+from .selectors.collection import CollectionStatus
 from .selectors.metric_values import MetricPage, RankingTable
 
 # Reports: the field codes (amounts in whole yen) after the institution's code and name,
@@ -33,15 +37,60 @@ from .selectors.metric_values import MetricPage, RankingTable
 EXPORT_COLUMNS = (INSTITUTION, INSTITUTION_NAME, FISCAL_YEAR, "state", *REPORT_FIELD_CODES)
 
 
-def export_rows(reports: QuerySet[AnnualReport]) -> Iterator[list[Any]]:
+# The same columns for people (the page's download): the template's Japanese headers,
+# which the import reads back as well as the codes.
+EXPORT_HEADERS_JA = (
+    INSTITUTION_HEADER_JA,
+    INSTITUTION_NAME_HEADER_JA,
+    FISCAL_YEAR_HEADER_JA,
+    "状態",
+    *(spec.label_ja for spec in REPORT_FIELDS),
+)
+
+# Downloads meant for people have Japanese headers and labels; `?headers=codes` gives the
+# codes scripts read (the command-line exports always do).
+CODES = "codes"
+
+
+def export_headers(*, codes: bool) -> list[str]:
+    return list(EXPORT_COLUMNS if codes else EXPORT_HEADERS_JA)
+
+
+def export_rows(reports: QuerySet[AnnualReport], *, codes: bool = True) -> Iterator[list[Any]]:
+    states = {state.value: _japanese(state.label) for state in ReportState}
     for report in reports.iterator(chunk_size=2_000):
         yield [
             report.institution.code,
             report.institution.name_ja,
             report.fiscal_year,
-            report.state,
+            report.state if codes else states[report.state],
             *(getattr(report, code) for code in REPORT_FIELD_CODES),
         ]
+
+
+def _japanese(label) -> str:
+    with translation.override("ja"):
+        return str(label)
+
+
+# The collection status for scripts (/metrics/status/?fy=YEAR&format=csv): fixed columns,
+# state codes, ISO dates (Japan time), empty when not yet.
+STATUS_COLUMNS = ("institution_code", "institution_name", "state", "submitted_at", "accepted_at")
+
+
+def status_rows(status: CollectionStatus) -> Iterator[list[Any]]:
+    for row in status.rows:
+        yield [
+            row.institution.code,
+            row.institution.name_ja,
+            row.state,
+            _iso_date(row.submitted_at),
+            _iso_date(row.accepted_at),
+        ]
+
+
+def _iso_date(moment: datetime.datetime | None) -> str:
+    return timezone.localtime(moment).date().isoformat() if moment else ""
 
 
 def template_headers() -> tuple[list[str], list[str]]:
@@ -54,34 +103,66 @@ def template_headers() -> tuple[list[str], list[str]]:
     return labels, codes
 
 
+def licence_template() -> tuple[str, list[str], list[list[str]]]:
+    """The template's second sheet, ライセンス明細: Japanese headers, then a row of codes
+    (recognised and skipped by the import, as on the first sheet)."""
+    labels = [label for label, _code in licences.TEMPLATE_HEADERS]
+    codes = [code for _label, code in licences.TEMPLATE_HEADERS]
+    return licences.SHEET_NAME, labels, [codes]
+
+
+_RANKING_HEADERS = {
+    "rank": "順位",
+    "institution_code": "機関コード",
+    "label": "機関",
+    "value": "値",
+    "value_display": "表示値",
+}
+_AGGREGATE_HEADERS = {
+    "grouping": "区分",
+    "group": "グループ",
+    "pooled": "合算値",
+    "median": "中央値",
+    "included": "対象機関数",
+    "excluded": "除外機関数(値なし)",
+    "note": "備考",
+}
+_GROUPINGS_JA = {"national": "全国", "region": "地域", "tlo_type": "TLO類型"}
+
+
 def ranking_sheet(
-    table: RankingTable, *, amount_unit: str = AmountUnit.YEN
+    table: RankingTable, *, codes: bool = False, amount_unit: str = AmountUnit.YEN
 ) -> tuple[list[str], list[list]]:
-    """Headers and rows of a ranking for a CSV/XLSX download: numbers stay numbers.
+    """Headers and rows of a ranking for a CSV/XLSX download: numbers stay numbers;
+    Japanese headers unless `codes`.
 
     `value` is the plain number (whole yen for amounts, for scripts); `value_display` is
     for people, so an amount is shown in the reader's unit, named in its header."""
-    display_header = "value_display"
     displays = [r.display for r in table.rows]
+    unit = ""
     if table.definition.unit == MetricUnit.YEN:
-        display_header = f"value_display ({unit_label(amount_unit)})"
+        unit = unit_label(amount_unit)
         displays = [format_yen(r.value, amount_unit) for r in table.rows]
     if table.anonymised:
-        headers = ["rank", "label", "value", display_header]
+        columns = ["rank", "label", "value", "value_display"]
         rows = [[r.rank, r.label, r.value, d] for r, d in zip(table.rows, displays, strict=True)]
     else:
-        headers = ["rank", "institution_code", "label", "value", display_header]
+        columns = ["rank", "institution_code", "label", "value", "value_display"]
         rows = [
             [r.rank, r.institution.code, r.label, r.value, d]
             for r, d in zip(table.rows, displays, strict=True)
         ]
+    headers = _headers(columns, _RANKING_HEADERS, codes)
+    if unit:
+        headers[-1] = f"{headers[-1]} ({unit})"
     return headers, rows
 
 
-def aggregate_sheet(page: MetricPage) -> tuple[list[str], list[list]]:
+def aggregate_sheet(page: MetricPage, *, codes: bool = False) -> tuple[list[str], list[list]]:
     """Headers and rows of a metric page's aggregates for a CSV/XLSX download. A withheld
-    group (too few institutions for the reader) has no values, and says why."""
-    headers = ["grouping", "group", "pooled", "median", "included", "excluded", "note"]
+    group (too few institutions for the reader) has no values, and says why. Japanese
+    headers and groupings unless `codes`."""
+    columns = ["grouping", "group", "pooled", "median", "included", "excluded", "note"]
     rows = []
     groups = [("national", page.national)] if page.national else []
     groups += [("region", row) for row in page.by_region]
@@ -89,7 +170,12 @@ def aggregate_sheet(page: MetricPage) -> tuple[list[str], list[list]]:
     for grouping, row in groups:
         result = row.aggregate
         note = row.pooled_display if row.withheld else ""
+        shown = grouping if codes else _GROUPINGS_JA[grouping]
         rows.append(
-            [grouping, row.group, row.pooled, row.median, result.included, result.excluded, note]
+            [shown, row.group, row.pooled, row.median, result.included, result.excluded, note]
         )
-    return headers, rows
+    return _headers(columns, _AGGREGATE_HEADERS, codes), rows
+
+
+def _headers(columns: list[str], japanese: dict[str, str], codes: bool) -> list[str]:
+    return columns if codes else [japanese[column] for column in columns]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 
 from celery import shared_task
+from django.utils import timezone
 
-from .services import imports, metric_values
+from .services import collection, imports, metric_values
 
 STALE_IMPORT_AFTER = datetime.timedelta(hours=1)
 UNCONFIRMED_UPLOADS_KEPT = datetime.timedelta(days=30)
@@ -45,3 +46,11 @@ def fail_stale_imports() -> int:
 def delete_old_uploads() -> int:
     """Periodic: delete uploads never applied, 30 days after they were uploaded."""
     return imports.delete_old_uploads(older_than=UNCONFIRMED_UPLOADS_KEPT)
+
+
+@shared_task(name="metrics.send_report_reminders")
+def send_report_reminders() -> dict[str, int]:
+    """Daily: remind the institutions that have not submitted, on the reminder days of
+    each running collection round (sending twice on a day sends nothing the second time)."""
+    summary = collection.send_due_reminders(today=timezone.localdate())
+    return {"institutions": summary.institutions, "recipients": summary.recipients}

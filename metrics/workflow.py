@@ -5,6 +5,7 @@
       └──edit── returned ◀┘return (reason)     │
       ▲                                        │
       └────────────── reopen (reason) ─────────┘
+    draft never submitted ──delete──▶ (gone)
 
 Each row says from which states an action may be taken, who may take it (a predicate
 on the person and the report), the state it leads to and whether it needs a reason.
@@ -20,9 +21,9 @@ from django.utils.translation import gettext as _
 from core.workflow import Transition, TransitionNotAllowed, Workflow, WorkflowError
 from institutions.models import User
 
-from .enums import ImportAction, ImportState, ReportAction, ReportState
-from .models import AnnualReport
-from .permissions import can_judge_reports, is_report_staff
+from .enums import ImportAction, ImportState, ReportAction, ReportState, RoundAction, RoundState
+from .models import AnnualReport, CollectionRound
+from .permissions import can_judge_reports, can_manage_rounds, is_report_staff
 
 
 class ReportError(WorkflowError):
@@ -35,6 +36,16 @@ class ReportLockedError(TransitionNotAllowed):
 
 def _official(user: User, report: AnnualReport) -> bool:
     return can_judge_reports(user)
+
+
+def never_submitted(report: AnnualReport) -> bool:
+    """The report has never been in the ministries' hands: never submitted, accepted (an
+    import "as accepted" accepts without a submission) or reopened."""
+    return report.submitted_at is None and report.accepted_at is None and not report.reopen_reason
+
+
+def _staff_of_unsent_draft(user: User, report: AnnualReport) -> bool:
+    return never_submitted(report) and is_report_staff(user, report)
 
 
 def _refusal(state: str, action: str) -> WorkflowError | None:
@@ -56,6 +67,8 @@ REPORT_WORKFLOW: Workflow[AnnualReport] = Workflow(
         Transition(A.RETURN, frozenset({S.SUBMITTED}), S.RETURNED, _official, needs_reason=True),
         Transition(A.ACCEPT, frozenset({S.SUBMITTED}), S.ACCEPTED, _official),
         Transition(A.REOPEN, frozenset({S.ACCEPTED}), S.DRAFT, _official, needs_reason=True),
+        # No target state: the report is gone (its history keeps a deletion record).
+        Transition(A.DELETE, frozenset({S.DRAFT}), "", _staff_of_unsent_draft),
     ],
     state_label=lambda state: str(S(state).label),
     action_label=lambda action: str(A(action).label),
@@ -63,7 +76,7 @@ REPORT_WORKFLOW: Workflow[AnnualReport] = Workflow(
 )
 
 # Buttons on the report page, in this order (editing is a link, not a transition button).
-BUTTON_ACTIONS = (A.SUBMIT, A.ACCEPT, A.RETURN, A.REOPEN)
+BUTTON_ACTIONS = (A.SUBMIT, A.ACCEPT, A.RETURN, A.REOPEN, A.DELETE)
 
 
 def available_actions(user: User, report: AnnualReport) -> list[str]:
@@ -123,3 +136,31 @@ IMPORT_WORKFLOW: Workflow = Workflow(
 
 # States in which the system is working on a job: its page polls for progress.
 RUNNING_IMPORT_STATES = frozenset({I.UPLOADED, I.PARSING, I.APPLYING})
+
+
+# ---------------------------------------------------------------------------------------
+# Collection rounds (報告依頼)
+#
+#   open ──close──▶ closed ──reopen──▶ open      (change: open → open)
+#
+# An open round is shown to its institutions from its opening date and sends reminders;
+# a closed one does neither. Officials of either ministry open, change and close rounds.
+
+
+def _round_manager(user: User, collection_round: CollectionRound) -> bool:
+    return can_manage_rounds(user)
+
+
+RS = RoundState
+RA = RoundAction
+
+ROUND_WORKFLOW: Workflow[CollectionRound] = Workflow(
+    [
+        # Changing the deadline or the expected institutions: reopen a closed round first.
+        Transition(RA.CHANGE, frozenset({RS.OPEN}), RS.OPEN, _round_manager),
+        Transition(RA.CLOSE, frozenset({RS.OPEN}), RS.CLOSED, _round_manager),
+        Transition(RA.REOPEN, frozenset({RS.CLOSED}), RS.OPEN, _round_manager),
+    ],
+    state_label=lambda state: str(RS(state).label),
+    action_label=lambda action: str(RA(action).label),
+)

@@ -27,7 +27,7 @@ class InstitutionFactory(factory.django.DjangoModelFactory):
     tlo_type = TloType.EXTERNAL_WIDE_AREA
     legal_form = LegalForm.KABUSHIKI_KAISHA
     region = factory.SubFactory(RegionFactory)
-    approval_fy = 2005
+    approval_fy = 1998  # the first year of approvals: reports may be for any year since
 
 
 class UserFactory(factory.django.DjangoModelFactory):

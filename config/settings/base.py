@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -164,6 +165,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "fail-stale-imports": {"task": "metrics.fail_stale_imports", "schedule": 15 * 60},
     "delete-old-uploads": {"task": "metrics.delete_old_uploads", "schedule": 24 * 60 * 60},
+    # Japan time (CELERY_TIMEZONE), before the working day starts.
+    "send-report-reminders": {
+        "task": "metrics.send_report_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 
 # E-mail (notifications): printed to the console unless an SMTP server is configured.
@@ -183,6 +189,23 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "TLO Review <noreply@l
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
+# The annual data collection (SPEC §3). Reports exist for fiscal years from an
+# institution's approval year, or this year for one without (the IP headquarters
+# programme began in FY2003), up to the current fiscal year.
+REPORT_FIRST_FISCAL_YEAR = int(os.environ.get("REPORT_FIRST_FISCAL_YEAR", "2003"))
+# Reminders to institutions that have not submitted: days before and after the deadline.
+REPORT_REMINDER_DAYS_BEFORE = [
+    int(d) for d in env_list("REPORT_REMINDER_DAYS_BEFORE", "14,3") if d.isdigit()
+]
+REPORT_REMINDER_DAYS_AFTER = [
+    int(d) for d in env_list("REPORT_REMINDER_DAYS_AFTER", "1,7") if d.isdigit()
+]
+# Uploaded tables for apps below metrics (the registry upload): the import's hardened
+# CSV/XLSX reader (core.uploads).
+UPLOAD_TABLE_READER = "metrics.importing.uploads.read_upload_table"
+# The address of the site, for links in e-mails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
 # SPEC §4: whoever sees anonymised data sees no aggregate over fewer institutions.
 SMALL_GROUP_THRESHOLD = int(os.environ.get("SMALL_GROUP_THRESHOLD", "3"))
 
@@ -195,6 +218,7 @@ NAVIGATION: list[str] = [
     "reviews.navigation.navigation",
 ]
 HOME_PANELS: list[str] = [
+    "metrics.navigation.collection_panel",
     "institutions.navigation.home_panel",
     "reviews.navigation.home_panel",
 ]

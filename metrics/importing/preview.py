@@ -22,11 +22,13 @@ from institutions.models import Institution, User
 from institutions.selectors import InstitutionMatcher, InstitutionNotFound
 
 from ..enums import RowOutcome
-from ..models import AnnualReport
+from ..models import AnnualReport, LicenceAgreement
 from ..permissions import can_import_for
 from ..report_fields import REPORT_FIELD_CODES, REPORT_FIELDS_BY_CODE, Unit
+from ..report_years import current_fiscal_year, first_report_year
 from ..validation import report_warnings
 from ..workflow import editable
+from . import licences as licence_rows
 from .headers import FISCAL_YEAR, INSTITUTION, INSTITUTION_NAME, Column, is_code_row, map_headers
 from .problems import FileProblem, Problem, ProblemKind
 from .tables import read_table
@@ -74,7 +76,8 @@ def build_preview(
         "rows": [],
     }
     try:
-        table = read_table(data)
+        # The licence detail sheet comes from the same parse (the child process's).
+        table = read_table(data, sheets=(licence_rows.SHEET_NAME,))
     except FileProblem as failure:
         preview["file_errors"] = [failure.problem.as_json()]
         return _summarised(preview)
@@ -102,8 +105,13 @@ def build_preview(
         preview["file_errors"] = [p.as_json() for p in file_errors]
         return _summarised(preview)
 
-    parsed = _parse_rows(data_rows, header.columns, actor, progress)
-    preview["rows"] = _judge(parsed, header.figures)
+    matcher = _CachedMatcher(actor)
+    parsed = _parse_rows(data_rows, header.columns, matcher, progress)
+    licences, licence_problems = _licence_sheet(
+        table.sheets.get(licence_rows.SHEET_NAME), matcher, parsed
+    )
+    preview["rows"] = _judge(parsed, header.figures, licences)
+    preview["file_errors"] = [p.as_json() for p in licence_problems]
     preview["institutions"] = {
         str(institution.pk): [institution.code, institution.name_ja, institution.name_en]
         for institution in {r.institution for r in parsed if r.institution is not None}
@@ -164,15 +172,15 @@ def column_letter(index: int) -> str:
 def _parse_rows(
     data_rows: list[tuple[int, list[Any]]],
     columns: list[Column],
-    actor: User,
+    matcher: _CachedMatcher,
     progress: ProgressCallback | None,
 ) -> list[ParsedRow]:
-    matcher = _CachedMatcher(actor)
     by_target = {c.target: c for c in columns}
     code_column, name_column = by_target.get(INSTITUTION), by_target.get(INSTITUTION_NAME)
     year_column = by_target[FISCAL_YEAR]
     figure_columns = [_FigureColumn.of(c) for c in columns if c.is_figure]
     years: dict[str, int | FiscalYearError] = {}
+    current = current_fiscal_year()
     total = len(data_rows)
     parsed: list[ParsedRow] = []
     for done, (number, cells) in enumerate(data_rows, 1):
@@ -180,6 +188,8 @@ def _parse_rows(
         row = ParsedRow(number)
         _parse_institution(row, cells, code_column, name_column, matcher)
         _parse_fiscal_year(row, cells, year_column, years)
+        if row.institution is not None and row.fiscal_year is not None:
+            _check_reportable(row, year_column, current)
         values = row.values
         for figure in figure_columns:
             cell = cells[figure.index] if figure.index < width else None
@@ -352,10 +362,98 @@ def _parse_fiscal_year(
     row.fiscal_year = year
 
 
+def _check_reportable(row: ParsedRow, column: Column, current: int) -> None:
+    """A report exists only from the institution's approval (or the first year
+    collected) to the current fiscal year (metrics.report_years)."""
+    assert row.institution is not None and row.fiscal_year is not None
+    first = first_report_year(row.institution.approval_fy)
+    if first <= row.fiscal_year <= current:
+        return
+    row.problems.append(
+        Problem(
+            ProblemKind.YEAR_NOT_REPORTABLE,
+            row=row.row,
+            column=column.header,
+            params={"year": row.fiscal_year, "first": first, "last": current},
+        )
+    )
+    row.fiscal_year = None
+
+
 def _text(cells: list[Any], column: Column | None) -> str:
     if column is None or column.index >= len(cells):
         return ""
     return cell_text(cells[column.index])
+
+
+# ---------------------------------------------------------------------------------------
+# The licence detail sheet (XLSX only)
+
+Key = tuple[int, int]  # (institution id, fiscal year)
+
+
+def _licence_sheet(
+    rows: list[list[Any]] | None, matcher: _CachedMatcher, parsed: list[ParsedRow]
+) -> tuple[dict[Key, list[dict[str, Any]]] | None, list[Problem]]:
+    """The licence rows of the file by report, or None when it has no such sheet; and
+    the sheet's problems (every cell checked, duplicates, rows without a report)."""
+    if rows is None:
+        return None, []
+    sheet = licence_rows.parse_sheet(
+        rows, match_institution=matcher.match, parse_year=parse_fiscal_year
+    )
+    problems = list(sheet.problems)
+    in_file = {
+        (row.institution.pk, row.fiscal_year)
+        for row in parsed
+        if row.institution is not None and row.fiscal_year is not None
+    }
+    by_key: dict[Key, list[dict[str, Any]]] = defaultdict(list)
+    first_row: dict[tuple[int, int, str], int] = {}
+    for licence in sheet.rows:
+        institution = licence.pop("institution")
+        key = (institution.pk, licence["fiscal_year"])
+        params = {"institution": institution.name_ja, "fiscal_year": licence["fiscal_year"]}
+        reference = (*key, licence["reference"])
+        if key not in in_file:
+            problems.append(
+                Problem(
+                    ProblemKind.LICENCE_WITHOUT_REPORT,
+                    row=licence["sheet_row"],
+                    column=f"{licence_rows.SHEET_NAME}!{licence_rows.TEMPLATE_HEADERS[0][0]}",
+                    params=params,
+                )
+            )
+        elif reference in first_row:
+            problems.append(
+                Problem(
+                    ProblemKind.DUPLICATE_LICENCE,
+                    row=licence["sheet_row"],
+                    column=f"{licence_rows.SHEET_NAME}!{licence_rows.TEMPLATE_HEADERS[2][0]}",
+                    value=licence["reference"],
+                    params={**params, "other_row": first_row[reference]},
+                )
+            )
+        else:
+            first_row[reference] = licence["sheet_row"]
+            by_key[key].append({code: licence[code] for code in licence_rows.LICENCE_FIELDS})
+    return dict(by_key), problems
+
+
+def _licence_signature(rows: Iterable[dict[str, Any]]) -> list[tuple]:
+    return sorted(tuple(row[code] for code in licence_rows.LICENCE_FIELDS) for row in rows)
+
+
+def existing_licences(report_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+    """The licence rows of these reports, by report id. One query per few thousand."""
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    ids = sorted(set(report_ids))
+    for start in range(0, len(ids), _QUERY_CHUNK):
+        for row in LicenceAgreement.objects.filter(
+            report_id__in=ids[start : start + _QUERY_CHUNK]
+        ).values("report_id", *licence_rows.LICENCE_FIELDS):
+            found[row.pop("report_id")].append(row)
+    return found
 
 
 # ---------------------------------------------------------------------------------------
@@ -376,7 +474,11 @@ def existing_reports(institution_ids: Iterable[int]) -> dict[tuple[int, int], di
     return found
 
 
-def _judge(parsed: list[ParsedRow], figure_columns: list[Column]) -> list[dict[str, Any]]:
+def _judge(
+    parsed: list[ParsedRow],
+    figure_columns: list[Column],
+    licences: dict[Key, list[dict[str, Any]]] | None = None,
+) -> list[dict[str, Any]]:
     fields = [c.target for c in figure_columns]
     decimal_positions = [
         i for i, code in enumerate(fields) if REPORT_FIELDS_BY_CODE[code].unit in DECIMAL_UNITS
@@ -402,6 +504,15 @@ def _judge(parsed: list[ParsedRow], figure_columns: list[Column]) -> list[dict[s
             first_row[key] = row.row
 
     reports = existing_reports(r.institution.pk for r in parsed if r.institution is not None)
+    licences = licences or {}
+    # The licence rows of the file's existing reports: to compare with the sheet's, and
+    # for the warning on licence income against the rows' total.
+    stored_licences = existing_licences(
+        reports[key]["id"]
+        for key in ((r.institution.pk, r.fiscal_year) for r in parsed if r.institution)
+        if key in reports
+    )
+    licence_totals: dict[Key, int] = {}
     # What each report will hold once the file is applied, for the year-on-year warnings.
     final: dict[tuple[int, int], dict[str, Any]] = {key: report for key, report in reports.items()}
     entries: list[dict[str, Any]] = []
@@ -414,8 +525,15 @@ def _judge(parsed: list[ParsedRow], figure_columns: list[Column]) -> list[dict[s
         assert row.institution is not None and row.fiscal_year is not None
         key = (row.institution.pk, row.fiscal_year)
         report = reports.get(key)
+        sheet_rows = licences.get(key)
+        if sheet_rows is not None:
+            licence_totals[key] = sum(licence["income"] for licence in sheet_rows)
+        elif report is not None and stored_licences.get(report["id"]):
+            licence_totals[key] = sum(r["income"] for r in stored_licences[report["id"]])
         if report is None:
             entry["outcome"] = RowOutcome.NEW
+            if sheet_rows is not None:
+                entry["licences"] = sheet_rows
             values = row.values
             entry["values"] = listed = [values[code] for code in fields]
             for index in decimal_positions:
@@ -430,7 +548,11 @@ def _judge(parsed: list[ParsedRow], figure_columns: list[Column]) -> list[dict[s
                 for code in fields
                 if report[code] != row.values[code]
             }
-            if not changes:
+            before = stored_licences.get(report["id"], [])
+            licences_change = sheet_rows is not None and _licence_signature(
+                before
+            ) != _licence_signature(sheet_rows)
+            if not changes and not licences_change:
                 entry["outcome"] = RowOutcome.UNCHANGED
                 continue
             if not editable(report["state"]):
@@ -447,11 +569,14 @@ def _judge(parsed: list[ParsedRow], figure_columns: list[Column]) -> list[dict[s
                 continue
             entry["outcome"] = RowOutcome.CHANGED
             entry["changes"] = changes
+            if licences_change:
+                entry["licences"] = sheet_rows
+                entry["licence_change"] = [len(before), len(sheet_rows or [])]
             figures = {code: report[code] for code in REPORT_FIELD_CODES}
             figures.update(row.values)
         final[key] = figures
         writes.append((entry, key, figures))
-    _add_warnings(writes, final)
+    _add_warnings(writes, final, licence_totals)
     return entries
 
 
@@ -469,6 +594,7 @@ def _entry(row: ParsedRow) -> dict[str, Any]:
 def _add_warnings(
     writes: list[tuple[dict[str, Any], tuple[int, int], dict[str, Any]]],
     final: dict[tuple[int, int], dict[str, Any]],
+    licence_totals: dict[Key, int],
 ) -> None:
     applications_by_year: dict[int, dict[int, int | None]] = defaultdict(dict)
     for (institution_id, fiscal_year), figures in final.items():
@@ -484,6 +610,7 @@ def _add_warnings(
             figures,
             previous=previous,
             cumulative_applications=sum(known) if known else None,
+            licence_total=licence_totals.get((institution_id, fiscal_year)),
         )
         if warnings:
             entry["warnings"] = [w.as_dict() for w in warnings]

@@ -52,6 +52,7 @@ class ProblemKind(StrEnum):
     TOO_MANY_DECIMALS = "too_many_decimals"
     OUT_OF_RANGE = "out_of_range"
     NOT_A_FISCAL_YEAR = "not_a_fiscal_year"
+    YEAR_NOT_REPORTABLE = "year_not_reportable"
     MISSING_FISCAL_YEAR = "missing_fiscal_year"
     MISSING_INSTITUTION = "missing_institution"
     UNKNOWN_INSTITUTION = "unknown_institution"
@@ -59,6 +60,13 @@ class ProblemKind(StrEnum):
     NOT_YOUR_INSTITUTION = "not_your_institution"
     DUPLICATE_ROW = "duplicate_row"
     REPORT_LOCKED = "report_locked"
+    # the licence detail sheet (ライセンス明細)
+    MISSING_VALUE = "missing_value"
+    TOO_LONG = "too_long"
+    NOT_A_CHOICE = "not_a_choice"
+    NOT_YES_OR_NO = "not_yes_or_no"
+    LICENCE_WITHOUT_REPORT = "licence_without_report"
+    DUPLICATE_LICENCE = "duplicate_licence"
     # the header row, informational (a warning, not an error)
     IGNORED_COLUMN = "ignored_column"
 

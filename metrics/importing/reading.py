@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import xlsx
@@ -42,11 +42,17 @@ class TableLimits:
 class Rows:
     encoding: str  # for CSV; "" for XLSX
     rows: list[list[Any]]
+    # Further worksheets asked for by name and found in the workbook (the import
+    # template's ライセンス明細), each checked and limited like the first.
+    sheets: dict[str, list[list[Any]]] = field(default_factory=dict)
 
 
-def read_rows(data: bytes, *, file_format: str, limits: TableLimits) -> Rows:
-    """The rows of a CSV or XLSX file. Raises FileProblem if it cannot be read or
-    holds more than the limits."""
+def read_rows(
+    data: bytes, *, file_format: str, limits: TableLimits, sheets: tuple[str, ...] = ()
+) -> Rows:
+    """The rows of a CSV or XLSX file, and of the XLSX worksheets named in `sheets` that
+    the workbook has. Raises FileProblem if it cannot be read or holds more than the
+    limits."""
     if file_format == XLSX:
         xlsx.check_zip(
             data,
@@ -55,7 +61,13 @@ def read_rows(data: bytes, *, file_format: str, limits: TableLimits) -> Rows:
         )
         sheet_name = xlsx.check_first_sheet(data, area=limits.area())
         sheet = xlsx.read_first_sheet(data, sheet_name=sheet_name)
-        return Rows("", _limited((_unpadded(row) for row in sheet), limits))
+        first = _limited((_unpadded(row) for row in sheet), limits)
+        named = {}
+        for name in sheets:
+            if name != sheet_name and xlsx.check_named_sheet(data, name=name, area=limits.area()):
+                rows = xlsx.read_named_sheet(data, name=name)
+                named[name] = _limited((_unpadded(row) for row in rows), limits)
+        return Rows("", first, named)
     decoded = decode_csv(data)
     return Rows(decoded.encoding, _limited(_csv_rows(decoded.text), limits))
 

@@ -69,9 +69,11 @@ def read_rows_in_child(
     limits: TableLimits,
     memory_bytes: int,
     timeout_seconds: int,
+    sheets: tuple[str, ...] = (),
 ) -> Rows:
     """reading.read_rows, run in a child process with at most `memory_bytes` of address
-    space and `timeout_seconds` of CPU and wall-clock time.
+    space and `timeout_seconds` of CPU and wall-clock time (`sheets`: the further XLSX
+    worksheets to read by name, if the workbook has them).
 
     Raises the FileProblem the parser found, or READ_ABORTED if the child was killed,
     failed or answered nonsense (the reason goes to the log, with its stderr).
@@ -82,6 +84,7 @@ def read_rows_in_child(
         "memory_bytes": memory_bytes,
         "cpu_seconds": timeout_seconds,
         "answer_bytes": _MAX_ANSWER_BYTES,
+        "sheets": list(sheets),
     }
     # -S: no site module (it costs a third of the start-up); the child gets this
     # process's import path instead, which already holds what .pth files added.
@@ -137,16 +140,25 @@ def _rows_from(answer: bytes) -> Rows:
         if "problem" in result:
             raise FileProblem(Problem.from_json(result["problem"]))
         encoding, rows = result["encoding"], result["rows"]
+        sheets = result.get("sheets", {})
     except (ValueError, TypeError, KeyError, OverflowError, RecursionError) as error:
         raise _aborted(f"answer not understood ({type(error).__name__})", None) from None
     if not (
         isinstance(encoding, str)
-        and isinstance(rows, list)
-        and all(type(row) is list for row in rows)
-        and set(map(type, itertools.chain.from_iterable(rows))) <= _CELL_TYPES
+        and _is_table(rows)
+        and isinstance(sheets, dict)
+        and all(isinstance(name, str) and _is_table(table) for name, table in sheets.items())
     ):
         raise _aborted("answer not a table of cells", None)
-    return Rows(encoding, rows)
+    return Rows(encoding, rows, sheets)
+
+
+def _is_table(rows: Any) -> bool:
+    return (
+        isinstance(rows, list)
+        and all(type(row) is list for row in rows)
+        and set(map(type, itertools.chain.from_iterable(rows))) <= _CELL_TYPES
+    )
 
 
 _UNTAG = {

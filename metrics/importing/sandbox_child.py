@@ -59,9 +59,16 @@ def main(arguments: list[str], source: IO[bytes], sink: IO[bytes]) -> None:
     data = source.read()
     try:
         rows = read_rows(
-            data, file_format=request["format"], limits=TableLimits(**request["limits"])
+            data,
+            file_format=request["format"],
+            limits=TableLimits(**request["limits"]),
+            sheets=tuple(request.get("sheets", ())),
         )
-        result: dict[str, Any] = {"encoding": rows.encoding, "rows": rows.rows}
+        result: dict[str, Any] = {
+            "encoding": rows.encoding,
+            "rows": rows.rows,
+            "sheets": rows.sheets,
+        }
     except FileProblem as failure:
         result = {"problem": failure.problem.as_json()}
     sink.write(

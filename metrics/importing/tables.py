@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import limits, sandbox, xlsx
@@ -25,6 +25,8 @@ class Table:
     format: str  # CSV or XLSX
     encoding: str  # for CSV; "" for XLSX
     rows: list[list[Any]]
+    # The further XLSX worksheets asked for by name that the workbook has.
+    sheets: dict[str, list[list[Any]]] = field(default_factory=dict)
 
 
 def check_size(size: int) -> None:
@@ -54,8 +56,9 @@ def file_format(data: bytes) -> str:
     return CSV
 
 
-def read_table(data: bytes) -> Table:
-    """The cells of the file. Raises FileProblem if it cannot be read or is too big."""
+def read_table(data: bytes, *, sheets: tuple[str, ...] = ()) -> Table:
+    """The cells of the file, and of the XLSX worksheets named in `sheets` if the
+    workbook has them. Raises FileProblem if it cannot be read or is too big."""
     check_size(len(data))
     kind = file_format(data)
     rows = sandbox.read_rows_in_child(
@@ -64,8 +67,9 @@ def read_table(data: bytes) -> Table:
         limits=limits.table_limits(),
         memory_bytes=limits.parser_memory_bytes(),
         timeout_seconds=limits.parser_timeout_seconds(),
+        sheets=sheets,
     )
-    return Table(kind, rows.encoding, rows.rows)
+    return Table(kind, rows.encoding, rows.rows, rows.sheets)
 
 
 def looks_large(data: bytes) -> bool:

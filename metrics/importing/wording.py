@@ -108,6 +108,10 @@ MESSAGES = {
     ),
     ProblemKind.OUT_OF_RANGE: _("“%(value)s” is out of range; expected %(expected)s."),
     ProblemKind.NOT_A_FISCAL_YEAR: _("“%(value)s” is not a fiscal year; expected %(expected)s."),
+    ProblemKind.YEAR_NOT_REPORTABLE: _(
+        "%(year)s is not a fiscal year this institution can report for: from FY%(first)s "
+        "(its approval, or the first year collected) to FY%(last)s (the current one)."
+    ),
     ProblemKind.MISSING_FISCAL_YEAR: _("The fiscal year is blank; expected %(expected)s."),
     ProblemKind.MISSING_INSTITUTION: _(
         "The institution is blank; expected a registered institution code or name."
@@ -129,6 +133,20 @@ MESSAGES = {
         "import (it can be changed only while it is a draft or returned)."
     ),
     ProblemKind.IGNORED_COLUMN: _("The column “%(value)s” is for information only and is ignored."),
+    ProblemKind.MISSING_VALUE: _("This cell is required and is blank."),
+    ProblemKind.TOO_LONG: _("“%(value)s” is longer than %(limit)s characters."),
+    ProblemKind.NOT_A_CHOICE: _("“%(value)s” is not one of: %(choices)s."),
+    ProblemKind.NOT_YES_OR_NO: _(
+        "“%(value)s” is neither yes nor no: write ○ or ×, or leave it blank."
+    ),
+    ProblemKind.LICENCE_WITHOUT_REPORT: _(
+        "%(institution)s, %(fiscal_year)s has no row on the first sheet: licence rows belong to "
+        "a report of the same file."
+    ),
+    ProblemKind.DUPLICATE_LICENCE: _(
+        "The agreement “%(value)s” of %(institution)s, %(fiscal_year)s already appears in row "
+        "%(other_row)s."
+    ),
 }
 
 DID_YOU_MEAN = _("Did you mean: %(suggestions)s?")

@@ -114,6 +114,17 @@ def first_visible_worksheet(archive: zipfile.ZipFile) -> tuple[str, str]:
     One difference is left to the child process's memory limit: calamine takes a
     relationship's Target without resolving character references, this reads it resolved.
     """
+    sheets, entry = _sheet_list(archive)
+    visible = [name for name, _path, shown in sheets if shown]
+    if not visible:
+        raise _unreadable("no visible worksheet")
+    # Calamine opens a sheet by name: the first sheet of that name, whatever its state.
+    return visible[0], entry(next(path for name, path, _shown in sheets if name == visible[0]))
+
+
+def _sheet_list(archive: zipfile.ZipFile):
+    """The workbook's sheets in order, as (name, zip path, visible worksheet), and the
+    function that finds a zip entry by path (first_visible_worksheet says how)."""
     entries = {name.replace("\\", "/").lower(): name for name in archive.namelist()}
 
     def entry(path: str) -> str:
@@ -149,11 +160,7 @@ def first_visible_worksheet(archive: zipfile.ZipFile) -> tuple[str, str]:
             raise _unreadable(f"sheet “{element.get('name', '')}” is not described right")
         path = target[1:] if target.startswith("/") else folder + target
         sheets.append((element.get("name", ""), path, state == "visible" and kind == "worksheet"))
-    visible = [name for name, _path, shown in sheets if shown]
-    if not visible:
-        raise _unreadable("no visible worksheet")
-    # Calamine opens a sheet by name: the first sheet of that name, whatever its state.
-    return visible[0], entry(next(path for name, path, _shown in sheets if name == visible[0]))
+    return sheets, entry
 
 
 _SHEET_STATES = ("visible", "hidden", "veryHidden")
@@ -191,6 +198,46 @@ def read_first_sheet(data: bytes, *, sheet_name: str) -> Iterator[list[Any]]:
     except (ValueError, OSError) as error:
         raise _unreadable(str(error)) from None
     return iter(rows)
+
+
+def check_named_sheet(data: bytes, *, name: str, area: Area) -> bool:
+    """Whether the workbook has a visible worksheet called `name` (the import template's
+    second sheet, ライセンス明細); if it has, refuse the file when one of that sheet's
+    cells lies outside `area`, as check_first_sheet does. Call check_zip first."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        sheets, entry = _sheet_list(archive)
+        matching = [path for sheet, path, shown in sheets if shown and sheet.strip() == name]
+        if not matching:
+            return False
+        part = entry(matching[0])
+        check_cells(lambda: archive.open(part), area=area, part=part)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as error:
+        raise _unreadable(str(error)) from None
+    return True
+
+
+def read_named_sheet(data: bytes, *, name: str) -> list[list[Any]]:
+    """The rows of the visible worksheet called `name`, from row 1 (blank rows kept).
+    Call check_zip and then check_named_sheet, which found it."""
+    try:
+        workbook = python_calamine.load_workbook(io.BytesIO(data))
+        if not _opened_as_xlsx(workbook):
+            raise _unreadable("not an XLSX workbook")
+        found = [
+            sheet.name
+            for sheet in workbook.sheets_metadata
+            if sheet.typ == python_calamine.SheetTypeEnum.WorkSheet
+            and sheet.visible == python_calamine.SheetVisibleEnum.Visible
+            and sheet.name.strip() == name
+        ]
+        if not found:
+            raise _unreadable("the workbook's list of sheets is inconsistent")
+        return workbook.get_sheet_by_name(found[0]).to_python(skip_empty_area=False)
+    except python_calamine.CalamineError as error:
+        raise _unreadable(str(error)) from None
+    except (ValueError, OSError) as error:
+        raise _unreadable(str(error)) from None
 
 
 def _opened_as_xlsx(workbook: python_calamine.CalamineWorkbook) -> bool:

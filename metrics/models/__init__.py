@@ -1,13 +1,16 @@
 """Models of the metrics app, one module per kind of thing."""
 
+from .collection import CollectionRound, SentReminder
 from .definitions import MetricDefinition, MetricValue
 from .imports import ImportJob
 from .reports import AnnualReport, LicenceAgreement
 
 __all__ = [
     "AnnualReport",
+    "CollectionRound",
     "ImportJob",
     "LicenceAgreement",
     "MetricDefinition",
     "MetricValue",
+    "SentReminder",
 ]

@@ -40,6 +40,8 @@ class ImportJob(models.Model):
     # periodic task (metrics.tasks.fail_stale_imports).
     state_changed_at = models.DateTimeField(_("state changed at"), default=timezone.now)
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    # An official confirmed the file "as accepted": its reports are stored accepted.
+    as_accepted = models.BooleanField(_("stored as accepted"), default=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, ngettext
 
 from institutions.fiscal_years import format_fiscal_year
 from institutions.models import User
@@ -107,13 +107,26 @@ def _shown(result: dict[str, Any], entry: dict[str, Any]) -> ShownRow:
             ShownChange(_label(code), _figure(old), _figure(new))
             for code, (old, new) in entry.get("changes", {}).items()
         ]
+        if "licence_change" in entry:
+            old, new = entry["licence_change"]
+            row.changes.append(ShownChange(_licence_label(), _rows(old), _rows(new)))
     elif entry["outcome"] == RowOutcome.NEW:
         row.changes = [
             ShownChange(_label(code), "", _figure(value))
             for code, value in row_values(result, entry).items()
             if value is not None
         ]
+        if entry.get("licences"):
+            row.changes.append(ShownChange(_licence_label(), "", _rows(len(entry["licences"]))))
     return row
+
+
+def _licence_label() -> str:
+    return gettext("Licence detail sheet")
+
+
+def _rows(count: int) -> str:
+    return ngettext("%(count)s row", "%(count)s rows", count) % {"count": count}
 
 
 def _problem_text(problem: Problem) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from core.history import (
@@ -22,7 +22,14 @@ from institutions.permissions import can_see_all_institutions
 
 from ..enums import ReportAction
 from ..models import AnnualReport, LicenceAgreement
-from ..report_fields import GROUP_LABELS, REPORT_FIELDS, REPORT_FIELDS_BY_CODE, ReportField, Unit
+from ..report_fields import (
+    CORE_FIGURES,
+    GROUP_LABELS,
+    REPORT_FIELDS,
+    REPORT_FIELDS_BY_CODE,
+    ReportField,
+    Unit,
+)
 from ..validation import FigureWarning, report_warnings
 
 
@@ -126,13 +133,33 @@ def cumulative_patent_applications(report: AnnualReport) -> int:
     return total or 0
 
 
-def warnings_for(report: AnnualReport, *, previous: AnnualReport | None) -> list[FigureWarning]:
-    """The plausibility warnings of a report as stored (metrics.validation)."""
+def licence_total(report: AnnualReport) -> int | None:
+    """The income of the report's licence rows; None when it has none."""
+    result = report.licences.aggregate(total=Sum("income"), rows=Count("id"))
+    return (result["total"] or 0) if result["rows"] else None
+
+
+def warnings_for(
+    report: AnnualReport, *, previous: AnnualReport | None, for_official: bool = False
+) -> list[FigureWarning]:
+    """The plausibility warnings of a report as stored (metrics.validation), worded for
+    the people who enter the figures or, with `for_official`, for the officials."""
     return report_warnings(
         report.figures(),
         previous=previous.figures() if previous else None,
         cumulative_applications=cumulative_patent_applications(report),
+        licence_total=licence_total(report),
+        for_official=for_official,
     )
+
+
+def missing_core_figures(report: AnnualReport) -> list[str]:
+    """The labels of the core figures the report lacks (it cannot be submitted without)."""
+    return [
+        str(REPORT_FIELDS_BY_CODE[code].label)
+        for code in CORE_FIGURES
+        if getattr(report, code) is None
+    ]
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from core.tasks import enqueue
 from core.text import display_file_name
@@ -37,16 +37,18 @@ from ..importing.preview import (
 )
 from ..importing.problems import FileProblem, Problem, ProblemKind
 from ..importing.tables import check_size, looks_large
-from ..models import AnnualReport, ImportJob
-from ..permissions import can_import, can_import_for
+from ..models import AnnualReport, ImportJob, LicenceAgreement
+from ..permissions import can_import, can_import_for, can_judge_reports
 from ..workflow import IMPORT_WORKFLOW, REPORT_WORKFLOW, RUNNING_IMPORT_STATES, editable
-from . import metric_values
+from . import bulk, metric_values
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 1_000  # for bulk updates, whose CASE … WHEN statements grow with each row
 _QUERY_CHUNK = 5_000
 _CHANGE_REASON_LENGTH = 100  # simple_history's history_change_reason
+
+
+_ACCEPT_REFUSED = "Only officials import reports as accepted."
 
 
 class ImportNotPossible(Exception):
@@ -67,6 +69,7 @@ class Applied:
     updated: int
     institution_ids: list[int]
     fiscal_years: list[int]
+    accepted: int = 0  # reports stored accepted (an official's import "as accepted")
 
 
 def _move_job(job_id: int, action: ImportAction, **fields: Any) -> bool:
@@ -176,21 +179,28 @@ def _store_preview(job: ImportJob, preview: dict[str, Any]) -> None:
         )
 
 
-def confirm_import(*, actor: User, job: ImportJob) -> ImportJob:
+def confirm_import(*, actor: User, job: ImportJob, as_accepted: bool = False) -> ImportJob:
     """Apply a previewed file: every row or none.
 
-    Side effects, in order: for a large file, moves the job to applying and queues
-    metrics.tasks.apply_import on commit; otherwise applies at once (apply_import_job).
-    Raises ImportNotPossible if the job has errors or was already applied or cancelled.
-    A conflict (a report changed since the preview) or any other failure leaves the job
-    failed with the reasons, and nothing applied.
+    With `as_accepted` (officials only: PermissionDenied for anyone else), the file's
+    reports are stored accepted by the official, as figures the ministries already hold
+    (apply_preview says which rows).
+
+    Side effects, in order: records the choice on the job; for a large file, moves the
+    job to applying and queues metrics.tasks.apply_import on commit; otherwise applies
+    at once (apply_import_job). Raises ImportNotPossible if the job has errors or was
+    already applied or cancelled. A conflict (a report changed since the preview) or
+    any other failure leaves the job failed with the reasons, and nothing applied.
     """
     try:
         IMPORT_WORKFLOW.check(actor, job, ImportAction.CONFIRM)
     except TransitionNotAllowed:
         raise ImportNotPossible(job.state) from None
+    if as_accepted and not can_judge_reports(actor):
+        raise PermissionDenied(_ACCEPT_REFUSED)
     if has_errors(job.result):
         raise ImportNotPossible(job.state)
+    ImportJob.objects.filter(pk=job.pk).update(as_accepted=as_accepted)
     if job.total_rows > limits.background_rows():
         if not _move_job(job.pk, ImportAction.CONFIRM, processed_rows=0):
             raise ImportNotPossible(job.state)
@@ -218,7 +228,8 @@ def apply_import_job(*, job_id: int) -> ImportJob:
                 apply_preview(
                     actor=job.uploaded_by,
                     preview=job.result,
-                    change_reason=change_reason(job.original_name),
+                    change_reason=change_reason(job.original_name, as_accepted=job.as_accepted),
+                    as_accepted=job.as_accepted,
                 )
             # The counts are the preview's (new → created, changed → updated); the
             # stored preview, which can be large, is not written again.
@@ -230,7 +241,7 @@ def apply_import_job(*, job_id: int) -> ImportJob:
             )
     except ImportConflict as conflict:
         _fail(job_id, messages=conflict.messages)
-    except ImportNotPossible:
+    except (ImportNotPossible, PermissionDenied):
         raise
     except Exception:
         logger.exception("import %s: applying failed; nothing was applied", job_id)
@@ -276,15 +287,23 @@ def delete_old_uploads(*, older_than: datetime.timedelta) -> int:
 
 
 def import_file(
-    *, actor: User, data: bytes, file_name: str, dry_run: bool = False
+    *,
+    actor: User,
+    data: bytes,
+    file_name: str,
+    dry_run: bool = False,
+    as_accepted: bool = False,
 ) -> tuple[dict[str, Any], Applied | None]:
     """The whole pipeline at once, for the command line: preview, then (unless dry_run
-    or the file has errors) apply it in one transaction. Stores no ImportJob.
+    or the file has errors) apply it in one transaction, `as_accepted` if asked (officials
+    only). Stores no ImportJob.
 
     Returns the preview, and what was applied (None if nothing was).
     """
     if not can_import(actor):
         raise PermissionDenied
+    if as_accepted and not can_judge_reports(actor):
+        raise PermissionDenied(_ACCEPT_REFUSED)
     try:
         check_size(len(data))
     except FileProblem as failure:
@@ -295,32 +314,53 @@ def import_file(
         return preview, None
     with transaction.atomic():
         applied = apply_preview(
-            actor=actor, preview=preview, change_reason=change_reason(file_name)
+            actor=actor,
+            preview=preview,
+            change_reason=change_reason(file_name, as_accepted=as_accepted),
+            as_accepted=as_accepted,
         )
     return preview, applied
 
 
-def change_reason(file_name: str) -> str:
-    reason = gettext("Spreadsheet import: %(file)s") % {"file": file_name}
+def change_reason(file_name: str, *, as_accepted: bool = False) -> str:
+    """The history's reason for an import's writes: the file's name (cut to fit)."""
+    if as_accepted:
+        reason = gettext("Spreadsheet import, stored as accepted: %(file)s") % {"file": file_name}
+    else:
+        reason = gettext("Spreadsheet import: %(file)s") % {"file": file_name}
     return reason[:_CHANGE_REASON_LENGTH]
 
 
 @transaction.atomic
-def apply_preview(*, actor: User, preview: dict[str, Any], change_reason: str) -> Applied:
+def apply_preview(
+    *, actor: User, preview: dict[str, Any], change_reason: str, as_accepted: bool = False
+) -> Applied:
     """Write the rows of a preview: new reports as drafts, changed reports updated.
+
+    With `as_accepted` (an official loading figures the ministries already hold), new and
+    changed reports are stored accepted by `actor`, and so are unchanged rows whose
+    report is a draft, returned or submitted; rows whose report is submitted or
+    accepted with different figures are errors of the preview already (those go through
+    return or reopen).
 
     Side effects, in order: locks the reports the preview read and checks none changed
     since (version, state) and that no report appeared where the preview saw none —
     otherwise raises ImportConflict and writes nothing; bulk-creates the new reports and
-    bulk-updates the changed ones (version + 1), with one history record each by
-    `actor` with `change_reason`; queues the metric recompute on commit.
+    bulk-updates the changed (and, as accepted, the newly accepted) ones (version + 1),
+    with one history record each by `actor` with `change_reason`; replaces the licence
+    rows of the reports that have rows on the file's licence sheet (ライセンス明細);
+    queues one metric recompute on commit. No e-mail: these are the ministries' own
+    figures.
     """
     if has_errors(preview):
         raise ImportNotPossible(ImportState.FAILED)
+    if as_accepted and not can_judge_reports(actor):
+        raise PermissionDenied(_ACCEPT_REFUSED)
     fields = list(preview["fields"])
     rows = preview["rows"]
     to_create = [r for r in rows if r["outcome"] == RowOutcome.NEW]
     to_update = [r for r in rows if r["outcome"] == RowOutcome.CHANGED]
+    to_accept = [r for r in rows if as_accepted and r["outcome"] == RowOutcome.UNCHANGED]
     seen = [r for r in rows if r.get("report_id")]
 
     current = _locked_reports(r["report_id"] for r in seen)
@@ -341,7 +381,8 @@ def apply_preview(*, actor: User, preview: dict[str, Any], change_reason: str) -
         raise ImportConflict(conflicts)
 
     now = timezone.now()
-    created = _new_reports(to_create, fields)
+    acceptor = actor if as_accepted else None
+    created = _new_reports(to_create, fields, accepted_by=acceptor, now=now)
     edit = REPORT_WORKFLOW[ReportAction.EDIT]
     updated = []
     for row in to_update:
@@ -354,37 +395,51 @@ def apply_preview(*, actor: User, preview: dict[str, Any], change_reason: str) -
         report.version += 1
         report.updated_at = now
         updated.append(report)
+    newly_accepted = [
+        current[row["report_id"]]
+        for row in to_accept
+        if current[row["report_id"]].state != ReportState.ACCEPTED
+    ]
+    for report in newly_accepted:
+        report.version += 1
+        report.updated_at = now
+    if as_accepted:
+        for report in [*updated, *newly_accepted]:
+            report.state = ReportState.ACCEPTED
+            report.accepted_at, report.accepted_by = now, actor
+            report.return_reason = ""
     try:
-        if created:
-            # No batch size: on PostgreSQL one INSERT … UNNEST per table is fastest, and
-            # Django still splits where the database needs it (SQLite's parameter limit).
-            bulk_create_with_history(
-                created,
-                AnnualReport,
-                default_user=actor,
-                default_change_reason=change_reason,
-                default_date=now,
-            )
+        with transaction.atomic():
+            bulk.create_with_history(created, actor=actor, reason=change_reason, now=now)
     except IntegrityError:
         raise ImportConflict(
             [gettext("A report in this file was created by someone else after the preview.")]
         ) from None
-    if updated:
-        bulk_update_with_history(
-            updated,
-            AnnualReport,
-            fields=[*fields, "state", "version", "updated_at"],
-            batch_size=BATCH_SIZE,
-            default_user=actor,
-            default_change_reason=change_reason,
-            default_date=now,
-        )
-    touched = to_create + to_update
+    _write_licences(
+        [(report, row.get("licences")) for row, report in zip(to_create, created, strict=True)]
+        + [(current[row["report_id"]], row["licences"]) for row in to_update if "licences" in row],
+        replace=[current[row["report_id"]] for row in to_update if "licences" in row],
+        actor=actor,
+        change_reason=change_reason,
+        now=now,
+    )
+    bookkeeping = ["state", "version", "updated_at"]
+    if as_accepted:
+        bookkeeping += ["accepted_at", "accepted_by", "return_reason"]
+    bulk.update_with_history(
+        updated, fields=[*fields, *bookkeeping], actor=actor, reason=change_reason, now=now
+    )
+    bulk.update_with_history(
+        newly_accepted, fields=bookkeeping, actor=actor, reason=change_reason, now=now
+    )
+    accepted_ids = {r.pk for r in newly_accepted}
+    touched = to_create + to_update + [r for r in to_accept if r["report_id"] in accepted_ids]
     applied = Applied(
         created=len(created),
         updated=len(updated),
         institution_ids=sorted({r["institution_id"] for r in touched}),
         fiscal_years=sorted({r["fiscal_year"] for r in touched}),
+        accepted=len(created) + len(updated) + len(newly_accepted) if as_accepted else 0,
     )
     if touched:
         metric_values.queue_recompute(
@@ -393,14 +448,54 @@ def apply_preview(*, actor: User, preview: dict[str, Any], change_reason: str) -
     return applied
 
 
-def _new_reports(rows: list[dict[str, Any]], fields: list[str]) -> list[AnnualReport]:
-    """Draft reports for the new rows, built positionally (as Django builds rows read from
-    the database): several times faster than keyword arguments for thousands of rows."""
+def _write_licences(
+    sheets: list[tuple[AnnualReport, list[dict[str, Any]] | None]],
+    *,
+    replace: list[AnnualReport],
+    actor: User,
+    change_reason: str,
+    now: datetime.datetime,
+) -> None:
+    """The licence detail sheet's rows: the old rows of `replace` deleted (one history
+    record each), the new rows bulk-created with history."""
+    for licence in LicenceAgreement.objects.filter(report__in=[r.pk for r in replace]):
+        licence._history_user = actor
+        licence._change_reason = change_reason
+        licence.delete()
+    rows = [
+        LicenceAgreement(report=report, **values)
+        for report, licences in sheets
+        for values in licences or []
+    ]
+    if rows:
+        bulk_create_with_history(
+            rows,
+            LicenceAgreement,
+            default_user=actor,
+            default_change_reason=change_reason,
+            default_date=now,
+        )
+
+
+def _new_reports(
+    rows: list[dict[str, Any]],
+    fields: list[str],
+    *,
+    accepted_by: User | None = None,
+    now: datetime.datetime | None = None,
+) -> list[AnnualReport]:
+    """Reports for the new rows, drafts (or accepted by `accepted_by` at `now`), built
+    positionally (as Django builds rows read from the database): several times faster
+    than keyword arguments for thousands of rows."""
     concrete = AnnualReport._meta.concrete_fields
     template = [f.get_default() for f in concrete]
     position = {f.attname: index for index, f in enumerate(concrete)}
     template[position["state"]] = ReportState.DRAFT
     template[position["version"]] = 1
+    if accepted_by is not None:
+        template[position["state"]] = ReportState.ACCEPTED
+        template[position["accepted_by_id"]] = accepted_by.pk
+        template[position["accepted_at"]] = now
     institution, fiscal_year = position["institution_id"], position["fiscal_year"]
     field_positions = [position[code] for code in fields]
     reports = []

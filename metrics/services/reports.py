@@ -16,21 +16,26 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.people import person_name
-from core.workflow import ReasonRequired, TransitionNotAllowed
+from core.workflow import ReasonRequired, TransitionNotAllowed, WorkflowError
+from institutions.fiscal_years import format_fiscal_year
 from institutions.models import Institution, User
 
 from ..enums import ReportAction, ReportState
 from ..models import AnnualReport, LicenceAgreement
 from ..permissions import can_create_report
-from ..report_fields import REPORT_FIELD_CODES
+from ..report_fields import CORE_FIGURES, REPORT_FIELD_CODES, REPORT_FIELDS_BY_CODE
+from ..report_years import year_refusal
 from ..workflow import REPORT_WORKFLOW, ReportError, ReportLockedError
-from . import metric_values
+from . import mail, metric_values
 
 __all__ = [
+    "BatchRefused",
     "LicenceRow",
+    "MissingFiguresError",
     "ReasonRequiredError",
     "ReportError",
     "ReportExistsError",
@@ -38,7 +43,9 @@ __all__ = [
     "StaleReportError",
     "TransitionNotAllowed",
     "accept_report",
+    "accept_reports",
     "create_report",
+    "delete_report",
     "reopen_report",
     "repair_report",
     "return_report",
@@ -71,6 +78,36 @@ class StaleReportError(ReportError):
 
 class ReportExistsError(ReportError):
     """The institution has a report for this fiscal year already."""
+
+
+class ReportYearError(ReportError):
+    """The fiscal year is outside the years the institution may report for."""
+
+
+class MissingFiguresError(ReportError):
+    """A report cannot be submitted without its core figures; the message names them."""
+
+    def __init__(self, missing: Sequence[str]):
+        self.missing = list(missing)
+        joiner = "、" if (get_language() or "ja").startswith("ja") else ", "
+        labels = joiner.join(str(REPORT_FIELDS_BY_CODE[code].label) for code in self.missing)
+        super().__init__(
+            _(
+                "The report cannot be submitted without these figures: %(figures)s. Enter "
+                "them (0 if there were none) and submit again."
+            )
+            % {"figures": labels}
+        )
+
+
+class BatchRefused(ReportError):
+    """Some reports of a batch cannot be accepted; none of the batch was."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        super().__init__(
+            _("Nothing was accepted: %(problems)s") % {"problems": " / ".join(messages)}
+        )
 
 
 # Returning and reopening need a reason (core.workflow says so for every table).
@@ -161,10 +198,15 @@ def create_report(*, actor: User, institution: Institution, fiscal_year: int) ->
     Side effects, in order:
     1. the draft is stored (version 1);
     2. its first history record names the actor ("create").
-    Raises ReportExistsError if the institution has a report for that year.
+    Raises ReportYearError for a fiscal year before the institution's approval (or the
+    first year collected) or after the current one, ReportExistsError if the
+    institution has a report for that year.
     """
     if not can_create_report(actor, institution):
         raise PermissionDenied(_("You may not start reports for this institution."))
+    refusal = year_refusal(fiscal_year, institution.approval_fy)
+    if refusal:
+        raise ReportYearError(refusal)
     existing = AnnualReport.objects.filter(institution=institution, fiscal_year=fiscal_year)
     if existing.exists():
         raise ReportExistsError(_("There is already a report for this fiscal year."))
@@ -261,10 +303,14 @@ def submit_report(
     1. the version moves on (StaleReportError if `expected_version` is given and old);
     2. state submitted, submission time set, an earlier return reason cleared (it has
        been answered; the history keeps it); a history record names the actor.
+    Raises MissingFiguresError, naming them, if a core figure (CORE_FIGURES) is blank.
     """
     current = _move(
         actor=actor, report=report, action=ReportAction.SUBMIT, expected_version=expected_version
     )
+    missing = [code for code in CORE_FIGURES if getattr(current, code) is None]
+    if missing:
+        raise MissingFiguresError(missing)
     current.submitted_at = timezone.now()
     current.return_reason = ""
     _save(current, actor=actor, action=ReportAction.SUBMIT)
@@ -279,7 +325,8 @@ def return_report(
 
     Side effects, in order:
     1. the version moves on (StaleReportError if `expected_version` is given and old);
-    2. state returned, the reason stored; a history record names the actor.
+    2. state returned, the reason stored; a history record names the actor;
+    3. the institution's staff are e-mailed the reason (metrics.services.mail).
     """
     current = _move(
         actor=actor,
@@ -290,6 +337,7 @@ def return_report(
     )
     current.return_reason = reason.strip()
     _save(current, actor=actor, action=ReportAction.RETURN)
+    mail.report_returned(actor=actor, report=current)
     return current
 
 
@@ -302,19 +350,80 @@ def accept_report(
     Side effects, in order:
     1. the version moves on (StaleReportError if `expected_version` is given and old);
     2. state accepted, acceptance time and official stored; a history record names them;
-    3. a recompute of the metrics of this institution from this fiscal year on is
+    3. the institution's staff are e-mailed;
+    4. a recompute of the metrics of this institution from this fiscal year on is
        queued for when the transaction commits.
     """
+    current = _accept(actor=actor, report=report, expected_version=expected_version)
+    metric_values.queue_recompute(
+        institution_ids=[current.institution_id], fiscal_years=[current.fiscal_year]
+    )
+    return current
+
+
+def _accept(*, actor: User, report: AnnualReport, expected_version: int | None) -> AnnualReport:
     current = _move(
         actor=actor, report=report, action=ReportAction.ACCEPT, expected_version=expected_version
     )
     current.accepted_at = timezone.now()
     current.accepted_by = actor
     _save(current, actor=actor, action=ReportAction.ACCEPT)
-    metric_values.queue_recompute(
-        institution_ids=[current.institution_id], fiscal_years=[current.fiscal_year]
-    )
+    mail.report_accepted(actor=actor, report=current)
     return current
+
+
+@transaction.atomic
+def accept_reports(*, actor: User, versions: Mapping[int, int]) -> list[AnnualReport]:
+    """Accept several submitted reports at once: all of them, or none.
+
+    `versions` maps each report's id to the version the official saw. Every report goes
+    through the same steps as accept_report (history, version, e-mail), in id order.
+    Side effects, in order:
+    1. every report is locked and checked: still submitted, at the version seen, and
+       acceptable by this official; if any is not, BatchRefused names each one and
+       nothing is stored;
+    2. each is accepted as by accept_report, steps 1–3;
+    3. one recompute is queued for all their institutions, from the earliest of their
+       fiscal years, for when the transaction commits.
+    """
+    if not versions:
+        return []
+    reports = {
+        r.pk: r
+        for r in AnnualReport.objects.select_for_update()
+        .select_related("institution")
+        .filter(pk__in=sorted(versions))
+        .order_by("pk")
+    }
+    problems = []
+    for pk in sorted(versions):
+        report = reports.get(pk)
+        if report is None:
+            problems.append(_("a selected report no longer exists"))
+            continue
+        label = f"{report.institution.name_ja} {format_fiscal_year(report.fiscal_year)}"
+        try:
+            _check(actor, report, ReportAction.ACCEPT)
+            if report.version != versions[pk]:
+                raise StaleReportError(report)
+        except StaleReportError as error:
+            problems.append(
+                _("%(report)s was changed by %(person)s after you opened the list")
+                % {"report": label, "person": error.changed_by}
+            )
+        except (WorkflowError, PermissionDenied) as error:
+            problems.append(f"{label}: {error}")
+    if problems:
+        raise BatchRefused(problems)
+    accepted = [
+        _accept(actor=actor, report=reports[pk], expected_version=versions[pk])
+        for pk in sorted(versions)
+    ]
+    metric_values.queue_recompute(
+        institution_ids=[r.institution_id for r in accepted],
+        fiscal_years=[r.fiscal_year for r in accepted],
+    )
+    return accepted
 
 
 @transaction.atomic
@@ -327,7 +436,8 @@ def reopen_report(
     1. the version moves on (StaleReportError if `expected_version` is given and old);
     2. state draft, the reason stored (the latest stays on the report, every one in
        the history), the acceptance cleared; a history record names the official;
-    3. a recompute of the metrics of this institution from this fiscal year on is
+    3. the institution's staff are e-mailed the reason;
+    4. a recompute of the metrics of this institution from this fiscal year on is
        queued for when the transaction commits.
     """
     current = _move(
@@ -341,10 +451,32 @@ def reopen_report(
     current.accepted_at = None
     current.accepted_by = None
     _save(current, actor=actor, action=ReportAction.REOPEN)
+    mail.report_reopened(actor=actor, report=current)
     metric_values.queue_recompute(
         institution_ids=[current.institution_id], fiscal_years=[current.fiscal_year]
     )
     return current
+
+
+@transaction.atomic
+def delete_report(*, actor: User, report: AnnualReport, expected_version: int) -> None:
+    """Delete a draft that was never submitted (started for the wrong year, say).
+
+    Side effects, in order: the report is locked and checked (a draft never submitted,
+    accepted or reopened; the actor is its institution's staff; the version is the one
+    they saw, else StaleReportError); the report and its licence rows are deleted, the
+    history keeping a deletion record by the actor.
+    """
+    current = _locked(report)
+    _check(actor, current, ReportAction.DELETE)
+    if current.version != expected_version:
+        raise StaleReportError(current)
+    current._history_user = actor
+    current._change_reason = ReportAction.DELETE.value
+    for licence in current.licences.all():
+        licence._history_user = actor
+        licence.delete()
+    current.delete()
 
 
 REPAIR_REASON = "admin repair"

@@ -23,7 +23,12 @@ from ..enums import ImportAction, ImportState, ReportState, RowOutcome
 from ..forms import ImportUploadForm
 from ..importing.preview import has_errors
 from ..importing.problems import FileProblem
-from ..permissions import can_export_institution, can_export_reports, can_import
+from ..permissions import (
+    can_export_institution,
+    can_export_reports,
+    can_import,
+    can_judge_reports,
+)
 from ..report_fields import REPORT_FIELDS
 from ..selectors import imports as selectors
 from ..selectors import reports as report_selectors
@@ -72,6 +77,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "running": job.state in RUNNING_IMPORT_STATES,
             "can_confirm": IMPORT_WORKFLOW.may(request.user, job, ImportAction.CONFIRM)
             and not has_errors(job.result),
+            "can_accept": can_judge_reports(request.user),
             "can_cancel": IMPORT_WORKFLOW.may(request.user, job, ImportAction.CANCEL),
             "summary": job.result.get("summary", {}),
             "file_messages": selectors.file_messages(job.result),
@@ -92,8 +98,11 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_import(request.user):
         raise PermissionDenied
     job = selectors.import_job_of(user=request.user, pk=pk)
+    as_accepted = request.POST.get("as_accepted") == "yes"
+    if as_accepted and not can_judge_reports(request.user):
+        raise PermissionDenied
     try:
-        job = imports.confirm_import(actor=request.user, job=job)
+        job = imports.confirm_import(actor=request.user, job=job, as_accepted=as_accepted)
     except imports.ImportNotPossible:
         messages.error(request, _("This import cannot be confirmed (it has errors or is done)."))
     else:
@@ -143,7 +152,12 @@ def import_template(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     labels, codes = sheets.template_headers()
     return download_response(
-        labels, [codes], file_format=request.GET.get("format"), name="annual_report_template"
+        labels,
+        [codes],
+        file_format=request.GET.get("format"),
+        name="annual_report_template",
+        sheet_title="年度報告",
+        more_sheets=[sheets.licence_template()],
     )
 
 
@@ -167,9 +181,10 @@ def report_export(request: HttpRequest) -> HttpResponse:
         user=request.user, fiscal_year=fiscal_year, institution=institution, state=state
     )
     name = "annual_reports" + (f"_FY{fiscal_year}" if fiscal_year else "")
+    codes = request.GET.get("headers") == sheets.CODES
     return download_response(
-        list(sheets.EXPORT_COLUMNS),
-        sheets.export_rows(reports),
+        sheets.export_headers(codes=codes),
+        sheets.export_rows(reports, codes=codes),
         file_format=request.GET.get("format"),
         name=name,
     )

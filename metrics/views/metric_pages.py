@@ -15,6 +15,7 @@ from ..display import formula_text
 from ..forms import MetricPageFilter
 from ..models import MetricDefinition
 from ..selectors import metric_values as selectors
+from ..selectors.coverage import coverage, default_fiscal_year
 
 
 @require_GET
@@ -34,33 +35,41 @@ def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
     except MetricDefinition.DoesNotExist:
         raise Http404 from None
     filters = MetricPageFilter(request.GET)
+    context = {"filters": filters, "formula": formula_text(definition), "definition": definition}
+    if not filters.is_valid():
+        # A parameter we cannot read is said so, never replaced by another year or kind.
+        context["page"] = None
+        return render(request, "metrics/metric_pages/metric_detail.html", context, status=400)
     params = filters.params()
+    kind = params["kind"]
+    fiscal_year = params["fiscal_year"] or default_fiscal_year(kind=kind)
     page = selectors.metric_page(
         definition=definition,
-        fiscal_year=params["fiscal_year"],
-        kind=params["kind"],
+        fiscal_year=fiscal_year,
+        kind=kind,
         top=params["top"],
         anonymise=not permissions.can_view_named_metrics(request.user),
         own_institution_ids=selectors.own_institution_ids(request.user),
     )
     if params["format"] and page.ranking is not None:
-        return _download(page, params["table"], params["format"], request.user.amount_unit)
-    context = {
-        "page": page,
-        "filters": filters,
-        "formula": formula_text(definition),
-        "small_group_threshold": selectors.small_group_threshold(),
-    }
+        return _download(
+            page, params["table"], params["format"], request.user.amount_unit, codes=params["codes"]
+        )
+    context["page"] = page
+    context["small_group_threshold"] = selectors.small_group_threshold()
+    if page.fiscal_year is not None:
+        context["coverage"] = coverage(page.fiscal_year, kind=kind)
+        context["year_has_values"] = page.fiscal_year in page.fiscal_years
     return render(request, "metrics/metric_pages/metric_detail.html", context)
 
 
 def _download(
-    page: selectors.MetricPage, table: str, file_format: str, amount_unit: str
+    page: selectors.MetricPage, table: str, file_format: str, amount_unit: str, *, codes: bool
 ) -> HttpResponse:
     if table == "aggregates":
-        headers, rows = sheets.aggregate_sheet(page)
+        headers, rows = sheets.aggregate_sheet(page, codes=codes)
     else:
-        headers, rows = sheets.ranking_sheet(page.ranking, amount_unit=amount_unit)
+        headers, rows = sheets.ranking_sheet(page.ranking, codes=codes, amount_unit=amount_unit)
     name = f"{page.definition.code}_{page.fiscal_year}_{table}"
     return download_response(headers, rows, file_format=file_format, name=name, sheet_title=table)
 

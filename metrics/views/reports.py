@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from core.views import refuse_bad_request
@@ -50,7 +50,30 @@ BUTTON_LABELS = {
     ReportAction.ACCEPT: gettext_lazy("Accept"),
     ReportAction.RETURN: gettext_lazy("Return to the institution"),
     ReportAction.REOPEN: gettext_lazy("Reopen"),
+    ReportAction.DELETE: gettext_lazy("Delete this draft"),
 }
+# What the confirmation dialog asks before each action is posted.
+CONFIRMATIONS = {
+    ReportAction.SUBMIT: gettext_lazy(
+        "Submit this report to the ministries? You can change it again only if they return it."
+    ),
+    ReportAction.ACCEPT: gettext_lazy(
+        "Accept this report? It will be locked, its institution told, and the metrics recomputed."
+    ),
+    ReportAction.RETURN: gettext_lazy(
+        "Return this report to the institution? They will be e-mailed the reason."
+    ),
+    ReportAction.REOPEN: gettext_lazy(
+        "Reopen this accepted report? The institution will be e-mailed the reason and can "
+        "change it; the metrics will be recomputed."
+    ),
+    ReportAction.DELETE: gettext_lazy(
+        "Delete this draft and its licence rows? This cannot be undone."
+    ),
+}
+BULK_ACCEPT_CONFIRMATION = gettext_lazy(
+    "Accept the selected reports? Each is locked, its institution told, and the metrics recomputed."
+)
 
 
 def _report_for(request: HttpRequest, pk: int, action: ReportAction | None = None) -> AnnualReport:
@@ -82,6 +105,7 @@ def _buttons(request: HttpRequest, report: AnnualReport) -> list[dict]:
             "label": BUTTON_LABELS[action],
             "url": reverse(f"metrics:report_{action.value}", args=[report.pk]),
             "needs_reason": REPORT_WORKFLOW[action].needs_reason,
+            "confirm": CONFIRMATIONS[action],
         }
         for action in available_actions(request.user, report)
     ]
@@ -117,15 +141,69 @@ def report_queue(request: HttpRequest) -> HttpResponse:
     if not can_judge_reports(request.user):
         raise PermissionDenied
     return render(
-        request, "metrics/reports/report_queue.html", {"reports": selectors.submitted_queue()}
+        request,
+        "metrics/reports/report_queue.html",
+        {"reports": selectors.submitted_queue(), "confirm": BULK_ACCEPT_CONFIRMATION},
     )
+
+
+@require_POST
+def report_bulk_accept(request: HttpRequest) -> HttpResponse:
+    """Accept the reports ticked in the queue, each at the version the official saw."""
+    if not can_judge_reports(request.user):
+        raise PermissionDenied
+    versions = _posted_versions(request)
+    if versions is None:
+        return refuse_bad_request(request, MISSING_VERSION)
+    if not versions:
+        messages.error(request, _("Select the reports to accept."))
+        return redirect("metrics:report_queue")
+    try:
+        accepted = services.accept_reports(actor=request.user, versions=versions)
+    except services.BatchRefused as refusal:
+        messages.error(request, _("Nothing was accepted."))
+        for problem in refusal.messages:
+            messages.error(request, problem)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s report has been accepted.",
+                "%(count)s reports have been accepted.",
+                len(accepted),
+            )
+            % {"count": len(accepted)},
+        )
+    return redirect("metrics:report_queue")
+
+
+def _posted_versions(request: HttpRequest) -> dict[int, int] | None:
+    """Report id → version for every ticked report (`report` values, `version-<id>`);
+    None if an id or its version is missing or not a number."""
+    versions = {}
+    for value in request.POST.getlist("report")[:1000]:
+        version = request.POST.get(f"version-{value}", "")
+        if not (_small_number(value) and _small_number(version)):
+            return None
+        versions[int(value)] = int(version)
+    return versions
+
+
+def _small_number(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= 10
 
 
 def report_create(request: HttpRequest) -> HttpResponse:
     if not can_create_reports(request.user):
         raise PermissionDenied
     form = NewReportForm(
-        request.POST or None, institutions=selectors.reporting_institutions(request.user)
+        request.POST or None,
+        institutions=selectors.reporting_institutions(request.user),
+        # The home page's "start the report" link names the institution and year.
+        initial={
+            "institution": request.GET.get("institution", "")[:40],
+            "fiscal_year": request.GET.get("fiscal_year", "")[:16],
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -141,7 +219,8 @@ def report_create(request: HttpRequest) -> HttpResponse:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for(request, pk)
     previous = selectors.previous_report(report)
-    warnings = selectors.warnings_for(report, previous=previous)
+    for_official = can_judge_reports(request.user)
+    warnings = selectors.warnings_for(report, previous=previous, for_official=for_official)
     return render(
         request,
         "metrics/reports/report_detail.html",
@@ -155,6 +234,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "buttons": _buttons(request, report),
             "can_edit": REPORT_WORKFLOW.may(request.user, report, ReportAction.EDIT),
             "reason_form": ReasonForm(initial={"version": report.version}),
+            "missing_core": selectors.missing_core_figures(report),
+            "for_official": for_official,
         },
     )
 
@@ -187,14 +268,20 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The report has been saved."))
             return redirect("metrics:report_detail", pk=report.pk)
     warnings = selectors.warnings_for(report, previous=previous)
-    context = {"report": report, "form": form, "formset": formset, "warnings": warnings}
+    context = {
+        "report": report,
+        "form": form,
+        "formset": formset,
+        "warnings": warnings,
+        "missing_core": selectors.missing_core_figures(report),
+    }
     return render(request, "metrics/reports/report_form.html", context, status=status)
 
 
 def _act(request: HttpRequest, pk: int, action: ReportAction, service, message: str):
     report = _report_for(request, pk, action)
     version = request.POST.get("version", "")
-    if not (version.isascii() and version.isdigit() and len(version) <= 10):
+    if not _small_number(version):
         return refuse_bad_request(request, MISSING_VERSION)
     try:
         service(actor=request.user, report=report, expected_version=int(version))
@@ -221,6 +308,21 @@ def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request, pk, ReportAction.ACCEPT, services.accept_report, _("The report has been accepted.")
     )
+
+
+@require_POST
+def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report_for(request, pk, ReportAction.DELETE)
+    version = request.POST.get("version", "")
+    if not _small_number(version):
+        return refuse_bad_request(request, MISSING_VERSION)
+    try:
+        services.delete_report(actor=request.user, report=report, expected_version=int(version))
+    except WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("metrics:report_detail", pk=report.pk)
+    messages.success(request, _("The draft has been deleted."))
+    return redirect("metrics:report_list")
 
 
 def _act_with_reason(request: HttpRequest, pk: int, action: ReportAction, service, message: str):
@@ -268,6 +370,7 @@ def report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 urlpatterns = [
     path("reports/", report_list, name="report_list"),
     path("reports/queue/", report_queue, name="report_queue"),
+    path("reports/queue/accept/", report_bulk_accept, name="report_bulk_accept"),
     path("reports/new/", report_create, name="report_create"),
     path("reports/<int:pk>/", report_detail, name="report_detail"),
     path("reports/<int:pk>/edit/", report_edit, name="report_edit"),
@@ -275,4 +378,5 @@ urlpatterns = [
     path("reports/<int:pk>/return/", report_return, name="report_return"),
     path("reports/<int:pk>/accept/", report_accept, name="report_accept"),
     path("reports/<int:pk>/reopen/", report_reopen, name="report_reopen"),
+    path("reports/<int:pk>/delete/", report_delete, name="report_delete"),
 ]

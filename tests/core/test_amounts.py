@@ -199,6 +199,6 @@ def test_metric_ranking_download_shows_amounts_for_people_in_the_unit(client_for
     with translation.override("ja"):
         response = client_for(mext_official).get(url, {"fy": 2010, "format": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][-1] == "value_display (千円)"
+    assert rows[0][-1] == "表示値 (千円)"  # Japanese headers for people (?headers=codes)
     assert float(rows[1][-2]) == 2_500_000  # the number stays in yen, for scripts
     assert rows[1][-1] == "2,500千円"

@@ -22,6 +22,7 @@ def test_navigation_per_person(client_for, staff_a, mext_official, mext_reviewer
     assert _links(client_for(mext_official)) == [
         "dashboards",
         "reports",
+        "collection",
         "import",
         "metrics",
         "institutions",

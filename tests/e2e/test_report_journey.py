@@ -35,6 +35,12 @@ def _sign_in_as(page, live_server, username: str) -> None:
     login(page, live_server, username, PASSWORD)
 
 
+def _confirm(page) -> None:
+    """Workflow actions ask for confirmation in a dialog (static/js/confirm.js)."""
+    page.wait_for_selector("#confirm-dialog[open]")
+    page.click("#confirm-ok")
+
+
 def _open_report(page, live_server, report: AnnualReport) -> None:
     page.goto(live_server.url + _path("metrics:report_list"))
     page.click(f"#report-table a[href='{_path('metrics:report_detail', report.pk)}']")
@@ -79,6 +85,7 @@ def test_report_journey_upload_submit_return_fix_accept(page, live_server):
     page.click(f"#report-table a[href='{_path('metrics:report_detail', report.pk)}']")
     assert "12,345,000" in page.locator("#figure-licence_income").inner_text()
     page.click("#submit-report")
+    _confirm(page)
     page.wait_for_selector(".messages .success")
     assert AnnualReport.objects.get(pk=report.pk).state == ReportState.SUBMITTED
     assert page.locator("#edit-report").count() == 0  # submitted: no longer editable
@@ -89,6 +96,7 @@ def test_report_journey_upload_submit_return_fix_accept(page, live_server):
     page.click(f"#queue-table a[href='{_path('metrics:report_detail', report.pk)}']")
     page.fill("#return-form textarea[name=reason]", RETURN_REASON)
     page.click("#return-report")
+    _confirm(page)
     page.wait_for_selector("#return-reason")
     returned = AnnualReport.objects.get(pk=report.pk)
     assert (returned.state, returned.return_reason) == (ReportState.RETURNED, RETURN_REASON)
@@ -104,6 +112,7 @@ def test_report_journey_upload_submit_return_fix_accept(page, live_server):
     fixed = AnnualReport.objects.get(pk=report.pk)
     assert (fixed.state, fixed.patent_costs) == (ReportState.DRAFT, 18_500_000)
     page.click("#submit-report")
+    _confirm(page)
     page.wait_for_selector(".messages .success")
     assert AnnualReport.objects.get(pk=report.pk).state == ReportState.SUBMITTED
 
@@ -111,6 +120,7 @@ def test_report_journey_upload_submit_return_fix_accept(page, live_server):
     _sign_in_as(page, live_server, "journey-official")
     _open_report(page, live_server, report)
     page.click("#accept-report")
+    _confirm(page)
     page.wait_for_selector(".messages .success")
     accepted = AnnualReport.objects.get(pk=report.pk)
     assert accepted.state == ReportState.ACCEPTED

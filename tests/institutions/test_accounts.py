@@ -105,10 +105,10 @@ def test_load_registry_command_with_file(registry, tmp_path, capsys):
 
     path = tmp_path / "more.csv"
     path.write_text(
-        "code,name_ja,alias_ja,category,tlo_type,legal_form,region,partner_universities,"
+        "code,name_ja,alias_ja,kind,tlo_type,legal_form,region,partner_universities,"
         "approval_fy,approved_on,status,revoked_on\n"
         "TLO-UTTLO,東京大学TLO,(株)東京大学TLO,approved_tlo,external_integrated,"
-        "kabushiki_kaisha,kanto,東大,1998,1998-12-04,active,\n",
+        "kabushiki_kaisha,kanto,東京大学,1998,1998-12-04,active,\n",
         encoding="utf-8-sig",
     )
     call_command("load_registry", "--file", str(path))
@@ -122,6 +122,6 @@ def test_load_registry_command_reports_bad_file(registry, tmp_path):
     from django.core.management.base import CommandError
 
     path = tmp_path / "bad.csv"
-    path.write_text("code,name_ja,category\nTLO-X,X,spaceship\n", encoding="utf-8")
+    path.write_text("code,name_ja,kind\nTLO-X,X,spaceship\n", encoding="utf-8")
     with pytest.raises(CommandError, match="spaceship"):
         call_command("load_registry", "--file", str(path))

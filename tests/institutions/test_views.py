@@ -155,7 +155,7 @@ def test_registry_upload_by_official_adds_institutions(registry, client_for, mex
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     body = (
-        "code,name_ja,alias_ja,category,tlo_type,legal_form,region,partner_universities,"
+        "code,name_ja,alias_ja,kind,tlo_type,legal_form,region,partner_universities,"
         "approval_fy,approved_on,status,revoked_on\n"
         "TLO-NEW,新設TLO,(株)新設TLO,approved_tlo,external_wide_area,kabushiki_kaisha,kinki,"
         "新大学,2011,2011-05-01,active,\n"
@@ -174,7 +174,7 @@ def test_registry_upload_with_bad_row_changes_nothing(registry, client_for, mext
 
     before = Institution.objects.count()
     body = (
-        "code,name_ja,category,region\n"
+        "code,name_ja,kind,region\n"
         "TLO-OK,良い行,approved_tlo,kanto\n"
         "TLO-BAD,悪い行,approved_tlo,atlantis\n"
     ).encode()

@@ -37,6 +37,15 @@ def xlsx_bytes(rows: Sequence[Sequence[Any]], *, title: str = "報告") -> bytes
     return buffer.getvalue()
 
 
+# Figures for every core field (metrics.report_fields.CORE_FIGURES): a report needs them
+# to be submitted.
+CORE = {
+    "patent_applications": 10,
+    "licences_granted": 2,
+    "licence_income": 3_000_000,
+    "personnel_costs": 9_000_000,
+    "patent_costs": 1_000_000,
+}
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PACKAGE = "http://schemas.openxmlformats.org/package/2006/relationships"

@@ -44,7 +44,7 @@ def csv_rows(response):
 
 
 def test_report_export_staff_gets_only_their_institution(client_for, staff_a, reports):
-    rows = csv_rows(client_for(staff_a).get(reverse(EXPORT_URL) + "?format=csv"))
+    rows = csv_rows(client_for(staff_a).get(reverse(EXPORT_URL) + "?format=csv&headers=codes"))
     assert rows[0] == [
         "institution",
         "institution_name",
@@ -68,13 +68,15 @@ def test_report_export_filters_by_state(client_for, mext_official, reports):
 
     AnnualReport.objects.filter(fiscal_year=2009).update(state=ReportState.ACCEPTED)
     client = client_for(mext_official)
-    rows = csv_rows(client.get(reverse(EXPORT_URL) + "?format=csv&state=accepted"))
+    rows = csv_rows(client.get(reverse(EXPORT_URL) + "?format=csv&state=accepted&headers=codes"))
     assert [(r[0], r[2], r[3]) for r in rows[1:]] == [("TLO-AAA", "2009", "accepted")]
     assert client.get(reverse(EXPORT_URL) + "?format=csv&state=bogus").status_code == 404
 
 
 def test_report_export_amounts_in_yen_and_numbers_stay_numbers(client_for, mext_official, reports):
-    response = client_for(mext_official).get(reverse(EXPORT_URL) + "?format=xlsx&fiscal_year=2009")
+    response = client_for(mext_official).get(
+        reverse(EXPORT_URL) + "?format=xlsx&fiscal_year=2009&headers=codes"
+    )
     sheet = load_workbook(io.BytesIO(response.content)).active
     header, row = [list(r) for r in sheet.iter_rows(values_only=True)]
     values = dict(zip(header, row, strict=True))
@@ -176,3 +178,19 @@ def test_export_reports_template_csv_bytes_are_utf8_with_bom(reports):
     call_command("export_reports", stdout=out)
     assert csv_bytes([["a"]], "utf-8-sig").startswith(b"\xef\xbb\xbf")
     assert out.getvalue().startswith("institution,")
+
+
+def test_report_export_for_people_has_japanese_headers_and_imports_back(
+    client_for, staff_a, reports
+):
+    from metrics.services import imports
+
+    client = client_for(staff_a)
+    response = client.get(reverse(EXPORT_URL) + "?format=csv")
+    rows = csv_rows(response)
+    assert rows[0][:5] == ["機関コード", "機関名", "年度", "状態", "共同研究件数"]
+    assert rows[1][3] == "下書き"
+    preview, _applied = imports.import_file(
+        actor=staff_a, data=response.content, file_name="export.csv", dry_run=True
+    )
+    assert preview["summary"]["unchanged"] == 2 and not preview["file_errors"]

@@ -406,7 +406,7 @@ def test_preview_1000_rows_with_one_bad_row_names_row_999(mext_official):
     institutions = InstitutionFactory.create_batch(50)
     rows = [["機関コード", "年度", "特許出願件数", "人件費(千円)"]]
     for index in range(1_000):
-        rows.append([institutions[index % 50].code, 1991 + index // 50, index % 17, "1,000"])
+        rows.append([institutions[index % 50].code, 1998 + index // 50, index % 17, "1,000"])
     rows[998][3] = "千"  # spreadsheet row 999 (the header is row 1)
     preview = preview_of(rows, mext_official)
     assert kinds(preview) == [(999, ProblemKind.NOT_A_NUMBER)]

@@ -87,6 +87,14 @@ def test_confirm_import_creates_draft_reports_with_history(staff_a, institution_
         ("+", staff_a, 2011),
     ]
     assert history[0].history_change_reason.endswith("東北.csv")
+    # The history record holds the report as stored (COPY on PostgreSQL, simple-history's
+    # bulk helper elsewhere): same id, figures and state.
+    assert (history[0].id, history[0].licence_income, history[0].satisfaction_desk) == (
+        reports[0].pk,
+        1_234_000,
+        Decimal("3.50"),
+    )
+    assert history[0].instance.institution == institution_a
     assert recomputes == [{"institution_ids": [institution_a.pk], "fiscal_years": [2010, 2011]}]
 
 
@@ -225,7 +233,7 @@ def test_confirm_import_is_all_or_nothing(staff_a, institution_a, monkeypatch):
         raise RuntimeError("the database went away")
 
     # The new report is written first; the failure comes while updating the changed one.
-    monkeypatch.setattr(imports, "bulk_update_with_history", fail)
+    monkeypatch.setattr(imports.bulk, "update_with_history", fail)
     job = imports.confirm_import(actor=staff_a, job=job)
     assert snapshot() == before
     assert job.state == ImportState.FAILED  # the page stops waiting and says so
@@ -249,9 +257,9 @@ def test_background_preview_that_breaks_marks_the_job_failed(staff_a, monkeypatc
 
 
 def test_1000_row_file_with_a_bad_row_at_row_999_stores_nothing(mext_official):
-    institutions = InstitutionFactory.create_batch(20)
+    institutions = InstitutionFactory.create_batch(40)
     rows = [["機関コード", "年度", "特許出願件数"]]
-    rows += [[institutions[i % 20].code, 1960 + i // 20, i] for i in range(1_000)]
+    rows += [[institutions[i % 40].code, 1998 + i // 40, i] for i in range(1_000)]
     rows[998][2] = "九百九十八"  # row 999 of the spreadsheet
     job = upload(mext_official, rows)
     assert job.state == ImportState.FAILED

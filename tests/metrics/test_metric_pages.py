@@ -145,7 +145,7 @@ def test_metric_page_without_values(client_for, viewer):
 
 
 def test_metric_page_csv_download_is_anonymised_for_a_viewer(client_for, viewer, ranked):
-    response = client_for(viewer).get(metric_url(fy=2010, format="csv"))
+    response = client_for(viewer).get(metric_url(fy=2010, format="csv", headers="codes"))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert response["Content-Type"].startswith("text/csv")
     assert rows == [
@@ -158,7 +158,7 @@ def test_metric_page_csv_download_is_anonymised_for_a_viewer(client_for, viewer,
 def test_metric_page_xlsx_download_names_institutions_for_an_official(
     client_for, meti_official, ranked
 ):
-    response = client_for(meti_official).get(metric_url(fy=2010, format="xlsx"))
+    response = client_for(meti_official).get(metric_url(fy=2010, format="xlsx", headers="codes"))
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert list(sheet.values) == [
         ("rank", "institution_code", "label", "value", "value_display"),
@@ -168,11 +168,57 @@ def test_metric_page_xlsx_download_names_institutions_for_an_official(
 
 
 def test_metric_page_aggregates_download(client_for, mext_official, ranked):
-    response = client_for(mext_official).get(metric_url(fy=2010, format="csv", table="aggregates"))
+    response = client_for(mext_official).get(
+        metric_url(fy=2010, format="csv", table="aggregates", headers="codes")
+    )
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["grouping", "group", "pooled", "median", "included", "excluded", "note"]
     national = rows[1]
     assert (national[0], *national[2:]) == ("national", "1.5", "1.5", "2", "1", "")
+
+
+def test_metric_downloads_have_japanese_headers_by_default(client_for, mext_official, ranked):
+    client = client_for(mext_official)
+    ranking = client.get(metric_url(fy=2010, format="csv"))
+    rows = list(csv.reader(io.StringIO(ranking.content.decode("utf-8-sig"))))
+    assert rows[0] == ["順位", "機関コード", "機関", "値", "表示値"]
+    aggregates = client.get(metric_url(fy=2010, format="csv", table="aggregates"))
+    rows = list(csv.reader(io.StringIO(aggregates.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["区分", "グループ", "合算値", "中央値"]
+    assert rows[1][0] == "全国"
+
+
+# --- what the page says about the year and who it stands on ---------------------------
+
+
+def test_metric_page_says_how_many_were_expected_and_reported(client_for, mext_official, ranked):
+    InstitutionFactory.create_batch(3)  # expected (approved TLOs), nothing reported
+    response = get_ok(client_for(mext_official), metric_url(fy=2010))
+    assert response.context["coverage"] == (6, 3)
+    assert "6機関中3機関" in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["abc", "2099x", "99999999999", "1800"])
+def test_metric_page_with_an_invalid_year_says_so(client_for, viewer, ranked, value):
+    response = client_for(viewer).get(metric_url(fy=value))
+    assert response.status_code == 400
+    assert response.context["page"] is None
+    assert 'id="parameter-errors"' in response.content.decode()
+
+
+def test_metric_page_with_a_year_without_values_says_so(client_for, viewer, ranked):
+    response = get_ok(client_for(viewer), metric_url(fy=2009))
+    assert response.context["page"].fiscal_year == 2009
+    assert 'id="no-values"' in response.content.decode()
+    assert "2009年度" in response.content.decode()
+
+
+def test_metric_page_defaults_to_the_latest_year_most_reported(client_for, viewer, ranked):
+    institution_a = ranked[0]
+    accepted_report(institution_a, 2011, licence_income=1, **COSTS)  # 1 of 3 for FY2011
+    recompute_metric_values()
+    response = get_ok(client_for(viewer), metric_url())
+    assert response.context["page"].fiscal_year == 2010
 
 
 # --- small groups: what an anonymised reader may not see ------------------------------

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def story(staff_a, mext_official, institution_a):
-    """Created, two edits (one with a licence row), submitted, returned with a reason."""
+    """Created, three edits (one with a licence row), submitted, returned with a reason."""
     staff_a.first_name = "担当 一郎"
     staff_a.save()
     mext_official.first_name = "文科 次郎"
@@ -31,6 +31,13 @@ def story(staff_a, mext_official, institution_a):
         figures={"licence_income": 1_000_000, "patent_applications": 12},
         expected_version=1,
     )
+    # The figures a report cannot be submitted without, saved by someone else.
+    save_report(
+        actor=staff_a,
+        report=report,
+        figures={"licences_granted": 1, "personnel_costs": 5_000_000, "patent_costs": 800_000},
+        expected_version=2,
+    )
     save_report(
         actor=staff_a,
         report=report,
@@ -38,7 +45,7 @@ def story(staff_a, mext_official, institution_a):
         licences=[
             LicenceRow(reference="L-7", licensee_kind=LicenseeKind.STARTUP, income=2_500_000)
         ],
-        expected_version=2,
+        expected_version=3,
     )
     submit_report(actor=staff_a, report=report)
     return_report(actor=mext_official, report=report, reason="費用の内訳を確認してください")
@@ -58,6 +65,7 @@ def test_history_newest_first_with_who_and_what(story):
         ("担当 一郎", "added", "L-7"),
         ("担当 一郎", "Edit", ""),
         ("担当 一郎", "Edit", ""),
+        ("担当 一郎", "Edit", ""),
         ("担当 一郎", "Creation", ""),
     ]
     assert [e.when for e in entries] == sorted((e.when for e in entries), reverse=True)
@@ -66,7 +74,7 @@ def test_history_newest_first_with_who_and_what(story):
 def test_history_field_changes_in_japanese(story):
     with translation.override("ja"):
         entries = report_history(story)
-    first_edit, second_edit = entries[4], entries[3]
+    first_edit, second_edit = entries[5], entries[3]
     assert set(first_edit.changes) == {
         FieldChange("ライセンス収入", "—", "1,000,000"),
         FieldChange("特許出願件数", "—", "12"),

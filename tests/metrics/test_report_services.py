@@ -24,6 +24,7 @@ from metrics.services.reports import (
     submit_report,
 )
 from tests.factories import staff_of
+from tests.metrics.importing_support import CORE
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,11 @@ def recompute_calls(monkeypatch):
 
 @pytest.fixture
 def draft(staff_a, institution_a):
-    return create_report(actor=staff_a, institution=institution_a, fiscal_year=2010)
+    """A new draft with its core figures filled in (written directly: no version change)."""
+    report = create_report(actor=staff_a, institution=institution_a, fiscal_year=2010)
+    AnnualReport.objects.filter(pk=report.pk).update(**CORE)
+    report.refresh_from_db()
+    return report
 
 
 def _submitted(staff, report):
@@ -155,7 +160,7 @@ def test_save_report_refused_unless_draft_or_returned(
         save_report(
             actor=staff_a, report=draft, figures={"licence_income": 1}, expected_version=version
         )
-    assert AnnualReport.objects.get(pk=draft.pk).licence_income is None
+    assert AnnualReport.objects.get(pk=draft.pk).licence_income == CORE["licence_income"]
 
 
 def test_save_report_by_other_institution_is_refused(draft, staff_b):
@@ -232,7 +237,11 @@ def test_save_report_duplicate_licence_reference_is_refused(draft, staff_a):
             expected_version=1,
         )
     stored = AnnualReport.objects.get(pk=draft.pk)
-    assert (stored.licence_income, stored.version, LicenceAgreement.objects.count()) == (None, 1, 0)
+    assert (stored.licence_income, stored.version, LicenceAgreement.objects.count()) == (
+        CORE["licence_income"],
+        1,
+        0,
+    )
 
 
 def test_save_report_licence_row_of_another_report_is_refused(

@@ -11,6 +11,7 @@ from metrics.enums import LicenseeKind, ReportState
 from metrics.models import AnnualReport, LicenceAgreement
 from metrics.report_fields import REPORT_FIELDS
 from tests.factories import InstitutionFactory
+from tests.metrics.importing_support import CORE
 from tests.support import get_ok
 
 pytestmark = pytest.mark.django_db
@@ -324,6 +325,7 @@ def test_edit_two_people_from_the_same_version_second_is_refused(
 
 
 def test_submit_by_own_staff(client_for, staff_a, report_a):
+    AnnualReport.objects.filter(pk=report_a.pk).update(**CORE)
     response = client_for(staff_a).post(url("report_submit", report_a), {"version": "1"})
     assert response["Location"] == url("report_detail", report_a)
     assert AnnualReport.objects.get(pk=report_a.pk).state == ReportState.SUBMITTED
@@ -560,8 +562,8 @@ def test_queue_lists_submitted_reports_oldest_first(
     from metrics.services.reports import submit_report
     from tests.factories import staff_of
 
-    later = _report(institution_a)
-    earlier = _report(institution_b)
+    later = _report(institution_a, **CORE)
+    earlier = _report(institution_b, **CORE)
     submit_report(actor=staff_of(institution_b), report=earlier)
     submit_report(actor=staff_of(institution_a), report=later)
     _report(institution_a, fiscal_year=2009, state=ReportState.ACCEPTED)

@@ -18,6 +18,8 @@ ALLOWED = {
     (ReportState.SUBMITTED, ReportAction.RETURN): ReportState.RETURNED,
     (ReportState.SUBMITTED, ReportAction.ACCEPT): ReportState.ACCEPTED,
     (ReportState.ACCEPTED, ReportAction.REOPEN): ReportState.DRAFT,
+    # Deleting leaves no state: the report is gone.
+    (ReportState.DRAFT, ReportAction.DELETE): "",
 }
 WORKFLOW_ACTIONS = [a for a in ReportAction if a != ReportAction.CREATE]
 
@@ -53,7 +55,7 @@ def _report(institution, state):
 @pytest.mark.parametrize(
     ("state", "expected"),
     [
-        (ReportState.DRAFT, [ReportAction.SUBMIT]),
+        (ReportState.DRAFT, [ReportAction.SUBMIT, ReportAction.DELETE]),
         (ReportState.RETURNED, []),
         (ReportState.SUBMITTED, []),
         (ReportState.ACCEPTED, []),

@@ -1,4 +1,4 @@
-"""python manage.py import_reports FILE --as USERNAME [--dry-run]"""
+"""python manage.py import_reports FILE --as USERNAME [--accept] [--dry-run]"""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.utils import translation
 
 from institutions.models import User
 from metrics.importing.problems import Problem
+from metrics.permissions import can_import
 from metrics.services.imports import ImportConflict, import_file
 
 
@@ -21,7 +22,8 @@ class Command(BaseCommand):
         "of a person (whose rights apply). Columns: institution (code), fiscal_year and the "
         "report field codes; the template's Japanese headers are accepted too. Every row is "
         "applied or none. Exit status 0 on success, 1 with one line per error on stderr "
-        "(row N, column C: …) and nothing stored."
+        "(row N, column C: …) and nothing stored. With --accept (officials only) the "
+        "reports are stored accepted by that official: figures the ministries already hold."
     )
 
     def add_arguments(self, parser):
@@ -33,13 +35,31 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="check the file and report; store nothing"
         )
         parser.add_argument(
+            "--accept",
+            action="store_true",
+            help=(
+                "store the reports accepted by the named official (historical figures the "
+                "ministries hold); refused for anyone else, and for rows whose report is "
+                "submitted or accepted with different figures"
+            ),
+        )
+        parser.add_argument(
             "--language",
             default=settings.LANGUAGE_CODE,
             choices=[code for code, _name in settings.LANGUAGES],
             help="language of the messages (default: %(default)s)",
         )
 
-    def handle(self, *args, file: Path, username: str, dry_run: bool, language: str, **options):
+    def handle(
+        self,
+        *args,
+        file: Path,
+        username: str,
+        dry_run: bool,
+        accept: bool,
+        language: str,
+        **options,
+    ):
         try:
             actor = User.objects.get(username=username)
         except User.DoesNotExist:
@@ -51,9 +71,17 @@ class Command(BaseCommand):
         with translation.override(language):
             try:
                 preview, applied = import_file(
-                    actor=actor, data=data, file_name=file.name, dry_run=dry_run
+                    actor=actor,
+                    data=data,
+                    file_name=file.name,
+                    dry_run=dry_run,
+                    as_accepted=accept,
                 )
             except PermissionDenied:
+                if accept and can_import(actor):
+                    raise CommandError(
+                        f"{username} may not import reports as accepted: only officials may"
+                    ) from None
                 raise CommandError(f"{username} may not import annual reports") from None
             except ImportConflict as conflict:
                 self._fail(conflict.messages)
@@ -77,8 +105,10 @@ class Command(BaseCommand):
         if applied is None:
             self.stdout.write(f"dry run, nothing stored. {counts}")
         else:
+            accepted = f", {applied.accepted} stored accepted" if accept else ""
             self.stdout.write(
-                f"imported. {counts}; {applied.created} reports created, {applied.updated} updated"
+                f"imported. {counts}; {applied.created} reports created, "
+                f"{applied.updated} updated{accepted}"
             )
 
     def _fail(self, lines: list[str]) -> None:
