@@ -56,6 +56,31 @@ def existing_in(fiscal_year: int, kinds=EXPECTED_BY_DEFAULT) -> QuerySet[Institu
     )
 
 
+def round_expectations() -> dict[int, frozenset[int]]:
+    """Fiscal year → the ids of the institutions its round expects, for every round: one
+    query, for pages that judge many years at once in memory (the dashboards)."""
+    expected: dict[int, set[int]] = {}
+    for fiscal_year, institution_id in CollectionRound.expected.through.objects.values_list(
+        "collectionround__fiscal_year", "institution_id"
+    ):
+        expected.setdefault(fiscal_year, set()).add(institution_id)
+    for fiscal_year in CollectionRound.objects.values_list("fiscal_year", flat=True):
+        expected.setdefault(fiscal_year, set())
+    return {year: frozenset(ids) for year, ids in expected.items()}
+
+
+def existed_in(
+    fiscal_year: int, *, approval_fy: int | None, status: str, revoked_on: datetime.date | None
+) -> bool:
+    """existing_in's rule for one institution, in memory: approved in the fiscal year or
+    before, and active, or revoked only after the year ended (31 March of the next year)."""
+    if approval_fy is not None and approval_fy > fiscal_year:
+        return False
+    if status == InstitutionStatus.ACTIVE:
+        return True
+    return revoked_on is not None and revoked_on > datetime.date(fiscal_year + 1, 3, 31)
+
+
 def expected_institutions(fiscal_year: int, *, kind: str | None = None) -> QuerySet[Institution]:
     """The institutions expected to report for the fiscal year (see the module's rule)."""
     collection_round = CollectionRound.objects.filter(fiscal_year=fiscal_year).first()

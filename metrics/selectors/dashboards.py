@@ -35,7 +35,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from institutions.enums import InstitutionKind, InstitutionStatus, TloType
+from institutions.enums import InstitutionKind, TloType
 from institutions.models import Institution, Region
 
 from ..calculations import (
@@ -49,6 +49,7 @@ from ..calculations import (
 from ..display import kind_prefix
 from ..enums import ReportState, ValueStatus
 from ..models import AnnualReport, MetricDefinition, MetricValue
+from .coverage import existed_in, round_expectations
 from .metric_values import own_institution_ids, small_group_threshold
 from .reference_data import (
     Approvals,
@@ -288,17 +289,17 @@ class InstitutionRow(NamedTuple):
         language = get_language() or "ja"
         return self.name_en if language.startswith("en") and self.name_en else self.name_ja
 
-    def expected_in(self, fiscal_year: int) -> bool:
-        """Expected to report for the year: approved by then and not revoked before it."""
-        if self.approval_fy is not None and self.approval_fy > fiscal_year:
-            return False
-        if self.status == InstitutionStatus.REVOKED and self.revoked_on is not None:
-            return _fiscal_year_of(self.revoked_on) >= fiscal_year
-        return True
-
-
-def _fiscal_year_of(day: datetime.date) -> int:
-    return day.year if day.month >= 4 else day.year - 1
+    def expected_in(self, fiscal_year: int, rounds: dict[int, frozenset[int]]) -> bool:
+        """Expected to report for the year, by the one rule of metrics.selectors.coverage:
+        the year's collection round if there is one, else the registry."""
+        if fiscal_year in rounds:
+            return self.pk in rounds[fiscal_year]
+        return existed_in(
+            fiscal_year,
+            approval_fy=self.approval_fy,
+            status=self.status,
+            revoked_on=self.revoked_on,
+        )
 
 
 def institutions_of_kind(kind: str) -> dict[int, InstitutionRow]:
@@ -422,22 +423,28 @@ def dashboard_fiscal_years(cells: dict[int, dict]) -> list[int]:
 
 
 def default_fiscal_year(
-    cells: dict[int, dict], institutions: dict[int, InstitutionRow], filters: DashboardFilters
+    cells: dict[int, dict],
+    institutions: dict[int, InstitutionRow],
+    filters: DashboardFilters,
+    rounds: dict[int, frozenset[int]],
 ) -> int | None:
     """The latest fiscal year for which most expected institutions (of the view) have
-    accepted reports; the latest with any accepted report when no year has most."""
+    accepted reports; the latest with any accepted report when no year has most (the
+    rule of metrics.selectors.coverage, judged in memory over the view's cells)."""
     years = dashboard_fiscal_years(cells)
     for fiscal_year in years:
-        coverage = _coverage(cells, institutions, filters, fiscal_year)
+        coverage = _coverage(cells, institutions, filters, fiscal_year, rounds)
         if coverage.expected and coverage.accepted * 2 > coverage.expected:
             return fiscal_year
     return years[0] if years else None
 
 
-def _coverage(cells, institutions, filters: DashboardFilters, fiscal_year: int) -> Coverage:
+def _coverage(cells, institutions, filters: DashboardFilters, fiscal_year: int, rounds) -> Coverage:
     accepted, _sums = _sum_cells(cells.get(fiscal_year, {}), filters.matches)
     expected = sum(
-        1 for i in institutions.values() if filters.matches(i.cell) and i.expected_in(fiscal_year)
+        1
+        for i in institutions.values()
+        if filters.matches(i.cell) and i.expected_in(fiscal_year, rounds)
     )
     # Reports of institutions the registry no longer expects (revoked earlier) still count.
     return Coverage(accepted=accepted, expected=max(expected, accepted))
@@ -452,7 +459,8 @@ def national_dashboard(*, filters: DashboardFilters, user) -> NationalDashboard:
     regions = _regions()
     cells = _cells(filters.kind, {pk: code for pk, code, _label in regions})
     fiscal_years = dashboard_fiscal_years(cells)
-    fiscal_year = filters.fiscal_year or default_fiscal_year(cells, institutions, filters)
+    rounds = round_expectations()
+    fiscal_year = filters.fiscal_year or default_fiscal_year(cells, institutions, filters, rounds)
     if fiscal_year is not None and fiscal_year not in fiscal_years:
         # A year asked for in the URL without reports: still the one the page shows.
         fiscal_years = sorted([*fiscal_years, fiscal_year], reverse=True)
@@ -473,7 +481,7 @@ def national_dashboard(*, filters: DashboardFilters, user) -> NationalDashboard:
     if fiscal_year is None:
         return board
 
-    board.coverage = _coverage(cells, institutions, filters, fiscal_year)
+    board.coverage = _coverage(cells, institutions, filters, fiscal_year, rounds)
     year_cells = cells.get(fiscal_year, {})
     board.withheld = _view_withheld(year_cells, filters, audience)
     region_labels = [(code, label) for _pk, code, label in regions]

@@ -50,6 +50,30 @@ def test_default_year_is_the_latest_with_most_reports(country, mext_official):
     assert (board.coverage.accepted, board.coverage.expected) == (8, 8)
 
 
+def test_coverage_follows_the_years_collection_round(country, mext_official):
+    # A round that expects two more institutions than reported: the dashboard says so,
+    # by the same rule as the metric pages and the status page (selectors.coverage).
+    import datetime
+
+    from metrics.selectors.coverage import coverage
+    from metrics.services.collection import open_round
+    from tests.factories import InstitutionFactory
+
+    reporting = list(country.institutions.values())
+    extra = InstitutionFactory.create_batch(4, kind=reporting[0].kind, approval_fy=2012)
+    open_round(
+        actor=mext_official,
+        fiscal_year=2010,
+        opens_on=datetime.date(2011, 4, 1),
+        deadline=datetime.date(2011, 6, 30),
+        expected=[*reporting, *extra],
+    )
+    board = national_dashboard(filters=DashboardFilters(fiscal_year=2010), user=mext_official)
+    # The four extra were approved only in 2012: the registry alone would not expect them.
+    assert (board.coverage.accepted, board.coverage.expected) == (8, 12)
+    assert coverage(2010, kind=reporting[0].kind) == (12, 8)
+
+
 def test_totals_equal_the_sums_of_accepted_reports(country, mext_official):
     board = national_dashboard(filters=DashboardFilters(fiscal_year=2010), user=mext_official)
     totals = {t.code: t for t in board.totals}
