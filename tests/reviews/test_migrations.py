@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("reviews", "0001_review_cycles_scores_decisions")]
-AFTER = [("reviews", "0002_conflicts_per_cycle_ministry_snapshot_versions")]
+AFTER = [("reviews", "0004_conflicts_per_cycle_constraints_versions")]
 
 
 def _migrate(targets):
