@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.scratch import ScratchDatabase  # noqa: E402
+from bench.scratch import ScratchDatabase, random_figures  # noqa: E402
 
 SCRATCH_DB = "tlo_bench_dashboards"
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -50,13 +50,11 @@ REGIONS = [
 
 def generate(institutions: int, years: int) -> int:
     """Institutions and accepted reports, in bulk. Returns the report count."""
-    from decimal import Decimal
 
     from institutions.enums import InstitutionKind, Specialisation, TloType
     from institutions.models import Institution, Region
     from metrics.enums import ReportState
     from metrics.models import AnnualReport
-    from metrics.report_fields import REPORT_FIELDS, Unit
 
     rng = random.Random(20_110_401)
     regions = [
@@ -80,17 +78,7 @@ def generate(institutions: int, years: int) -> int:
     )
 
     def figures() -> dict[str, object]:
-        values: dict[str, object] = {}
-        for spec in REPORT_FIELDS:
-            if spec.unit == Unit.COUNT:
-                values[spec.code] = rng.randint(1, 300)
-            elif spec.unit == Unit.YEN:
-                values[spec.code] = rng.randint(1, 500_000) * 1_000
-            elif spec.unit == Unit.SCORE:
-                values[spec.code] = Decimal(rng.randint(100, 500)) / 100
-            else:
-                values[spec.code] = Decimal(rng.randint(10, 300)) / 10
-        return values
+        return random_figures(rng, lowest=1)
 
     reports = AnnualReport.objects.bulk_create(
         (

@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.scratch import ScratchDatabase  # noqa: E402
+from bench.scratch import ScratchDatabase, random_figures  # noqa: E402
 
 SCRATCH_DB = "tlo_bench_recompute"
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -46,13 +46,11 @@ CONSOLIDATIONS = 50
 def generate(institutions: int, years: int) -> int:
     """Institutions, accepted reports and licence rows, in bulk. Returns the report count."""
     from datetime import date
-    from decimal import Decimal
 
     from institutions.enums import ConsolidationKind, InstitutionKind, TloType
     from institutions.models import ConsolidationEvent, Institution, Region
     from metrics.enums import LicenseeKind, ReportState
     from metrics.models import AnnualReport, LicenceAgreement
-    from metrics.report_fields import REPORT_FIELDS, Unit
 
     rng = random.Random(20_110_401)
     region = Region.objects.create(code="kanto", name_ja="関東地区", name_en="Kanto")
@@ -78,17 +76,7 @@ def generate(institutions: int, years: int) -> int:
     )
 
     def figures() -> dict[str, object]:
-        values: dict[str, object] = {}
-        for spec in REPORT_FIELDS:
-            if spec.unit == Unit.COUNT:
-                values[spec.code] = rng.randint(0, 300)
-            elif spec.unit == Unit.YEN:
-                values[spec.code] = rng.randint(0, 500_000) * 1_000
-            elif spec.unit == Unit.SCORE:
-                values[spec.code] = Decimal(rng.randint(100, 500)) / 100
-            else:
-                values[spec.code] = Decimal(rng.randint(10, 300)) / 10
-        return values
+        return random_figures(rng, lowest=0)
 
     reports = AnnualReport.objects.bulk_create(
         (

@@ -31,3 +31,23 @@ class ScratchDatabase:
             connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
             if not drop_only:
                 connection.execute(f'CREATE DATABASE "{self.name}"')
+
+
+def random_figures(rng, *, lowest: int = 0) -> dict[str, object]:
+    """Every figure of an annual report, drawn from `rng` (counts `lowest`–300, amounts up
+    to ¥500M in thousands, scores 1–5, FTE 1–30). Call after django.setup()."""
+    from decimal import Decimal
+
+    from metrics.report_fields import REPORT_FIELDS, Unit
+
+    values: dict[str, object] = {}
+    for spec in REPORT_FIELDS:
+        if spec.unit == Unit.COUNT:
+            values[spec.code] = rng.randint(lowest, 300)
+        elif spec.unit == Unit.YEN:
+            values[spec.code] = rng.randint(lowest, 500_000) * 1_000
+        elif spec.unit == Unit.SCORE:
+            values[spec.code] = Decimal(rng.randint(100, 500)) / 100
+        else:
+            values[spec.code] = Decimal(rng.randint(10, 300)) / 10
+    return values
