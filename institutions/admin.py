@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportModelAdmin
+from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -30,7 +30,11 @@ class PartnershipInline(admin.TabularInline):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class InstitutionAdmin(ExportMixin, SimpleHistoryAdmin):
+    """The registry for system staff: export here; files are loaded on the registry upload
+    page (/institutions/upload/), which checks every column and writes through
+    institutions.services, not here."""
+
     resource_classes = [InstitutionResource]
     list_display = ("code", "name_ja", "kind", "tlo_type", "region", "status", "approval_fy")
     list_filter = ("kind", "tlo_type", "region", "status", "specialisation")

@@ -230,3 +230,13 @@ def test_admin_refuses_non_staff(client_for, mext_official):
     response = client_for(mext_official).get("/admin/institutions/institution/")
     assert response.status_code == 302
     assert "login" in response["Location"]
+
+
+def test_admin_has_no_registry_import(registry, client_for):
+    # The registry is loaded only through the upload page and institutions.services.
+    from tests.factories import UserFactory
+
+    admin = UserFactory(username="admin", role="administrator", is_staff=True, is_superuser=True)
+    response = client_for(admin).get("/admin/institutions/institution/import/", follow=True)
+    assert b'name="import_file"' not in response.content
+    assert "import_export/import.html" not in [t.name for t in response.templates]
