@@ -15,6 +15,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.people import person_name
 from institutions.enums import Role
@@ -58,75 +59,73 @@ def _about(report: AnnualReport) -> str:
     return f"{report.institution.name_ja} {format_fiscal_year(report.fiscal_year, 'ja')}"
 
 
-def report_returned(*, actor: User, report: AnnualReport) -> int:
-    """Tell the institution's staff that their report was returned, and why."""
+def _report_mail(
+    *, actor: User, report: AnnualReport, kind: str, subject: str, body: str, **extra: str
+) -> int:
+    """Write one of the report e-mails to the institution's staff, in the product's
+    language; `subject` and `body` are msgids (marked with gettext_noop where defined)."""
     link = reverse("metrics:report_detail", args=[report.pk])
     with translation.override(settings.LANGUAGE_CODE):
-        params = _params(report, actor, link)
-        subject = _("Your annual report for %(year)s has been returned") % params
-        body = _(
-            "%(institution)s\n\n"
-            "%(official)s has returned your annual report for %(year)s.\n\n"
-            "Reason:\n%(reason)s\n\n"
-            "Please correct the report and submit it again:\n%(url)s\n"
-        ) % {**params, "reason": report.return_reason}
+        params = {**_params(report, actor, link), **extra}
+        subject, body = _(subject) % params, _(body) % params
     return _send(
         actor=actor,
-        kind=NotificationKind.REPORT_RETURNED,
+        kind=kind,
         institution=report.institution,
         subject=subject,
         body=body,
         link=link,
         about=_about(report),
+    )
+
+
+def report_returned(*, actor: User, report: AnnualReport) -> int:
+    """Tell the institution's staff that their report was returned, and why."""
+    return _report_mail(
+        actor=actor,
+        report=report,
+        kind=NotificationKind.REPORT_RETURNED,
+        subject=gettext_noop("Your annual report for %(year)s has been returned"),
+        body=gettext_noop(
+            "%(institution)s\n\n"
+            "%(official)s has returned your annual report for %(year)s.\n\n"
+            "Reason:\n%(reason)s\n\n"
+            "Please correct the report and submit it again:\n%(url)s\n"
+        ),
+        reason=report.return_reason,
     )
 
 
 def report_accepted(*, actor: User, report: AnnualReport) -> int:
     """Tell the institution's staff that their report was accepted."""
-    link = reverse("metrics:report_detail", args=[report.pk])
-    with translation.override(settings.LANGUAGE_CODE):
-        params = _params(report, actor, link)
-        subject = _("Your annual report for %(year)s has been accepted") % params
-        body = (
-            _(
-                "%(institution)s\n\n"
-                "%(official)s has accepted your annual report for %(year)s. It is now locked; "
-                "if something must be corrected, ask the ministries to reopen it.\n\n%(url)s\n"
-            )
-            % params
-        )
-    return _send(
+    return _report_mail(
         actor=actor,
+        report=report,
         kind=NotificationKind.REPORT_ACCEPTED,
-        institution=report.institution,
-        subject=subject,
-        body=body,
-        link=link,
-        about=_about(report),
+        subject=gettext_noop("Your annual report for %(year)s has been accepted"),
+        body=gettext_noop(
+            "%(institution)s\n\n"
+            "%(official)s has accepted your annual report for %(year)s. It is now locked; "
+            "if something must be corrected, ask the ministries to reopen it.\n\n%(url)s\n"
+        ),
     )
 
 
 def report_reopened(*, actor: User, report: AnnualReport) -> int:
     """Tell the institution's staff that their accepted report was reopened, and why."""
-    link = reverse("metrics:report_detail", args=[report.pk])
-    with translation.override(settings.LANGUAGE_CODE):
-        params = _params(report, actor, link)
-        subject = _("Your annual report for %(year)s has been reopened") % params
-        body = _(
+    return _report_mail(
+        actor=actor,
+        report=report,
+        kind=NotificationKind.REPORT_REOPENED,
+        subject=gettext_noop("Your annual report for %(year)s has been reopened"),
+        body=gettext_noop(
             "%(institution)s\n\n"
             "%(official)s has reopened your accepted annual report for %(year)s so that it "
             "can be corrected.\n\n"
             "Reason:\n%(reason)s\n\n"
             "Please correct the report and submit it again:\n%(url)s\n"
-        ) % {**params, "reason": report.reopen_reason}
-    return _send(
-        actor=actor,
-        kind=NotificationKind.REPORT_REOPENED,
-        institution=report.institution,
-        subject=subject,
-        body=body,
-        link=link,
-        about=_about(report),
+        ),
+        reason=report.reopen_reason,
     )
 
 
