@@ -224,8 +224,8 @@ def parse_and_copy(data: bytes):
     from django.db import connection
     from django.utils import timezone
 
+    from core.tables.files import read_table
     from institutions.models import Institution
-    from metrics.importing.tables import read_table
     from metrics.report_fields import REPORT_FIELD_CODES, REPORT_FIELDS, Unit
 
     decimal = {spec.code for spec in REPORT_FIELDS if spec.unit in (Unit.SCORE, Unit.FTE)}

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from core.uploads import UnreadableUpload, read_upload_rows
+from core.tables.uploads import UnreadableUpload, read_upload_rows
 
 from .enums import (
     ConsolidationKind,
@@ -247,7 +247,7 @@ def load_institution_rows(
 
 def read_registry_file(data: bytes) -> list[dict[str, str]]:
     """The checked rows of an uploaded registry file (CSV in UTF-8 or Shift_JIS, or XLSX:
-    core.uploads); RegistryError listing every problem with its row and column."""
+    core.tables.uploads); RegistryError listing every problem with its row and column."""
     try:
         table = read_upload_rows(data)
     except UnreadableUpload as error:

@@ -10,12 +10,12 @@ from django.forms import inlineformset_factory
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.tables import limits
 from institutions.enums import InstitutionKind, Specialisation, TloType
 from institutions.fiscal_years import FiscalYearError, format_fiscal_year, parse_fiscal_year
 from institutions.models import Institution
 
 from .enums import ReportState
-from .importing import limits
 from .importing.values import CellProblem, expected_key, parse_figure
 from .importing.wording import EXPECTED
 from .models import AnnualReport, LicenceAgreement

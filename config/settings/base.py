@@ -200,9 +200,6 @@ REPORT_REMINDER_DAYS_BEFORE = [
 REPORT_REMINDER_DAYS_AFTER = [
     int(d) for d in env_list("REPORT_REMINDER_DAYS_AFTER", "1,7") if d.isdigit()
 ]
-# Uploaded tables for apps below metrics (the registry upload): the import's hardened
-# CSV/XLSX reader (core.uploads).
-UPLOAD_TABLE_READER = "metrics.importing.uploads.read_upload_table"
 # The address of the site, for links in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 

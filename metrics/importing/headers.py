@@ -19,8 +19,10 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from core.tables.problems import Problem
+
 from ..report_fields import REPORT_FIELDS, REPORT_FIELDS_BY_CODE, Unit
-from .problems import Problem, ProblemKind
+from .problems import ProblemKind
 
 INSTITUTION = "institution"
 INSTITUTION_NAME = "institution_name"

@@ -14,11 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.tables import limits
+from core.tables.problems import FileProblemKind, Problem
+
 from ..enums import LicenseeKind
 from ..report_fields import Unit
-from . import limits
 from .headers import YEN_SCALES, normalise_header
-from .problems import Problem, ProblemKind
+from .problems import ProblemKind
 from .values import CellProblem, cell_text, expected_key, parse_figure
 
 SHEET_NAME = "ライセンス明細"
@@ -127,7 +129,7 @@ def parse_sheet(
     data = [(number, cells) for number, cells in data if _filled(cells)]
     if len(data) > limits.max_rows():
         sheet.problems.append(
-            Problem(ProblemKind.TOO_MANY_ROWS, params={"limit": limits.max_rows()})
+            Problem(FileProblemKind.TOO_MANY_ROWS, params={"limit": limits.max_rows()})
         )
         return sheet
     by_target = {c.target: c for c in columns}

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from core.tables.files import read_table
+from core.tables.problems import FileProblem, Problem
 from institutions.fiscal_years import FiscalYearError, parse_fiscal_year
 from institutions.models import Institution, User
 from institutions.selectors import InstitutionMatcher, InstitutionNotFound
@@ -30,8 +32,7 @@ from ..validation import report_warnings
 from ..workflow import editable
 from . import licences as licence_rows
 from .headers import FISCAL_YEAR, INSTITUTION, INSTITUTION_NAME, Column, is_code_row, map_headers
-from .problems import FileProblem, Problem, ProblemKind
-from .tables import read_table
+from .problems import ProblemKind
 from .values import (
     MAX_COUNT,
     MAX_YEN,

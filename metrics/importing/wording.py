@@ -1,4 +1,5 @@
-"""The sentences of import problems (problems.py), in the reader's language.
+"""The sentences of import problems, in the reader's language: the report import's own
+kinds (problems.py) here, the file-level ones from core.tables.wording.
 
 Kept apart from the problems themselves because it needs Django's translations and
 the report's field labels, which the parser's child process does without.
@@ -6,12 +7,14 @@ the report's field labels, which the parser's child process does without.
 
 from __future__ import annotations
 
-from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+
+from core.tables import wording as file_wording
+from core.tables.problems import Problem
 
 from ..enums import ReportState
 from ..report_fields import REPORT_FIELDS_BY_CODE
-from .problems import Problem, ProblemKind
+from .problems import ProblemKind
 
 # What a cell of each kind should hold; %(unit)s is the header's unit (千円, 百万円, …).
 EXPECTED = {
@@ -24,51 +27,6 @@ EXPECTED = {
 }
 
 MESSAGES = {
-    ProblemKind.FILE_TOO_LARGE: _(
-        "The file is %(size_mb)s MB; files of up to %(limit_mb)s MB can be imported. "
-        "Split it into smaller files."
-    ),
-    ProblemKind.TOO_MANY_ROWS: _(
-        "The file has more than %(limit)s rows; split it into smaller files."
-    ),
-    ProblemKind.UNKNOWN_FORMAT: _(
-        "This is not a CSV or XLSX file. Save the spreadsheet as XLSX or CSV and upload it again."
-    ),
-    ProblemKind.OLD_EXCEL_FORMAT: _(
-        "This is an old Excel file (.xls). Save it as XLSX (Excel Workbook) or CSV and upload it again."
-    ),
-    ProblemKind.NUL_CHARACTER: _(
-        "There is a NUL character (byte 0x00, position %(offset)s), which text files never "
-        "contain: the file may be damaged or not a CSV. Save it again as CSV and upload it."
-    ),
-    ProblemKind.UNDECODABLE: _(
-        "Byte 0x%(byte)s at position %(offset)s (line %(line)s) is not valid UTF-8 or "
-        "Shift_JIS (CP932) text. Save the file as CSV UTF-8 or CSV (Shift_JIS) and upload it again."
-    ),
-    ProblemKind.MALFORMED_CSV: _("The CSV file cannot be read at line %(line)s: %(detail)s."),
-    ProblemKind.UNREADABLE_XLSX: _("The XLSX file cannot be read (%(detail)s)."),
-    ProblemKind.ZIP_TOO_MANY_ENTRIES: _(
-        "The XLSX file has %(count)s parts; a spreadsheet has far fewer (at most %(limit)s). "
-        "It was not opened."
-    ),
-    ProblemKind.ZIP_TOO_LARGE: _(
-        "The XLSX file would unpack to more than %(limit_mb)s MB. It was not opened."
-    ),
-    ProblemKind.XML_ENTITIES: _(
-        "The XLSX file contains XML entity declarations (in %(part)s), which spreadsheets "
-        "do not use. It was not opened."
-    ),
-    ProblemKind.CELL_OUT_OF_RANGE: _(
-        "Cell %(cell)s is outside the area that can be imported (%(columns)s columns, "
-        "%(rows)s rows). Delete what is in it, including any formatting, or split the file, "
-        "and upload it again."
-    ),
-    ProblemKind.READ_ABORTED: _(
-        "The file could not be read safely: reading it took more memory or time than "
-        "allowed, or stopped with an error. It may be damaged or built to be harmful. "
-        "Nothing was imported; open it in Excel, save it again as XLSX or CSV and upload it "
-        "again."
-    ),
     ProblemKind.NO_HEADER: _("The file is empty: the first row should hold the column headers."),
     ProblemKind.NO_DATA: _("The file has headers but no data rows."),
     ProblemKind.TIMED_OUT: _(
@@ -161,6 +119,8 @@ _UNIT_NAMES_EN = {
 
 def sentence(problem: Problem) -> str:
     """The problem's sentence, in the active language, without the location."""
+    if problem.kind in file_wording.MESSAGES:
+        return file_wording.sentence(problem)
     params = {"value": problem.value, **problem.params}
     if "expected" in params:
         params["expected"] = _expected(params["expected"], params.get("unit", ""))
@@ -171,33 +131,29 @@ def sentence(problem: Problem) -> str:
     text = str(MESSAGES[problem.kind]) % params
     suggestions = problem.params.get("suggestions")
     if suggestions:
-        space = "" if _is_japanese() else " "
-        text += space + str(DID_YOU_MEAN) % {"suggestions": _joiner().join(suggestions)}
+        space = "" if file_wording.is_japanese() else " "
+        text += space + str(DID_YOU_MEAN) % {"suggestions": file_wording.joiner().join(suggestions)}
     return text
 
 
-def place(problem: Problem, file_name: str = "") -> str:
-    """Where the problem is: file, row and column, in the active language."""
-    parts = []
-    if file_name:
-        parts.append(file_name)
+def describe(problem: Problem, file_name: str = "") -> str:
+    """Location and sentence: `report.csv, row 999, column “人件費”: “abc” is not …`."""
+    return file_wording.describe(problem, file_name, sentence=sentence)
+
+
+def command_line(problem: Problem) -> str:
+    """The line `import_reports` prints: `row N, column C: message` (a stable prefix)."""
+    prefix = []
     if problem.row is not None:
-        parts.append(gettext("row %(row)s") % {"row": problem.row})
+        prefix.append(f"row {problem.row}")
     if problem.column:
-        parts.append(gettext("column “%(column)s”") % {"column": problem.column})
-    return _joiner().join(parts)
-
-
-def _is_japanese() -> bool:
-    return (get_language() or "ja").startswith("ja")
-
-
-def _joiner() -> str:
-    return "、" if _is_japanese() else ", "
+        prefix.append(f"column {problem.column}")
+    text = sentence(problem)
+    return f"{', '.join(prefix)}: {text}" if prefix else text
 
 
 def _expected(key: str, unit: str) -> str:
     if key == "scaled_yen":
-        shown = unit if _is_japanese() else _UNIT_NAMES_EN.get(unit, unit)
+        shown = unit if file_wording.is_japanese() else _UNIT_NAMES_EN.get(unit, unit)
         return str(EXPECTED[key]) % {"unit": shown}
     return str(EXPECTED[key])

@@ -14,12 +14,13 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language, gettext, ngettext
 
+from core.tables.problems import Problem
 from institutions.fiscal_years import format_fiscal_year
 from institutions.models import User
 
 from ..enums import RowOutcome
 from ..importing.preview import institution_of, row_values
-from ..importing.problems import Problem
+from ..importing.wording import describe
 from ..models import ImportJob
 from ..report_fields import REPORT_FIELDS_BY_CODE
 
@@ -66,11 +67,11 @@ class ShownRow:
 
 def file_messages(result: dict[str, Any]) -> list[str]:
     file_name = result.get("file_name", "")
-    return [Problem.from_json(p).describe(file_name) for p in result.get("file_errors", [])]
+    return [describe(Problem.from_json(p), file_name) for p in result.get("file_errors", [])]
 
 
 def notices(result: dict[str, Any]) -> list[str]:
-    return [Problem.from_json(p).describe() for p in result.get("notices", [])]
+    return [describe(Problem.from_json(p)) for p in result.get("notices", [])]
 
 
 def preview_page(result: dict[str, Any], *, outcome: str = "", page: Any = 1) -> Page:
@@ -132,7 +133,7 @@ def _rows(count: int) -> str:
 def _problem_text(problem: Problem) -> str:
     """The column and the sentence; the row is in the table's first column."""
     problem.row = None
-    return problem.describe()
+    return describe(problem)
 
 
 def _label(code: str) -> str:

@@ -22,21 +22,22 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history
 
+from core.tables import limits
+from core.tables.files import check_size, looks_large
+from core.tables.problems import FileProblem, Problem
 from core.tasks import enqueue
 from core.text import display_file_name
 from core.workflow import TransitionNotAllowed
 from institutions.models import Institution, User
 
 from ..enums import ImportAction, ImportState, ReportAction, ReportState, RowOutcome
-from ..importing import limits
 from ..importing.preview import (
     build_preview,
     figure_from_json,
     has_errors,
     institution_of,
 )
-from ..importing.problems import FileProblem, Problem, ProblemKind
-from ..importing.tables import check_size, looks_large
+from ..importing.problems import ProblemKind
 from ..models import AnnualReport, ImportJob, LicenceAgreement
 from ..permissions import can_import, can_import_for, can_judge_reports
 from ..workflow import IMPORT_WORKFLOW, REPORT_WORKFLOW, RUNNING_IMPORT_STATES, editable

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.downloads import download_response
 from core.storage import attachment_response
+from core.tables.problems import FileProblem
 from institutions.fiscal_years import FiscalYearError, parse_fiscal_year
 from institutions.models import Institution
 
@@ -22,7 +23,7 @@ from .. import sheets
 from ..enums import ImportAction, ImportState, ReportState, RowOutcome
 from ..forms import ImportUploadForm
 from ..importing.preview import has_errors
-from ..importing.problems import FileProblem
+from ..importing.wording import sentence
 from ..permissions import (
     can_export_institution,
     can_export_reports,
@@ -50,7 +51,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 language=get_language(),
             )
         except FileProblem as failure:
-            form.add_error("file", failure.problem.message())
+            form.add_error("file", sentence(failure.problem))
         else:
             return redirect("metrics:import_detail", pk=job.pk)
     return render(

@@ -128,11 +128,12 @@ def make_report(institution, fiscal_year: int, *, state: str = ReportState.DRAFT
 
 def messages_of(preview: dict[str, Any]) -> list[str]:
     """Every problem of a preview as a person reads it, file-level first."""
-    from metrics.importing.problems import Problem
+    from core.tables.problems import Problem
+    from metrics.importing.wording import describe
 
-    found = [Problem.from_json(p).describe() for p in preview.get("file_errors", [])]
+    found = [describe(Problem.from_json(p)) for p in preview.get("file_errors", [])]
     for row in preview.get("rows", []):
-        found += [Problem.from_json(p).describe() for p in row.get("problems", [])]
+        found += [describe(Problem.from_json(p)) for p in row.get("problems", [])]
     return found
 
 

@@ -238,10 +238,11 @@ def test_preview_cell_error_names_file_row_column_value_and_expectation(staff_a)
         ("ライセンス収入(千円)", "1.2345", ProblemKind.NOT_WHOLE),
         ("満足度(窓口)", "7", ProblemKind.OUT_OF_RANGE),
     ]
-    from metrics.importing.problems import Problem
+    from core.tables.problems import Problem
+    from metrics.importing.wording import describe
 
     with translation.override("en"):
-        described = [Problem.from_json(p).describe("報告.csv") for p in problems_of(preview)]
+        described = [describe(Problem.from_json(p), "報告.csv") for p in problems_of(preview)]
     assert described == [
         "報告.csv, row 2, column “特許出願件数”: “十二” is not a number; expected a whole number "
         "of 0 or more, such as 12.",

@@ -9,9 +9,11 @@ import pytest
 from django.conf import settings as django_settings
 from django.utils import translation
 
+from core.tables import wording as file_wording
+from core.tables.problems import FileProblemKind, Problem
 from metrics.enums import RowOutcome
-from metrics.importing.problems import Problem, ProblemKind
-from metrics.importing.wording import EXPECTED, MESSAGES
+from metrics.importing.problems import ProblemKind
+from metrics.importing.wording import EXPECTED, MESSAGES, describe, sentence
 
 CATALOGUE = Path(django_settings.BASE_DIR) / "locale" / "ja" / "LC_MESSAGES" / "django.po"
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -38,9 +40,12 @@ def test_catalogue_keeps_placeholders_in_every_translation(catalogue):
 def test_catalogue_covers_every_problem_and_outcome(catalogue):
     translated = {entry.msgid for entry in catalogue if entry.translated()}
     with translation.override(None):  # no catalogue: each lazy text is its msgid
-        msgids = [str(text) for text in [*MESSAGES.values(), *EXPECTED.values()]]
+        texts = [*MESSAGES.values(), *file_wording.MESSAGES.values(), *EXPECTED.values()]
+        msgids = [str(text) for text in texts]
         msgids += [str(label) for label in RowOutcome.labels]
     assert set(MESSAGES) == set(ProblemKind)
+    assert set(file_wording.MESSAGES) == set(FileProblemKind)
+    assert set(ProblemKind).isdisjoint(FileProblemKind)
     assert [m for m in msgids if m not in translated] == []
 
 
@@ -52,7 +57,7 @@ def test_problem_reads_in_japanese(japanese_catalogue):
         value="abc",
         params={"expected": "scaled_yen", "unit": "千円"},
     )
-    assert problem.describe("報告.csv") == (
+    assert describe(problem, "報告.csv") == (
         "報告.csv、999行目、「ライセンス収入(千円)」列: 「abc」は数値ではありません。"
         "0以上の金額(千円単位、例: 1,234)を入力してください。"
     )
@@ -66,7 +71,7 @@ def test_unknown_institution_reads_in_japanese_with_suggestions(japanese_catalog
         value="くまもとテクノ産学財団X",
         params={"suggestions": ["くまもとテクノ産業財団", "熊本大学"]},
     )
-    assert problem.message() == (
+    assert sentence(problem) == (
         "「くまもとテクノ産学財団X」という機関は登録されていません。"
         "次のいずれかではありませんか: くまもとテクノ産業財団、熊本大学"
     )
@@ -77,7 +82,7 @@ def test_problem_reads_in_english_when_the_reader_uses_english(japanese_catalogu
         ProblemKind.NEGATIVE, row=5, column="人件費", value="-3", params={"expected": "yen"}
     )
     with translation.override("en"):
-        assert problem.describe("r.csv") == (
+        assert describe(problem, "r.csv") == (
             "r.csv, row 5, column “人件費”: “-3” is negative; expected an amount in yen of 0 "
             "or more, such as 1,234,000."
         )

@@ -10,8 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from core.tables.problems import Problem
 from institutions.models import User
-from metrics.importing.problems import Problem
+from metrics.importing.wording import command_line
 from metrics.permissions import can_import
 from metrics.services.imports import ImportConflict, import_file
 
@@ -89,7 +90,7 @@ class Command(BaseCommand):
             for row in preview.get("rows", []):
                 problems += [Problem.from_json(p) for p in row.get("problems", [])]
             if problems:
-                self._fail([problem.command_line() for problem in problems])
+                self._fail([command_line(problem) for problem in problems])
             summary = preview["summary"]
             warnings = [
                 f"row {row['row']}: {warning['message']}"

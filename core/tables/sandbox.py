@@ -1,6 +1,6 @@
 """Parsing an upload in a child process, so that no file can take the server down.
 
-tables.read_table hands the bytes to `python -m metrics.importing.sandbox_child`, which
+files.read_table hands the bytes to `python -m core.tables.sandbox_child`, which
 lowers its own limits before it reads them (address space, CPU seconds, size of what it
 may write, no core file), parses them with reading.read_rows and writes the rows, or the
 problem, to its stdout. If a file still makes the parser ask for hundreds of gigabytes,
@@ -35,12 +35,12 @@ from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
 from typing import IO, Any
 
-from .problems import FileProblem, Problem, ProblemKind
+from .problems import FileProblem, FileProblemKind, Problem
 from .reading import Rows, TableLimits
 
 logger = logging.getLogger(__name__)
 
-_CHILD_MODULE = "metrics.importing.sandbox_child"
+_CHILD_MODULE = "core.tables.sandbox_child"
 _PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # What an interpreter may need from the environment; nothing else (no secret key, no
 # database URL) reaches the process that parses a stranger's file.
@@ -130,7 +130,7 @@ def _aborted(reason: str, errors: IO[bytes] | None) -> FileProblem:
         errors.seek(max(0, errors.tell() - _STDERR_SHOWN))
         detail = errors.read().decode("utf-8", "replace")
     logger.warning("The import parser stopped (%s); the file is refused. %s", reason, detail)
-    return FileProblem(Problem(ProblemKind.READ_ABORTED))
+    return FileProblem(Problem(FileProblemKind.READ_ABORTED))
 
 
 def _rows_from(answer: bytes) -> Rows:
@@ -138,7 +138,9 @@ def _rows_from(answer: bytes) -> Rows:
     try:
         result = json.loads(answer, object_hook=_untagged)
         if "problem" in result:
-            raise FileProblem(Problem.from_json(result["problem"]))
+            problem = Problem.from_json(result["problem"])
+            FileProblemKind(problem.kind)  # the child words only file problems
+            raise FileProblem(problem)
         encoding, rows = result["encoding"], result["rows"]
         sheets = result.get("sheets", {})
     except (ValueError, TypeError, KeyError, OverflowError, RecursionError) as error:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import limits, sandbox, xlsx
-from .problems import FileProblem, Problem, ProblemKind
+from .problems import FileProblem, FileProblemKind, Problem
 from .reading import CSV, XLSX
 
 
@@ -34,7 +34,7 @@ def check_size(size: int) -> None:
     if size > limit_bytes:
         raise FileProblem(
             Problem(
-                ProblemKind.FILE_TOO_LARGE,
+                FileProblemKind.FILE_TOO_LARGE,
                 params={
                     "size_mb": f"{size / limits.MB:.1f}",
                     "limit_mb": f"{limit_bytes / limits.MB:g}",
@@ -48,11 +48,11 @@ def file_format(data: bytes) -> str:
     if xlsx.is_xlsx(data):
         return XLSX
     if xlsx.is_old_excel(data):
-        raise FileProblem(Problem(ProblemKind.OLD_EXCEL_FORMAT))
+        raise FileProblem(Problem(FileProblemKind.OLD_EXCEL_FORMAT))
     # Binary files (and UTF-16 text) are full of NUL bytes; a stray NUL in a CSV is a
     # text error that the decoder names by line.
     if data[:4096].count(b"\x00") > 16:
-        raise FileProblem(Problem(ProblemKind.UNKNOWN_FORMAT))
+        raise FileProblem(Problem(FileProblemKind.UNKNOWN_FORMAT))
     return CSV
 
 

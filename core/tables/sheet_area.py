@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from typing import IO
 from xml.parsers import expat
 
-from .problems import FileProblem, Problem, ProblemKind
+from .problems import FileProblem, FileProblemKind, Problem
 
 _CHUNK = 4 * 1024 * 1024
 # Past these lengths a reference is far beyond any area (and beyond what calamine's
@@ -71,7 +71,7 @@ class Area:
         # People are told the number of rows below the header.
         return FileProblem(
             Problem(
-                ProblemKind.CELL_OUT_OF_RANGE,
+                FileProblemKind.CELL_OUT_OF_RANGE,
                 row=row if row < _FAR else None,
                 params={"cell": name, "columns": f"{self.columns:,}", "rows": f"{self.rows - 1:,}"},
             )
@@ -241,4 +241,4 @@ def _shown(reference: str) -> str:
 
 
 def _unreadable(detail: str) -> FileProblem:
-    return FileProblem(Problem(ProblemKind.UNREADABLE_XLSX, params={"detail": detail}))
+    return FileProblem(Problem(FileProblemKind.UNREADABLE_XLSX, params={"detail": detail}))

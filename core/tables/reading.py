@@ -15,7 +15,7 @@ from typing import Any
 
 from . import xlsx
 from .decoding import decode_csv
-from .problems import FileProblem, Problem, ProblemKind
+from .problems import FileProblem, FileProblemKind, Problem
 from .sheet_area import Area
 
 CSV = "csv"
@@ -81,7 +81,7 @@ def _csv_rows(text: str) -> Iterator[list[str]]:
     except csv.Error as error:
         raise FileProblem(
             Problem(
-                ProblemKind.MALFORMED_CSV,
+                FileProblemKind.MALFORMED_CSV,
                 row=reader.line_num,
                 params={"line": reader.line_num, "detail": str(error)},
             )
@@ -115,5 +115,5 @@ def _limited(rows: Iterable[list[Any]], limits: TableLimits) -> list[list[Any]]:
             row = row[: limits.max_columns]
         table.append(row)
         if len(table) > limit_rows + 1:
-            raise FileProblem(Problem(ProblemKind.TOO_MANY_ROWS, params={"limit": limit_rows}))
+            raise FileProblem(Problem(FileProblemKind.TOO_MANY_ROWS, params={"limit": limit_rows}))
     return table

@@ -30,7 +30,7 @@ from xml.etree import ElementTree
 
 import python_calamine
 
-from .problems import FileProblem, Problem, ProblemKind
+from .problems import FileProblem, FileProblemKind, Problem
 from .sheet_area import Area, check_cells
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -60,7 +60,7 @@ def check_zip(data: bytes, *, max_entries: int, max_unpacked_bytes: int) -> None
     if len(entries) > max_entries:
         raise FileProblem(
             Problem(
-                ProblemKind.ZIP_TOO_MANY_ENTRIES,
+                FileProblemKind.ZIP_TOO_MANY_ENTRIES,
                 params={"count": len(entries), "limit": max_entries},
             )
         )
@@ -74,7 +74,7 @@ def check_zip(data: bytes, *, max_entries: int, max_unpacked_bytes: int) -> None
                 raise _too_large(max_unpacked_bytes)
             if any(marker in chunk for marker in _ENTITY_MARKERS):
                 raise FileProblem(
-                    Problem(ProblemKind.XML_ENTITIES, params={"part": entry.filename})
+                    Problem(FileProblemKind.XML_ENTITIES, params={"part": entry.filename})
                 )
 
 
@@ -254,8 +254,10 @@ def _opened_as_xlsx(workbook: python_calamine.CalamineWorkbook) -> bool:
 
 
 def _unreadable(detail: str) -> FileProblem:
-    return FileProblem(Problem(ProblemKind.UNREADABLE_XLSX, params={"detail": detail}))
+    return FileProblem(Problem(FileProblemKind.UNREADABLE_XLSX, params={"detail": detail}))
 
 
 def _too_large(limit_bytes: int) -> FileProblem:
-    return FileProblem(Problem(ProblemKind.ZIP_TOO_LARGE, params={"limit_mb": limit_bytes // _MB}))
+    return FileProblem(
+        Problem(FileProblemKind.ZIP_TOO_LARGE, params={"limit_mb": limit_bytes // _MB})
+    )

@@ -8,8 +8,9 @@ import pytest
 import python_calamine
 from django.utils import translation
 
-from metrics.importing.problems import FileProblem, ProblemKind
-from metrics.importing.tables import CSV, XLSX, read_table
+from core.tables.files import CSV, XLSX, read_table
+from core.tables.problems import FileProblem, FileProblemKind
+from core.tables.wording import describe
 from tests.metrics.importing_support import csv_bytes, handmade_xlsx, sheet_data, xlsx_bytes
 
 BILLION_LAUGHS = (
@@ -68,7 +69,7 @@ def test_read_table_refuses_xml_entity_declarations():
     crafted = _with_entities(xlsx_bytes([["機関コード", "年度"], ["TLO-AAA", 2010]]))
     with pytest.raises(FileProblem) as caught:
         read_table(crafted)
-    assert caught.value.problem.kind == ProblemKind.XML_ENTITIES
+    assert caught.value.problem.kind == FileProblemKind.XML_ENTITIES
     assert caught.value.problem.params == {"part": "xl/worksheets/sheet1.xml"}
 
 
@@ -82,7 +83,7 @@ def test_read_table_refuses_a_zip_that_unpacks_too_large(settings):
     assert len(bomb) < 100_000
     with pytest.raises(FileProblem) as caught:
         read_table(bomb)
-    assert caught.value.problem.kind == ProblemKind.ZIP_TOO_LARGE
+    assert caught.value.problem.kind == FileProblemKind.ZIP_TOO_LARGE
 
 
 def test_read_table_refuses_a_zip_that_lies_about_its_size(settings):
@@ -101,7 +102,10 @@ def test_read_table_refuses_a_zip_that_lies_about_its_size(settings):
         lying[position : position + 4] = struct.pack("<I", 1000)
     with pytest.raises(FileProblem) as caught:
         read_table(bytes(lying))
-    assert caught.value.problem.kind in (ProblemKind.ZIP_TOO_LARGE, ProblemKind.UNREADABLE_XLSX)
+    assert caught.value.problem.kind in (
+        FileProblemKind.ZIP_TOO_LARGE,
+        FileProblemKind.UNREADABLE_XLSX,
+    )
 
 
 def _all_positions(data: bytearray, needle: bytes) -> list[int]:
@@ -119,39 +123,39 @@ def test_read_table_refuses_too_many_zip_entries():
             archive.writestr(f"xl/part{number}.xml", b"<x/>")
     with pytest.raises(FileProblem) as caught:
         read_table(out.getvalue())
-    assert caught.value.problem.kind == ProblemKind.ZIP_TOO_MANY_ENTRIES
+    assert caught.value.problem.kind == FileProblemKind.ZIP_TOO_MANY_ENTRIES
     assert caught.value.problem.params == {"count": 300, "limit": 200}
 
 
 def test_read_table_corrupt_xlsx_is_unreadable():
     with pytest.raises(FileProblem) as caught:
         read_table(b"PK\x03\x04" + b"\x00" * 100)
-    assert caught.value.problem.kind == ProblemKind.UNREADABLE_XLSX
+    assert caught.value.problem.kind == FileProblemKind.UNREADABLE_XLSX
 
 
 def test_read_table_old_excel_format_says_so():
     with pytest.raises(FileProblem) as caught:
         read_table(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500)
-    assert caught.value.problem.kind == ProblemKind.OLD_EXCEL_FORMAT
+    assert caught.value.problem.kind == FileProblemKind.OLD_EXCEL_FORMAT
 
 
 def test_read_table_refuses_a_file_over_the_size_limit(settings):
     settings.IMPORT_MAX_FILE_BYTES = 1000
     with pytest.raises(FileProblem) as caught:
         read_table(b"a,b\r\n" * 300)
-    assert caught.value.problem.kind == ProblemKind.FILE_TOO_LARGE
+    assert caught.value.problem.kind == FileProblemKind.FILE_TOO_LARGE
 
 
 def test_read_table_refuses_more_rows_than_the_limit(settings):
     settings.IMPORT_MAX_ROWS = 5
     with pytest.raises(FileProblem) as caught:
         read_table(b"a,b\r\n" + b"1,2\r\n" * 6)
-    assert caught.value.problem.kind == ProblemKind.TOO_MANY_ROWS
+    assert caught.value.problem.kind == FileProblemKind.TOO_MANY_ROWS
     assert read_table(b"a,b\r\n" + b"1,2\r\n" * 5).rows[-1] == ["1", "2"]
 
 
 def test_read_table_default_limits_are_10_mb_and_100000_rows():
-    from metrics.importing import limits
+    from core.tables import limits
 
     assert (limits.max_file_bytes(), limits.max_rows()) == (10 * 1024 * 1024, 100_000)
 
@@ -170,25 +174,25 @@ def test_read_table_refuses_a_cell_at_the_end_of_excels_grid():
     crafted = handmade_xlsx(sheet_data({**TABLE, "XFD1048576": 1}))
     assert len(crafted) < 5_000
     problem = _refused(crafted).problem
-    assert (problem.kind, problem.row) == (ProblemKind.CELL_OUT_OF_RANGE, 1_048_576)
+    assert (problem.kind, problem.row) == (FileProblemKind.CELL_OUT_OF_RANGE, 1_048_576)
     assert problem.params == {"cell": "XFD1048576", "columns": "200", "rows": "100,000"}
 
 
 def test_read_table_refuses_a_cell_right_of_the_last_column():
     problem = _refused(handmade_xlsx(sheet_data({**TABLE, "ZZ100000": 1}))).problem
-    assert (problem.kind, problem.params["cell"]) == (ProblemKind.CELL_OUT_OF_RANGE, "ZZ100000")
+    assert (problem.kind, problem.params["cell"]) == (FileProblemKind.CELL_OUT_OF_RANGE, "ZZ100000")
 
 
 def test_far_cell_message_names_file_and_cell_in_japanese_and_english():
     problem = _refused(handmade_xlsx(sheet_data({**TABLE, "XFD1048576": 1}))).problem
     with translation.override("ja"):
-        assert problem.describe("報告.xlsx") == (
+        assert describe(problem, "報告.xlsx") == (
             "報告.xlsx、1048576行目: セル XFD1048576 は、取り込める範囲(200列・100,000行)の"
             "外にあります。そのセルの内容と書式を削除するか、ファイルを分割してから、"
             "もう一度アップロードしてください。"
         )
     with translation.override("en"):
-        assert problem.describe("r.xlsx") == (
+        assert describe(problem, "r.xlsx") == (
             "r.xlsx, row 1048576: Cell XFD1048576 is outside the area that can be imported "
             "(200 columns, 100,000 rows). Delete what is in it, including any formatting, or "
             "split the file, and upload it again."
@@ -231,14 +235,14 @@ def test_read_table_places_cells_without_references_as_excel_does():
 def test_read_table_counts_cells_without_references_toward_the_column_limit():
     wide_row = "<row>" + "<c><v>1</v></c>" * 201 + "</row>"
     problem = _refused(handmade_xlsx(wide_row)).problem
-    assert (problem.kind, problem.params["cell"]) == (ProblemKind.CELL_OUT_OF_RANGE, "GS1")
+    assert (problem.kind, problem.params["cell"]) == (FileProblemKind.CELL_OUT_OF_RANGE, "GS1")
 
 
 def test_read_table_counts_rows_without_references_toward_the_row_limit(settings):
     settings.IMPORT_MAX_ROWS = 2
     rows = "<row><c><v>1</v></c></row>" * 4
     problem = _refused(handmade_xlsx(rows)).problem
-    assert (problem.kind, problem.params["cell"]) == (ProblemKind.CELL_OUT_OF_RANGE, "A4")
+    assert (problem.kind, problem.params["cell"]) == (FileProblemKind.CELL_OUT_OF_RANGE, "A4")
 
 
 @pytest.mark.parametrize(
@@ -252,14 +256,14 @@ def test_read_table_counts_rows_without_references_toward_the_row_limit(settings
 )
 def test_read_table_refuses_far_cells_however_they_are_written(cell, shown):
     problem = _refused(handmade_xlsx(sheet_data(TABLE) + f'<row r="7">{cell}</row>')).problem
-    assert (problem.kind, problem.params["cell"]) == (ProblemKind.CELL_OUT_OF_RANGE, shown)
+    assert (problem.kind, problem.params["cell"]) == (FileProblemKind.CELL_OUT_OF_RANGE, shown)
 
 
 def test_read_table_refuses_a_cell_with_two_references():
     # Calamine would take the last one, XFD1048576, where a quick look sees A2.
     cell = '<c r="A2" r="XFD1048576"><v>1</v></c>'
     problem = _refused(handmade_xlsx(sheet_data(TABLE) + f'<row r="2">{cell}</row>')).problem
-    assert problem.kind == ProblemKind.UNREADABLE_XLSX
+    assert problem.kind == FileProblemKind.UNREADABLE_XLSX
     assert "duplicate attribute" in problem.params["detail"]
 
 
@@ -289,7 +293,7 @@ def test_read_table_checks_the_first_visible_sheet_not_a_hidden_one():
 
 def test_read_table_refuses_a_workbook_without_a_visible_worksheet():
     problem = _refused(handmade_xlsx(sheet_data(TABLE), hidden=[0])).problem
-    assert problem.kind == ProblemKind.UNREADABLE_XLSX
+    assert problem.kind == FileProblemKind.UNREADABLE_XLSX
 
 
 ODS_CONTENT = (
@@ -321,7 +325,7 @@ def test_read_table_refuses_an_xlsx_that_calamine_would_read_as_ods():
 def test_read_table_refuses_a_csv_value_beyond_the_last_column():
     header = [f"列{n}" for n in range(1, 202)]
     problem = _refused(csv_bytes([header, ["1"] * 201])).problem
-    assert (problem.kind, problem.row) == (ProblemKind.CELL_OUT_OF_RANGE, 1)
+    assert (problem.kind, problem.row) == (FileProblemKind.CELL_OUT_OF_RANGE, 1)
     assert problem.params["cell"] == "GS1"
 
 
@@ -331,6 +335,6 @@ def test_read_table_drops_blank_csv_fields_beyond_the_last_column():
 
 
 def test_read_table_default_column_limit_is_200():
-    from metrics.importing import limits
+    from core.tables import limits
 
     assert limits.max_columns() == 200

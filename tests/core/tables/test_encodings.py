@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from metrics.importing.decoding import CP932, UTF8, UTF8_BOM, decode_csv
-from metrics.importing.problems import FileProblem, ProblemKind
+from core.tables.decoding import CP932, UTF8, UTF8_BOM, decode_csv
+from core.tables.problems import FileProblem, FileProblemKind
 
 SHORT_JAPANESE = "機関名,年度\r\n東北テクノアーチ,平成22年度\r\n"
 
@@ -39,7 +39,7 @@ def test_decode_csv_undecodable_byte_names_offset_and_line():
     with pytest.raises(FileProblem) as caught:
         decode_csv(data)
     problem = caught.value.problem
-    assert problem.kind == ProblemKind.UNDECODABLE
+    assert problem.kind == FileProblemKind.UNDECODABLE
     assert problem.row == 2
     assert problem.params["line"] == 2
 

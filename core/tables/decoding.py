@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.text import CP932, UTF8, UTF8_BOM, Decoded, UndecodableText, decode_text
 
-from .problems import FileProblem, Problem, ProblemKind
+from .problems import FileProblem, FileProblemKind, Problem
 
 __all__ = ["CP932", "UTF8", "UTF8_BOM", "Decoded", "decode_csv"]
 
@@ -14,7 +14,7 @@ def decode_csv(data: bytes) -> Decoded:
     try:
         return decode_text(data)
     except UndecodableText as error:
-        kind = ProblemKind.NUL_CHARACTER if error.byte == "00" else ProblemKind.UNDECODABLE
+        kind = FileProblemKind.NUL_CHARACTER if error.byte == "00" else FileProblemKind.UNDECODABLE
         raise FileProblem(
             Problem(
                 kind,

@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from metrics.importing.sheet_area import (
+from core.tables.sheet_area import (
     _PREFIXED_CELL,
     Area,
     _unusual_cell,

@@ -1,6 +1,6 @@
 """The parser's child process: the half of sandbox.py that runs with the upload.
 
-`python -m metrics.importing.sandbox_child REQUEST` lowers its own limits first (so that
+`python -m core.tables.sandbox_child REQUEST` lowers its own limits first (so that
 nothing it runs can raise them again), reads the file from stdin, parses it with
 reading.read_rows and writes the rows, or the problem, to stdout as JSON. It imports
 only what parsing needs: no Django, no logging, no subprocess, so that it starts fast.

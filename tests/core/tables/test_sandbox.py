@@ -13,9 +13,10 @@ import pytest
 from django.conf import settings as django_settings
 from django.utils import translation
 
-from metrics.importing import sandbox
-from metrics.importing.problems import FileProblem, ProblemKind
-from metrics.importing.tables import read_table
+from core.tables import sandbox
+from core.tables.files import read_table
+from core.tables.problems import FileProblem, FileProblemKind
+from core.tables.wording import describe
 from tests.metrics.importing_support import csv_bytes, handmade_xlsx, sheet_data, xlsx_bytes
 
 MB = 1024 * 1024
@@ -31,8 +32,8 @@ import json, resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
 import django
 django.setup()
-from metrics.importing.problems import FileProblem
-from metrics.importing.tables import read_table
+from core.tables.problems import FileProblem
+from core.tables.files import read_table
 try:
     outcome = {"rows": len(read_table(sys.stdin.buffer.read()).rows)}
 except FileProblem as failure:
@@ -87,11 +88,11 @@ def test_hostile_file_is_answered_within_512_mb(data, outcome):
 def test_read_table_refuses_a_file_whose_parsing_exceeds_the_memory_limit(settings, caplog):
     settings.IMPORT_PARSER_MEMORY_BYTES = 256 * MB
     with (
-        caplog.at_level(logging.WARNING, logger="metrics.importing.sandbox"),
+        caplog.at_level(logging.WARNING, logger="core.tables.sandbox"),
         pytest.raises(FileProblem) as caught,
     ):
         read_table(handmade_xlsx(sheet_data(EDGE_OF_THE_AREA)))
-    assert caught.value.problem.kind == ProblemKind.READ_ABORTED
+    assert caught.value.problem.kind == FileProblemKind.READ_ABORTED
     assert "The import parser stopped" in caplog.text
     # The process that asked lives on and reads the next file.
     assert read_table(handmade_xlsx(sheet_data(TABLE))).rows[1] == ["TLO-AAA", 2010.0]
@@ -101,13 +102,13 @@ def test_read_table_refuses_a_file_whose_parsing_takes_too_long(settings):
     settings.IMPORT_PARSER_TIMEOUT_SECONDS = 1
     with pytest.raises(FileProblem) as caught:
         read_table(handmade_xlsx(sheet_data(EDGE_OF_THE_AREA)))
-    assert caught.value.problem.kind == ProblemKind.READ_ABORTED
+    assert caught.value.problem.kind == FileProblemKind.READ_ABORTED
 
 
 def test_read_aborted_message_names_the_file():
     failure = sandbox._aborted("a test", None)
     with translation.override("ja"):
-        described = failure.problem.describe("evil.xlsx")
+        described = describe(failure.problem, "evil.xlsx")
     assert described.startswith("evil.xlsx: このファイルは安全に読み取れませんでした。")
 
 
@@ -134,11 +135,11 @@ def test_read_table_brings_dates_and_times_back_from_the_child():
 def test_an_answer_from_the_child_that_is_not_a_table_is_refused(answer):
     with pytest.raises(FileProblem) as caught:
         sandbox._rows_from(answer)
-    assert caught.value.problem.kind == ProblemKind.READ_ABORTED
+    assert caught.value.problem.kind == FileProblemKind.READ_ABORTED
 
 
 def test_parser_child_starts_without_django():
-    code = "import sys, metrics.importing.sandbox_child; print(*sorted(sys.modules))"
+    code = "import sys, core.tables.sandbox_child; print(*sorted(sys.modules))"
     finished = subprocess.run(
         [sys.executable, "-S", "-c", code],
         capture_output=True,
@@ -147,8 +148,8 @@ def test_parser_child_starts_without_django():
         check=True,
     )
     imported = {name.split(".")[0] for name in finished.stdout.decode().split()}
-    assert {"python_calamine", "metrics"} <= imported
-    assert imported.isdisjoint({"django", "logging", "subprocess"})
+    assert {"python_calamine", "core"} <= imported
+    assert imported.isdisjoint({"django", "logging", "subprocess", "metrics"})
 
 
 def _read_in_a_daemon(queue) -> None:
