@@ -30,7 +30,7 @@ urlpatterns += i18n_patterns(
     path("accounts/amount-unit/", institution_views.amount_unit_switch, name="amount_unit"),
     path("institutions/", include("institutions.urls")),
     path("metrics/", include("metrics.urls")),
-    path("dashboards/", include("metrics.views.dashboards")),
+    path("dashboards/", include("dashboards.urls")),
     path("notifications/", include("notifications.urls")),
     path("reviews/", include("reviews.urls")),
     path("admin/", admin.site.urls),

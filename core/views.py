@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from celery import current_app
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -26,8 +27,6 @@ def _database_status() -> str:
 
 def _broker_status() -> str:
     """ok, eager (tasks run in the web process, on purpose), or unreachable."""
-    from celery import current_app
-
     if current_app.conf.task_always_eager:
         return "eager"
     try:

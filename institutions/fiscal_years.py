@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import get_language
 
 
@@ -121,8 +122,6 @@ def format_date(day: datetime.date | None, language: str | None = None) -> str:
         return ""
     time = ""
     if isinstance(day, datetime.datetime):
-        from django.utils import timezone
-
         local = timezone.localtime(day) if timezone.is_aware(day) else day
         time = f" {local:%H:%M}"
         day = local.date()

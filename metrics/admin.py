@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import AnnualReport, ImportJob, LicenceAgreement
 from .report_fields import REPORT_FIELD_CODES
+from .resources import AnnualReportResource
 from .services.reports import repair_report
 
 
@@ -95,10 +96,6 @@ class AnnualReportAdmin(ExportMixin, SimpleHistoryAdmin):
         return False
 
     def get_resource_classes(self, request):
-        # The import/export area owns the resource; imported here, when the admin's
-        # import or export page is opened, so that this module loads without it.
-        from .resources import AnnualReportResource
-
         return [AnnualReportResource]
 
     def save_model(self, request, obj, form, change):

@@ -14,18 +14,6 @@ from .selectors import collection
 
 def navigation(*, user: User) -> list[NavItem]:
     items = []
-    if permissions.can_view_dashboards(user):
-        items.append(
-            NavItem(
-                "dashboards",
-                _("Dashboards"),
-                reverse("dashboards:national"),
-                _(
-                    "Where technology transfer stands at a glance: national totals, rankings, "
-                    "trends, regions and TLO types, and each TLO against its peers."
-                ),
-            )
-        )
     if permissions.can_list_reports(user):
         items.append(
             NavItem(

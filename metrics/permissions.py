@@ -91,19 +91,3 @@ def can_manage_rounds(user: User) -> bool:
 def can_view_collection_status(user: User) -> bool:
     """The collection status page names every institution: officials and administrators."""
     return can_see_all_institutions(user)
-
-
-def can_view_dashboards(user: User) -> bool:
-    """The national dashboard: every signed-in person (anonymised unless named metrics)."""
-    return user.is_authenticated
-
-
-def can_view_benchmarks(user: User) -> bool:
-    """Peer benchmark pages exist for officials, administrators and TLO staff; reviewers
-    and viewers get a 403 (they have the anonymised national dashboard)."""
-    return can_see_all_institutions(user) or (user.is_authenticated and user.role == Role.TLO_STAFF)
-
-
-def can_view_benchmark(user: User, institution: Institution) -> bool:
-    """One institution's benchmark: officials for any, its own staff for it (others 404)."""
-    return can_view_institution_metrics(user, institution)

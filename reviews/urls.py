@@ -40,6 +40,7 @@ urlpatterns = [
         name="results",
     ),
     path(E, entries.entry_detail, name="entry"),
+    path(E + "reports/<int:report_year>/", entries.report_page, name="report"),
     path(E + "statement/", entries.statement_edit, name="statement"),
     path(E + "statement/attachments/", entries.attachment_upload, name="attachment_upload"),
     path(E + "statement/attachments/<int:pk>/", entries.attachment_download, name="attachment"),

@@ -46,6 +46,7 @@ from .enums import (
 )
 from .gates import stage_allows
 from .models import Assignment, Conflict, Decision, ReviewCycle
+from .selectors.aggregates import quorum_of
 
 # --- predicates (user, obj) -----------------------------------------------------------
 
@@ -80,9 +81,6 @@ def _approved_ministries(decision: Decision) -> set[str]:
 
 
 def _quorum_met(decision: Decision) -> bool:
-    # Imported late: selectors read models and this module's tables.
-    from .selectors.aggregates import quorum_of
-
     return quorum_of(decision.entry).met
 
 

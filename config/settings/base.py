@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "notifications",
     "metrics",
     "reviews",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +210,7 @@ SMALL_GROUP_THRESHOLD = int(os.environ.get("SMALL_GROUP_THRESHOLD", "3"))
 # What each app contributes to shared pages (core.sections), in order: the header's
 # links, the home page's panels, and the sections of an institution's page.
 NAVIGATION: list[str] = [
+    "dashboards.navigation.navigation",
     "metrics.navigation.navigation",
     "institutions.navigation.navigation",
     "notifications.navigation.navigation",
@@ -219,21 +221,11 @@ HOME_PANELS: list[str] = [
     "institutions.navigation.home_panel",
     "reviews.navigation.home_panel",
 ]
-# More reports a person may see, granted by later apps (a function of the person giving a
-# Q over AnnualReport; metrics.models.AnnualReportQuerySet.visible_to).
-REPORT_ACCESS_GRANTS: list[str] = ["reviews.access.report_grants"]
 INSTITUTION_PAGE_SECTIONS: list[str] = [
     "metrics.sections.reports_section",
     "metrics.sections.metrics_section",
     "reviews.sections.decision_section",
 ]
-# The dashboards' quadrant of return on cost against the regional-necessity score: a
-# function `source(*, user)` giving the latest review cycle's scores, or None (the reviews
-# app; metrics does not import it). Empty: the chart's empty state.
-DASHBOARD_QUADRANT_SOURCE = os.environ.get(
-    "DASHBOARD_QUADRANT_SOURCE", "reviews.dashboard.quadrant_points"
-)
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -11,7 +11,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.sections import contributions
 from institutions.models import Institution
 
 from ..enums import LicenseeKind, ReportState
@@ -48,20 +47,17 @@ class AnnualReportQuerySet(models.QuerySet):
         """The reports this person may see. The one place this rule is written.
 
         Officials and administrators see every report; TLO staff their own
-        institutions'; and other apps may grant more through settings.REPORT_ACCESS_GRANTS
-        (the reviews app: an assigned reviewer sees the institution's accepted reports).
-        Everyone else sees none.
+        institutions'. Everyone else sees none here: the review shows its assigned
+        reviewers the accepted reports of their institutions on pages of its own
+        (reviews.selectors.reports), under its own rule.
         """
         if not user.is_authenticated:
             return self.none()
         if user.is_official or user.is_administrator:
             return self.all()
-        granted = Q(pk__in=[])
         if user.is_tlo_staff:
-            granted |= Q(institution__in=user.memberships.values("institution"))
-        for grant in contributions("REPORT_ACCESS_GRANTS", user=user):
-            granted |= grant
-        return self.filter(granted)
+            return self.filter(institution__in=user.memberships.values("institution"))
+        return self.none()
 
     def accepted(self) -> AnnualReportQuerySet:
         return self.filter(state=ReportState.ACCEPTED)

@@ -16,7 +16,7 @@ from institutions.enums import InstitutionKind, Ministry, Role
 from institutions.fiscal_years import fiscal_year_of
 from institutions.models import User
 from metrics.calculations import format_value, rank
-from metrics.enums import MetricUnit, ReportState
+from metrics.enums import MetricUnit
 from metrics.models import AnnualReport, MetricDefinition, MetricValue
 from metrics.selectors.metric_values import small_group_threshold
 
@@ -33,6 +33,7 @@ from ..models import (
     ReviewCycle,
 )
 from ..permissions import is_official, is_reviewer
+from .reports import material_reports
 
 TREND_YEARS = 5
 
@@ -251,11 +252,7 @@ def material_of(entry: CycleEntry, *, user: User) -> Material:
                 ],
             )
         )
-    reports = list(
-        AnnualReport.objects.visible_to(user)
-        .filter(institution=institution, state=ReportState.ACCEPTED, fiscal_year__lte=year)
-        .order_by("-fiscal_year")[:TREND_YEARS]
-    )
+    reports = list(material_reports(entry, user=user)[:TREND_YEARS])
     return Material(fiscal_years=years, trends=trends, reports=reports, groups=labels)
 
 

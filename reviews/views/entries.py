@@ -8,10 +8,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.storage import attachment_response
 from core.workflow import WorkflowError
+from metrics.models import AnnualReport
+from metrics.selectors import reports as report_selectors
 
 from .. import permissions
 from ..enums import Stage
@@ -25,6 +27,7 @@ from ..forms import (
 )
 from ..models import Assignment, StatementAttachment
 from ..selectors import entry_pages, pages
+from ..selectors.reports import material_report, material_reports
 from ..services import scores as score_services
 from ..services import statements as statement_services
 from .common import load_entry, missing_version, refuse
@@ -34,6 +37,28 @@ def entry_detail(request: HttpRequest, fiscal_year: int, code: str) -> HttpRespo
     entry = load_entry(request, fiscal_year, code)
     context = entry_pages.entry_page(entry, user=request.user)
     return render(request, "reviews/entry_detail.html", context)
+
+
+@require_GET
+def report_page(
+    request: HttpRequest, fiscal_year: int, code: str, report_year: int
+) -> HttpResponse:
+    """An accepted annual report of the institution, read only, as review material."""
+    entry = load_entry(request, fiscal_year, code, check=permissions.can_view_material)
+    try:
+        report = material_report(entry, user=request.user, fiscal_year=report_year)
+    except AnnualReport.DoesNotExist:
+        raise Http404 from None
+    # Last year's column only from a report the reviewer may read too (never a draft).
+    previous = material_reports(entry, user=request.user).filter(fiscal_year=report_year - 1)
+    context = {
+        "cycle": entry.cycle,
+        "institution": entry.institution,
+        "report": report,
+        "groups": report_selectors.figure_groups(report, previous=previous.first(), warnings=[]),
+        "licences": report_selectors.report_licences(report),
+    }
+    return render(request, "reviews/report.html", context)
 
 
 def statement_edit(request: HttpRequest, fiscal_year: int, code: str) -> HttpResponse:

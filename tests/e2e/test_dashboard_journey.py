@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from dashboards.selectors import national as national_selectors
 from tests.conftest import PASSWORD
+from tests.dashboards.dashboard_support import build_country
 from tests.e2e.conftest import login
 from tests.factories import UserFactory, official_of, staff_of
-from tests.metrics.dashboard_support import build_country
 
 ARTEFACTS = Path(__file__).resolve().parents[2] / "test-results"
 
@@ -50,7 +51,7 @@ def _screenshot(page, name: str) -> None:
 
 
 def quadrant_source(*, user):
-    """A stand-in for the reviews app's scores (settings.DASHBOARD_QUADRANT_SOURCE)."""
+    """A stand-in for reviews.selectors.quadrant (the review itself is another journey)."""
     from institutions.models import Institution
 
     institutions = Institution.objects.filter(code__startswith="TLO-").order_by("code")
@@ -65,8 +66,8 @@ def quadrant_source(*, user):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_national_dashboard_for_an_official(page, live_server, settings):
-    settings.DASHBOARD_QUADRANT_SOURCE = "tests.e2e.test_dashboard_journey.quadrant_source"
+def test_national_dashboard_for_an_official(page, live_server, monkeypatch):
+    monkeypatch.setattr(national_selectors, "quadrant_points", quadrant_source)
     build_country()
     official_of(username="official-e2e")
     problems = _watch_console(page)

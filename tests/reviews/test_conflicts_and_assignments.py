@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from core.workflow import WorkflowError
 from institutions.enums import InstitutionKind, Ministry
@@ -13,6 +14,7 @@ from reviews.errors import ReviewError
 from reviews.models import Assignment, Conflict, Score
 from reviews.selectors.aggregates import results_for
 from reviews.selectors.pages import assignment_proposal
+from reviews.selectors.reports import material_reports
 from reviews.services import assignments, conflicts
 from tests.factories import InstitutionFactory, reviewer_of
 
@@ -93,26 +95,52 @@ def test_conflict_after_assignment_removes_access_and_withdraws_scores(
     assert message.recipient.is_official
 
 
+REPORT_2009 = "/reviews/2010/institutions/TLO-AAA/reports/2009/"
+
+
 def test_conflict_after_assignment_also_removes_report_access(
-    scoring, entry_a, conflicted_reviewer, institution_a
+    scoring, entry_a, conflicted_reviewer, institution_a, client_for
 ):
     from metrics.models import AnnualReport
 
-    report = AnnualReport.objects.create(
-        institution=institution_a, fiscal_year=2009, state="accepted"
-    )
-    assert AnnualReport.objects.visible_to(conflicted_reviewer).filter(pk=report.pk).exists()
+    AnnualReport.objects.create(institution=institution_a, fiscal_year=2009, state="accepted")
+    client = client_for(conflicted_reviewer)
+    assert [r.fiscal_year for r in material_reports(entry_a, user=conflicted_reviewer)] == [2009]
+    assert client.get(REPORT_2009).status_code == 200
     conflicts.declare_conflict(
         actor=conflicted_reviewer, entry=entry_a, kind=ConflictKind.OTHER, reason="x"
     )
-    assert not AnnualReport.objects.visible_to(conflicted_reviewer).filter(pk=report.pk).exists()
+    assert list(material_reports(entry_a, user=conflicted_reviewer)) == []
+    assert client.get(REPORT_2009).status_code == 403
 
 
-def test_unassigned_reviewer_sees_no_reports(scoring, unassigned_reviewer, institution_a):
+def test_reviewer_reads_reports_only_through_the_review(
+    scoring, entry_a, mext_reviewer, institution_a, client_for
+):
+    from metrics.models import AnnualReport
+
+    accepted = AnnualReport.objects.create(
+        institution=institution_a, fiscal_year=2009, state="accepted", accepted_at=timezone.now()
+    )
+    AnnualReport.objects.create(institution=institution_a, fiscal_year=2010, state="draft")
+    client = client_for(mext_reviewer)
+    page = client.get(REPORT_2009)
+    assert page.status_code == 200
+    assert "figures-table" in page.content.decode()
+    # The draft is not material; metrics' own report pages are not the reviewer's.
+    assert client.get(REPORT_2009.replace("2009/", "2010/")).status_code == 404
+    assert client.get(f"/metrics/reports/{accepted.pk}/").status_code == 403
+    assert AnnualReport.objects.visible_to(mext_reviewer).count() == 0
+
+
+def test_unassigned_reviewer_sees_no_reports(
+    scoring, entry_a, unassigned_reviewer, institution_a, client_for
+):
     from metrics.models import AnnualReport
 
     AnnualReport.objects.create(institution=institution_a, fiscal_year=2009, state="accepted")
-    assert AnnualReport.objects.visible_to(unassigned_reviewer).count() == 0
+    assert list(material_reports(entry_a, user=unassigned_reviewer)) == []
+    assert client_for(unassigned_reviewer).get(REPORT_2009).status_code == 403
 
 
 def test_affiliation_proposes_conflicts_with_partner_tlos(

@@ -11,10 +11,10 @@ from icalendar import Calendar
 
 from notifications.enums import NotificationKind
 from notifications.models import Notification
-from reviews.dashboard import quadrant_points
 from reviews.enums import Stage
 from reviews.errors import ReviewError
 from reviews.models import Assignment, Hearing, StatementAttachment
+from reviews.selectors.quadrant import quadrant_points
 from reviews.services import hearings, statements
 from reviews.services.versions import NEW
 

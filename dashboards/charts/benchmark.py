@@ -7,8 +7,9 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from metrics.selectors.metric_values import withheld_text
+
 from ..selectors.benchmarks import Benchmark
-from ..selectors.metric_values import withheld_text
 from .base import (
     COLOURS,
     OWN_COLOUR,

@@ -28,17 +28,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Sum
-from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from institutions.enums import InstitutionKind, TloType
+from institutions.enums import InstitutionKind, Specialisation, TloType
+from institutions.fiscal_years import format_fiscal_year
 from institutions.models import Institution, Region
-
-from ..calculations import (
+from metrics.calculations import (
     anonymised_label,
     anonymised_letters,
     group_median,
@@ -46,11 +44,14 @@ from ..calculations import (
     view_withheld,
     withheld_groups,
 )
-from ..display import kind_prefix
-from ..enums import ReportState, ValueStatus
-from ..models import AnnualReport, MetricDefinition, MetricValue
-from .coverage import existed_in, round_expectations
-from .metric_values import own_institution_ids, small_group_threshold
+from metrics.display import kind_prefix
+from metrics.enums import ReportState, ValueStatus
+from metrics.models import AnnualReport, MetricDefinition, MetricValue
+from metrics.permissions import can_view_named_metrics
+from metrics.selectors.coverage import existed_in, round_expectations
+from metrics.selectors.metric_values import own_institution_ids, small_group_threshold
+from reviews.selectors.quadrant import quadrant_points
+
 from .reference_data import (
     Approvals,
     Consolidation,
@@ -108,10 +109,8 @@ class Audience:
 
     @classmethod
     def of(cls, user) -> Audience:
-        from .. import permissions
-
         return cls(
-            named=permissions.can_view_named_metrics(user),
+            named=can_view_named_metrics(user),
             own_ids=frozenset(own_institution_ids(user)),
             threshold=small_group_threshold(),
         )
@@ -452,8 +451,8 @@ def _coverage(cells, institutions, filters: DashboardFilters, fiscal_year: int, 
 
 def national_dashboard(*, filters: DashboardFilters, user) -> NationalDashboard:
     """Everything the national dashboard shows, for this reader. A fixed handful of
-    queries (plus what settings.DASHBOARD_QUADRANT_SOURCE runs), whatever the number of
-    institutions or fiscal years."""
+    queries (plus the review's quadrant, reviews.selectors.quadrant), whatever the number
+    of institutions or fiscal years."""
     audience = Audience.of(user)
     institutions = institutions_of_kind(filters.kind)
     regions = _regions()
@@ -689,12 +688,10 @@ def _quadrant(
     fiscal_year, values, definitions, institutions, filters, audience, user
 ) -> Quadrant | None:
     """Return on cost against the regional-necessity score of the latest review cycle,
-    from settings.DASHBOARD_QUADRANT_SOURCE (the reviews app; metrics does not import it).
-    None when no source is configured or it has nothing for this reader."""
-    path = getattr(settings, "DASHBOARD_QUADRANT_SOURCE", "")
-    if not path or "return_on_cost" not in definitions:
+    (reviews.selectors.quadrant). None when the review has nothing for this reader."""
+    if "return_on_cost" not in definitions:
         return None
-    found = import_string(path)(user=user)
+    found = quadrant_points(user=user)
     if not found or not found.get("points"):
         return None
     cycle_year = int(found["fiscal_year"])
@@ -758,8 +755,6 @@ class FilterBadge:
 
 
 def filter_badges(filters: DashboardFilters, query, *, choices: dict | None = None) -> list:
-    from institutions.enums import Specialisation
-
     choices = choices or {}
     regions = dict(choices.get("regions") or Region.objects.values_list("code", "name_ja"))
     names = {
@@ -791,8 +786,6 @@ def filter_badges(filters: DashboardFilters, query, *, choices: dict | None = No
 
 
 def _format_fy(value) -> str:
-    from institutions.fiscal_years import format_fiscal_year
-
     return format_fiscal_year(int(value))
 
 

@@ -12,14 +12,14 @@ from django.utils.translation import gettext as _
 
 from core.amounts import format_yen, plot_value, unit_label
 from institutions.fiscal_years import format_fiscal_year
+from metrics.selectors.metric_values import withheld_text
 
-from ..selectors.dashboards import (
+from ..selectors.national import (
     TOTAL_FIELDS,
     GroupRow,
     NationalDashboard,
     Ranking,
 )
-from ..selectors.metric_values import withheld_text
 from .base import (
     COLOURS,
     OWN_COLOUR,

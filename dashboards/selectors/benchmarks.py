@@ -9,16 +9,16 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from institutions.models import Institution
-
-from ..calculations import (
+from metrics.calculations import (
     group_median,
     group_quintiles,
     nearest_peers,
     quintile_of,
 )
-from ..enums import ReportState
-from ..models import AnnualReport, MetricDefinition, MetricValue
-from .dashboards import SIZE_PEERS, Audience, institutions_of_kind, year_values
+from metrics.enums import ReportState
+from metrics.models import AnnualReport, MetricDefinition, MetricValue
+
+from .national import SIZE_PEERS, Audience, institutions_of_kind, year_values
 
 # ---------------------------------------------------------------------------------------
 # The peer benchmark of one institution

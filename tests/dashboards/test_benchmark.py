@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from dashboards.selectors.benchmarks import peer_benchmark
 from metrics.calculations import quantile
-from metrics.selectors.benchmarks import peer_benchmark
+from tests.dashboards.dashboard_support import build_country, return_on_cost
 from tests.factories import staff_of
-from tests.metrics.dashboard_support import build_country, return_on_cost
 from tests.support import get_ok
 
 

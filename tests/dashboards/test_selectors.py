@@ -8,15 +8,15 @@ import pytest
 from django.utils import translation
 
 from core.amounts import AmountUnit
-from metrics import charts
+from dashboards import charts
+from dashboards.selectors.national import DashboardFilters, national_dashboard
 from metrics.calculations import (
     group_median,
     quintile_of,
     smoothed_quantile,
     view_withheld,
 )
-from metrics.selectors.dashboards import DashboardFilters, national_dashboard
-from tests.metrics.dashboard_support import INSTITUTIONS, build_country, return_on_cost
+from tests.dashboards.dashboard_support import INSTITUTIONS, build_country, return_on_cost
 
 
 @pytest.fixture(autouse=True)

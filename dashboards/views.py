@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -16,12 +15,10 @@ from core.downloads import download_response
 from core.views import refuse_bad_request
 from institutions.models import Institution
 
-from .. import charts, permissions
-from ..forms import DashboardFilterForm
-from ..selectors import benchmarks
-from ..selectors import dashboards as selectors
-
-app_name = "dashboards"
+from . import charts, permissions
+from .forms import DashboardFilterForm
+from .selectors import benchmarks
+from .selectors import national as selectors
 
 
 @require_GET
@@ -46,7 +43,7 @@ def national(request: HttpRequest) -> HttpResponse:
         "amount_unit_label": unit_label(request.user.amount_unit),
         "benchmark_links": selectors.benchmark_links(request.user),
     }
-    return render(request, "metrics/dashboards/national.html", context)
+    return render(request, "dashboards/national.html", context)
 
 
 @require_GET
@@ -72,7 +69,7 @@ def benchmark(request: HttpRequest, code: str) -> HttpResponse:
         "charts": {chart.key: chart for chart in figures},
         "chosen_metric": filters.metric or "return_on_cost",
     }
-    return render(request, "metrics/dashboards/benchmark.html", context)
+    return render(request, "dashboards/benchmark.html", context)
 
 
 def _download(request: HttpRequest, figures: list[charts.Chart], name: str) -> HttpResponse:
@@ -83,9 +80,3 @@ def _download(request: HttpRequest, figures: list[charts.Chart], name: str) -> H
             request, _("There is no chart “%(key)s” on this page.") % {"key": key[:40]}
         )
     return download_response(chart.headers, chart.rows, file_format="csv", name=f"{name}_{key}")
-
-
-urlpatterns = [
-    path("", national, name="national"),
-    path("institutions/<slug:code>/", benchmark, name="benchmark"),
-]

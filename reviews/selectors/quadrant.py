@@ -1,14 +1,15 @@
-"""What the dashboards read from the review (settings.DASHBOARD_QUADRANT_SOURCE)."""
+"""What the dashboards read from the review: the quadrant of return on cost against the
+regional-necessity score (dashboards.selectors.national)."""
 
 from __future__ import annotations
 
 from institutions.models import User
 
-from .enums import AidRule, DecisionState, ScoreState, SupportTier
-from .models import ReviewCycle, Score
-from .permissions import is_official
-from .selectors.aggregates import results_for
-from .selectors.deliberation import aids_for
+from ..enums import AidRule, DecisionState, ScoreState, SupportTier
+from ..models import ReviewCycle, Score
+from ..permissions import is_official
+from .aggregates import results_for
+from .deliberation import aids_for
 
 
 def quadrant_points(*, user: User) -> dict | None:

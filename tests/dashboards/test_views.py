@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from core.amounts import AmountUnit
+from dashboards.selectors import national as national_selectors
 from institutions.enums import Role
 from metrics.services.metric_values import recompute_metric_values
+from tests.dashboards.dashboard_support import INSTITUTIONS, build_country, figures_for
 from tests.factories import InstitutionFactory, RegionFactory, UserFactory, staff_of
-from tests.metrics.dashboard_support import INSTITUTIONS, build_country, figures_for
 from tests.metrics.metric_builders import accepted_report
 from tests.support import get_ok
 
@@ -223,7 +224,8 @@ QUADRANT_CALLS = []
 
 
 def fake_quadrant_source(*, user):
-    """What the reviews app would give: scores of the latest cycle (test double)."""
+    """What reviews.selectors.quadrant would give: scores of the latest cycle (a stand-in,
+    so that these tests need no review; the selector has its own tests in tests/reviews)."""
     QUADRANT_CALLS.append(user.username)
     if user.role == Role.VIEWER and user.username == "blocked":
         return None
@@ -240,17 +242,20 @@ def fake_quadrant_source(*, user):
     return {"cycle": "2011年度審査", "fiscal_year": 2010, "points": points}
 
 
-def test_quadrant_is_empty_without_a_source(client_for, country, mext_official, settings):
-    settings.DASHBOARD_QUADRANT_SOURCE = ""
+@pytest.fixture
+def fake_quadrant(monkeypatch):
+    monkeypatch.setattr(national_selectors, "quadrant_points", fake_quadrant_source)
+
+
+def test_quadrant_is_empty_without_review_scores(client_for, country, mext_official):
     body = get_ok(client_for(mext_official), URL, fy=2010).content.decode()
     assert "figure-quadrant" not in body
     assert "empty-state" in body
 
 
-def test_quadrant_plots_return_on_cost_against_the_sources_scores(
-    client_for, country, mext_official, settings
+def test_quadrant_plots_return_on_cost_against_the_reviews_scores(
+    client_for, country, mext_official, fake_quadrant
 ):
-    settings.DASHBOARD_QUADRANT_SOURCE = "tests.metrics.test_dashboard_views.fake_quadrant_source"
     QUADRANT_CALLS.clear()
     figures = _figures(get_ok(client_for(mext_official), URL, fy=2010).content.decode())
     assert QUADRANT_CALLS == ["mext-official"]
@@ -266,8 +271,7 @@ def test_quadrant_plots_return_on_cost_against_the_sources_scores(
     assert any("名前TLO-K1" in text for trace in data for text in trace["text"])
 
 
-def test_quadrant_has_no_labels_for_a_viewer(client_for, country, viewer, settings):
-    settings.DASHBOARD_QUADRANT_SOURCE = "tests.metrics.test_dashboard_views.fake_quadrant_source"
+def test_quadrant_has_no_labels_for_a_viewer(client_for, country, viewer, fake_quadrant):
     body = get_ok(client_for(viewer), URL, fy=2010).content.decode()
     figures = _figures(body)
     assert "quadrant" in figures
@@ -275,8 +279,9 @@ def test_quadrant_has_no_labels_for_a_viewer(client_for, country, viewer, settin
         assert name not in body
 
 
-def test_quadrant_source_returning_none_is_the_empty_state(client_for, country, settings):
-    settings.DASHBOARD_QUADRANT_SOURCE = "tests.metrics.test_dashboard_views.fake_quadrant_source"
+def test_quadrant_without_points_for_the_reader_is_the_empty_state(
+    client_for, country, fake_quadrant
+):
     blocked = UserFactory(role=Role.VIEWER, username="blocked")
     body = get_ok(client_for(blocked), URL, fy=2010).content.decode()
     assert "figure-quadrant" not in body
@@ -300,9 +305,8 @@ def _grow(count: int):
 
 
 def test_dashboard_queries_do_not_grow_with_institutions(
-    client_for, mext_official, assert_constant_queries, settings
+    client_for, mext_official, assert_constant_queries
 ):
-    settings.DASHBOARD_QUADRANT_SOURCE = ""
     _grow(1)
     client = client_for(mext_official)
     assert_constant_queries(lambda: get_ok(client, URL, fy=2010), lambda: _grow(49), at_most=20)

@@ -15,12 +15,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.amounts import format_yen, scaled, unit_label
+from metrics.calculations import format_value
+from metrics.enums import MetricUnit
+from metrics.models import MetricDefinition
+from metrics.report_fields import REPORT_FIELDS_BY_CODE
 
-from ..calculations import format_value
-from ..enums import MetricUnit
-from ..models import MetricDefinition
-from ..report_fields import REPORT_FIELDS_BY_CODE
-from ..selectors.dashboards import (
+from ..selectors.national import (
     AMOUNT_FIELDS,
 )
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from institutions.enums import TloType
 from institutions.fiscal_years import format_date, format_fiscal_year
 
-from ..selectors.dashboards import (
+from ..selectors.national import (
     NationalDashboard,
 )
 from .base import (
@@ -21,8 +22,6 @@ from .base import (
 
 
 def approvals_chart(board: NationalDashboard) -> Chart:
-    from institutions.enums import TloType
-
     title = _("Approved TLOs per fiscal year by TLO type")
     approvals = board.approvals
     names = {t.value: str(t.label) for t in TloType} | {"other": _("other (revoked)")}

@@ -1,0 +1,25 @@
+"""Who may open the dashboards. What each person sees on them (named or anonymised) is
+the selectors' audience, from metrics.selectors.metric_values."""
+
+from __future__ import annotations
+
+from institutions.enums import Role
+from institutions.models import Institution, User
+from institutions.permissions import can_see_all_institutions
+from metrics.permissions import can_view_institution_metrics
+
+
+def can_view_dashboards(user: User) -> bool:
+    """The national dashboard: every signed-in person (anonymised unless named metrics)."""
+    return user.is_authenticated
+
+
+def can_view_benchmarks(user: User) -> bool:
+    """Peer benchmark pages exist for officials, administrators and TLO staff; reviewers
+    and viewers get a 403 (they have the anonymised national dashboard)."""
+    return can_see_all_institutions(user) or (user.is_authenticated and user.role == Role.TLO_STAFF)
+
+
+def can_view_benchmark(user: User, institution: Institution) -> bool:
+    """One institution's benchmark: officials for any, its own staff for it (others 404)."""
+    return can_view_institution_metrics(user, institution)
