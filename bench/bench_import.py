@@ -406,10 +406,13 @@ def result_table(figures: dict) -> ResultTable:
     size = f"{number(rows, '{:,}')} rows"
     if rows and institutions and columns:
         # Two columns name the institution and the fiscal year; the rest are figures.
-        size += (
-            f" ({institutions:,} institutions × {rows // institutions} fiscal years, "
-            f"{columns - 2} figures each)"
+        years, partial = divmod(rows, institutions)
+        who = (
+            f"{institutions:,} institutions × {years} fiscal years"
+            if years and not partial
+            else f"institution-years of {min(rows, institutions):,} institutions"
         )
+        size += f" ({who}, {columns - 2} figures each)"
     files = [
         f"{kind} {number(figures[key] / 1e6, '{:.1f}', ' MB')}"
         for kind, key in (("CSV", "csv_bytes"), ("XLSX", "xlsx_bytes"))
