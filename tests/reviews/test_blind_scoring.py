@@ -5,7 +5,7 @@ home panel, HTML comment or data attribute. The strongest form: every page and f
 reviewer can reach is the same, byte for byte (less CSRF tokens and timestamps), whether
 or not a co-reviewer has scored.
 
-Decided and documented (README): a reviewer may know who their co-reviewers are (they
+Decided and documented (docs/reviews.md): a reviewer may know who their co-reviewers are (they
 attend the hearing together, and the hearing lists its attendees); they never learn how
 far a co-reviewer has got, nor any score or comment, before submitting their own. After
 submitting, they see the submitted scores (so also how many have submitted), never drafts.
