@@ -5,7 +5,6 @@ import pytest
 from core.workflow import TransitionNotAllowed
 from institutions.enums import Ministry
 from metrics.enums import ReportAction, ReportState
-from metrics.models import AnnualReport
 from metrics.permissions import can_create_reports, can_judge_reports, can_list_reports
 from metrics.workflow import (
     REPORT_WORKFLOW,
@@ -13,7 +12,7 @@ from metrics.workflow import (
     available_actions,
     may_accept_by_import,
 )
-from tests.factories import official_of
+from tests.factories import AnnualReportFactory, official_of
 
 # Every (state, action) pair the product allows, and where it leads (SPEC §3).
 ALLOWED = {
@@ -55,7 +54,7 @@ def test_transition_on_accepted_report_says_it_is_locked(action):
 
 def _report(institution, state):
     reason = "please check" if state == ReportState.RETURNED else ""
-    return AnnualReport.objects.create(
+    return AnnualReportFactory(
         institution=institution, fiscal_year=2010, state=state, return_reason=reason
     )
 

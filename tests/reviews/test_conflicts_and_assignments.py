@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from core.workflow import WorkflowError
 from institutions.enums import InstitutionKind, Ministry
 from institutions.models import Partnership
+from metrics.enums import ReportState
 from notifications.enums import NotificationKind, NotificationState
 from notifications.models import Notification
 from reviews.enums import ConflictAction, ConflictKind, ConflictState
@@ -14,7 +15,7 @@ from reviews.models import Assignment, Conflict, Score
 from reviews.selectors.aggregates import results_for
 from reviews.selectors.pages import assignment_proposal
 from reviews.services import assignments, conflicts
-from tests.factories import InstitutionFactory, reviewer_of
+from tests.factories import AnnualReportFactory, InstitutionFactory, reviewer_of
 
 from .conftest import score_all
 
@@ -98,8 +99,8 @@ def test_conflict_after_assignment_also_removes_report_access(
 ):
     from metrics.models import AnnualReport
 
-    report = AnnualReport.objects.create(
-        institution=institution_a, fiscal_year=2009, state="accepted"
+    report = AnnualReportFactory(
+        institution=institution_a, fiscal_year=2009, state=ReportState.ACCEPTED
     )
     assert AnnualReport.objects.visible_to(conflicted_reviewer).filter(pk=report.pk).exists()
     conflicts.declare_conflict(
@@ -111,7 +112,7 @@ def test_conflict_after_assignment_also_removes_report_access(
 def test_unassigned_reviewer_sees_no_reports(scoring, unassigned_reviewer, institution_a):
     from metrics.models import AnnualReport
 
-    AnnualReport.objects.create(institution=institution_a, fiscal_year=2009, state="accepted")
+    AnnualReportFactory(institution=institution_a, fiscal_year=2009, state=ReportState.ACCEPTED)
     assert AnnualReport.objects.visible_to(unassigned_reviewer).count() == 0
 
 
