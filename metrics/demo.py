@@ -9,7 +9,7 @@ is the sum of the sheet, and a few agreements earn ¥10M or more (home runs).
 
 The reports are stored accepted by the demo official (mext-official), as an import of
 figures the ministries already hold would store them: never submitted, each accepted on
-a working day of the July after its fiscal year ends (fiscal year N runs from April N to
+a weekday of the July after its fiscal year ends (fiscal year N runs from April N to
 March N+1), drawn from the fixed seed too.
 
 For the workflow demo, the tlo-utokyo account also gets a draft for FY2011, and the

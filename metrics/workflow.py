@@ -11,8 +11,9 @@
 
 Each row says from which states an action may be taken, who may take it (a predicate
 on the person and the report), the state it leads to and whether it needs a reason.
-The services in metrics.services.reports take every transition through this table; the
-pages ask it which buttons to show. Who may see a report at all is
+The services in metrics.services.reports, and the import's acceptance in
+metrics.services.imports, take every transition through this table; the pages ask it
+which buttons to show. Who may see a report at all is
 AnnualReport.objects.visible_to().
 """
 
