@@ -1,8 +1,9 @@
 """The default metric definitions: SPEC §4's table, all of it, with the seed's sources.
 
-Loaded by migration 0003 and by `python manage.py load_metric_definitions` (which
-puts back any definition an administrator changed). Plain data: no models here, so
-that the migration can read it with historical models.
+Loaded by `python manage.py load_metric_definitions` (metrics.services.metric_values.
+load_default_definitions, which puts back any definition an administrator changed).
+Plain data: no models here. Migration 0003 loaded a frozen copy of these as they were
+then; change them here, never there.
 """
 
 from __future__ import annotations
@@ -268,26 +269,3 @@ for _order, _spec in enumerate(DEFAULT_DEFINITIONS, start=1):
     _spec["order"] = _order * 10
 
 DEFAULT_CODES = tuple(spec["code"] for spec in DEFAULT_DEFINITIONS)
-
-
-def sync_default_definitions(model) -> tuple[int, int]:
-    """Create or put back the default definitions; returns (created, updated).
-
-    `model` is MetricDefinition, or its historical version in a migration. Running it
-    twice changes nothing the second time.
-    """
-    created = updated = 0
-    existing = {d.code: d for d in model.objects.filter(code__in=DEFAULT_CODES)}
-    for spec in DEFAULT_DEFINITIONS:
-        definition = existing.get(spec["code"])
-        if definition is None:
-            model.objects.create(**spec)
-            created += 1
-            continue
-        changed = [name for name, value in spec.items() if getattr(definition, name) != value]
-        if changed:
-            for name in changed:
-                setattr(definition, name, spec[name])
-            definition.save(update_fields=changed)
-            updated += 1
-    return created, updated

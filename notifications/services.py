@@ -19,7 +19,7 @@ from institutions.models import User
 
 from .enums import NotificationAction, NotificationState
 from .models import Notification
-from .workflow import NOTIFICATION_WORKFLOW
+from .workflow import NOTIFICATION_WORKFLOW, release_action
 
 logger = logging.getLogger(__name__)
 
@@ -92,12 +92,8 @@ def release_notifications(*, actor: User, notifications: Iterable[Notification])
     for notification in Notification.objects.select_for_update().filter(
         pk__in=[n.pk for n in notifications]
     ):
-        action = (
-            NotificationAction.RETRY
-            if notification.state == NotificationState.FAILED
-            else NotificationAction.RELEASE
-        )
-        if not NOTIFICATION_WORKFLOW.may(actor, notification, action):
+        action = release_action(notification)
+        if action is None or not NOTIFICATION_WORKFLOW.may(actor, notification, action):
             continue
         notification.state = NOTIFICATION_WORKFLOW.target(notification, action)
         notification.released_at = now
@@ -117,7 +113,9 @@ def discard_notifications(*, actor: User, notifications: Iterable[Notification])
         pk__in=[n.pk for n in notifications]
     ):
         if NOTIFICATION_WORKFLOW.may(actor, notification, NotificationAction.DISCARD):
-            notification.state = NotificationState.DISCARDED
+            notification.state = NOTIFICATION_WORKFLOW.target(
+                notification, NotificationAction.DISCARD
+            )
             notification.released_by = actor
             notification.released_at = timezone.now()
             notification.save(update_fields=["state", "released_by", "released_at"])

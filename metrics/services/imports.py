@@ -39,8 +39,14 @@ from ..importing.preview import (
 )
 from ..importing.problems import ProblemKind
 from ..models import AnnualReport, ImportJob, LicenceAgreement
-from ..permissions import can_import, can_import_for, can_judge_reports
-from ..workflow import IMPORT_WORKFLOW, REPORT_WORKFLOW, RUNNING_IMPORT_STATES, editable
+from ..permissions import can_import, can_import_for
+from ..workflow import (
+    IMPORT_WORKFLOW,
+    REPORT_WORKFLOW,
+    RUNNING_IMPORT_STATES,
+    editable,
+    may_accept_by_import,
+)
 from . import bulk, metric_values
 
 logger = logging.getLogger(__name__)
@@ -57,7 +63,8 @@ class ImportNotPossible(Exception):
 
 
 class ImportConflict(Exception):
-    """Reports changed between the preview and the confirmation; nothing was applied."""
+    """Rows that cannot be applied as the reports stand now (they changed since the
+    preview, or the workflow does not accept them from their state); nothing was applied."""
 
     def __init__(self, messages: list[str]):
         self.messages = messages
@@ -197,7 +204,7 @@ def confirm_import(*, actor: User, job: ImportJob, as_accepted: bool = False) ->
         IMPORT_WORKFLOW.check(actor, job, ImportAction.CONFIRM)
     except TransitionNotAllowed:
         raise ImportNotPossible(job.state) from None
-    if as_accepted and not can_judge_reports(actor):
+    if as_accepted and not may_accept_by_import(actor):
         raise PermissionDenied(_ACCEPT_REFUSED)
     if has_errors(job.result):
         raise ImportNotPossible(job.state)
@@ -303,7 +310,7 @@ def import_file(
     """
     if not can_import(actor):
         raise PermissionDenied
-    if as_accepted and not can_judge_reports(actor):
+    if as_accepted and not may_accept_by_import(actor):
         raise PermissionDenied(_ACCEPT_REFUSED)
     try:
         check_size(len(data))
@@ -340,13 +347,15 @@ def apply_preview(
 
     With `as_accepted` (an official loading figures the ministries already hold), new and
     changed reports are stored accepted by `actor`, and so are unchanged rows whose
-    report is a draft, returned or submitted; rows whose report is submitted or
-    accepted with different figures are errors of the preview already (those go through
-    return or reopen).
+    report is not accepted yet, each through the workflow's accept_by_import row (which
+    says from which states, and who); rows whose report is submitted or accepted with
+    different figures are errors of the preview already (those go through return or
+    reopen).
 
     Side effects, in order: locks the reports the preview read and checks none changed
-    since (version, state) and that no report appeared where the preview saw none —
-    otherwise raises ImportConflict and writes nothing; bulk-creates the new reports and
+    since (version, state) and that no report appeared where the preview saw none, and,
+    as accepted, that the workflow accepts every report from its state — otherwise
+    raises ImportConflict and writes nothing; bulk-creates the new reports and
     bulk-updates the changed (and, as accepted, the newly accepted) ones (version + 1),
     with one history record each by `actor` with `change_reason`; replaces the licence
     rows of the reports that have rows on the file's licence sheet (ライセンス明細);
@@ -355,7 +364,7 @@ def apply_preview(
     """
     if has_errors(preview):
         raise ImportNotPossible(ImportState.FAILED)
-    if as_accepted and not can_judge_reports(actor):
+    if as_accepted and not may_accept_by_import(actor):
         raise PermissionDenied(_ACCEPT_REFUSED)
     fields = list(preview["fields"])
     rows = preview["rows"]
@@ -382,8 +391,7 @@ def apply_preview(
         raise ImportConflict(conflicts)
 
     now = timezone.now()
-    acceptor = actor if as_accepted else None
-    created = _new_reports(to_create, fields, accepted_by=acceptor, now=now)
+    created = _new_reports(to_create, fields)
     edit = REPORT_WORKFLOW[ReportAction.EDIT]
     updated = []
     for row in to_update:
@@ -396,19 +404,26 @@ def apply_preview(
         report.version += 1
         report.updated_at = now
         updated.append(report)
-    newly_accepted = [
-        current[row["report_id"]]
+    unchanged = [
+        (row, current[row["report_id"]])
         for row in to_accept
         if current[row["report_id"]].state != ReportState.ACCEPTED
     ]
+    newly_accepted = [report for _row, report in unchanged]
     for report in newly_accepted:
         report.version += 1
         report.updated_at = now
     if as_accepted:
-        for report in [*updated, *newly_accepted]:
-            report.state = ReportState.ACCEPTED
-            report.accepted_at, report.accepted_by = now, actor
-            report.return_reason = ""
+        _accept_by_import(
+            actor,
+            preview,
+            [
+                *zip(to_create, created, strict=True),
+                *((row, current[row["report_id"]]) for row in to_update),
+                *unchanged,
+            ],
+            now=now,
+        )
     try:
         with transaction.atomic():
             bulk.create_with_history(created, actor=actor, reason=change_reason, now=now)
@@ -433,8 +448,7 @@ def apply_preview(
     bulk.update_with_history(
         newly_accepted, fields=bookkeeping, actor=actor, reason=change_reason, now=now
     )
-    accepted_ids = {r.pk for r in newly_accepted}
-    touched = to_create + to_update + [r for r in to_accept if r["report_id"] in accepted_ids]
+    touched = to_create + to_update + [row for row, _report in unchanged]
     applied = Applied(
         created=len(created),
         updated=len(updated),
@@ -478,25 +492,48 @@ def _write_licences(
         )
 
 
-def _new_reports(
-    rows: list[dict[str, Any]],
-    fields: list[str],
+def _accept_by_import(
+    actor: User,
+    preview: dict[str, Any],
+    rows: list[tuple[dict[str, Any], AnnualReport]],
     *,
-    accepted_by: User | None = None,
-    now: datetime.datetime | None = None,
-) -> list[AnnualReport]:
-    """Reports for the new rows, drafts (or accepted by `accepted_by` at `now`), built
-    positionally (as Django builds rows read from the database): several times faster
-    than keyword arguments for thousands of rows."""
+    now: datetime.datetime,
+) -> None:
+    """Accept the reports of an import "as accepted" (in memory: the caller writes them),
+    each through the workflow's accept_by_import row. Raises ImportConflict naming every
+    row whose report the table does not accept from its state, and PermissionDenied if
+    the table refuses the person; then nothing is accepted."""
+    action = ReportAction.ACCEPT_BY_IMPORT
+    refusals = []
+    for row, report in rows:
+        try:
+            target = REPORT_WORKFLOW.check(actor, report, action)
+        except TransitionNotAllowed:
+            refusals.append(
+                gettext(
+                    "Row %(row)s: the %(fiscal_year)s report of %(institution)s is %(state)s "
+                    "and cannot be accepted by an import."
+                )
+                % {**_row_params(preview, row), "state": report.get_state_display()}
+            )
+            continue
+        except PermissionDenied:
+            raise PermissionDenied(_ACCEPT_REFUSED) from None
+        report.state = target
+        report.accepted_at, report.accepted_by = now, actor
+        report.return_reason = ""
+    if refusals:
+        raise ImportConflict(refusals)
+
+
+def _new_reports(rows: list[dict[str, Any]], fields: list[str]) -> list[AnnualReport]:
+    """Drafts for the new rows, built positionally (as Django builds rows read from the
+    database): several times faster than keyword arguments for thousands of rows."""
     concrete = AnnualReport._meta.concrete_fields
     template = [f.get_default() for f in concrete]
     position = {f.attname: index for index, f in enumerate(concrete)}
     template[position["state"]] = ReportState.DRAFT
     template[position["version"]] = 1
-    if accepted_by is not None:
-        template[position["state"]] = ReportState.ACCEPTED
-        template[position["accepted_by_id"]] = accepted_by.pk
-        template[position["accepted_at"]] = now
     institution, fiscal_year = position["institution_id"], position["fiscal_year"]
     field_positions = [position[code] for code in fields]
     reports = []

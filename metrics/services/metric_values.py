@@ -28,7 +28,7 @@ from ..calculations import (
     evaluate_years,
     predecessors_map,
 )
-from ..default_definitions import sync_default_definitions
+from ..default_definitions import DEFAULT_CODES, DEFAULT_DEFINITIONS
 from ..enums import ReportState
 from ..models import AnnualReport, LicenceAgreement, MetricDefinition, MetricValue
 from ..report_fields import REPORT_FIELD_CODES, REPORT_FIELDS, Unit
@@ -340,15 +340,42 @@ def _lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext('metrics.recompute'))")
 
 
+# The history's reason for the loader's writes.
+DEFAULTS_REASON = "default definitions"
+
+
 @transaction.atomic
 def load_default_definitions(*, actor: User | None = None) -> tuple[int, int]:
-    """Create the default metric definitions, or put back any that were changed.
+    """Create the default metric definitions (metrics.default_definitions), or put back
+    any that were changed. Running it twice changes nothing the second time.
 
-    Returns (created, updated). Side effects, in order: writes the definitions (each
-    change lands in the definitions' history); if any changed, queues a recompute of
+    Returns (created, updated). Side effects, in order: each definition created or
+    changed is saved one by one, so that each lands in the definitions' history (by
+    `actor`, if given; reason "default definitions"); if any was, queues a recompute of
     every value once the transaction commits.
     """
-    created, updated = sync_default_definitions(MetricDefinition)
+    created = updated = 0
+    existing = {d.code: d for d in MetricDefinition.objects.filter(code__in=DEFAULT_CODES)}
+    for spec in DEFAULT_DEFINITIONS:
+        definition = existing.get(spec["code"])
+        if definition is None:
+            _save_definition(MetricDefinition(**spec), actor=actor)
+            created += 1
+            continue
+        changed = [name for name, value in spec.items() if getattr(definition, name) != value]
+        if changed:
+            for name in changed:
+                setattr(definition, name, spec[name])
+            _save_definition(definition, actor=actor, fields=changed)
+            updated += 1
     if created or updated:
         queue_full_recompute()
     return created, updated
+
+
+def _save_definition(
+    definition: MetricDefinition, *, actor: User | None, fields: list[str] | None = None
+) -> None:
+    definition._history_user = actor  # read by django-simple-history
+    definition._change_reason = DEFAULTS_REASON
+    definition.save(update_fields=fields)

@@ -28,13 +28,12 @@ from ..permissions import (
     can_export_institution,
     can_export_reports,
     can_import,
-    can_judge_reports,
 )
 from ..report_fields import REPORT_FIELDS
 from ..selectors import imports as selectors
 from ..selectors import reports as report_selectors
 from ..services import imports
-from ..workflow import IMPORT_WORKFLOW, RUNNING_IMPORT_STATES
+from ..workflow import IMPORT_WORKFLOW, RUNNING_IMPORT_STATES, may_accept_by_import
 
 
 def import_upload(request: HttpRequest) -> HttpResponse:
@@ -78,7 +77,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "running": job.state in RUNNING_IMPORT_STATES,
             "can_confirm": IMPORT_WORKFLOW.may(request.user, job, ImportAction.CONFIRM)
             and not has_errors(job.result),
-            "can_accept": can_judge_reports(request.user),
+            "can_accept": may_accept_by_import(request.user),
             "can_cancel": IMPORT_WORKFLOW.may(request.user, job, ImportAction.CANCEL),
             "summary": job.result.get("summary", {}),
             "file_messages": selectors.file_messages(job.result),
@@ -100,7 +99,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     job = selectors.import_job_of(user=request.user, pk=pk)
     as_accepted = request.POST.get("as_accepted") == "yes"
-    if as_accepted and not can_judge_reports(request.user):
+    if as_accepted and not may_accept_by_import(request.user):
         raise PermissionDenied
     try:
         job = imports.confirm_import(actor=request.user, job=job, as_accepted=as_accepted)

@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 from openpyxl import Workbook
 
 from metrics.enums import ReportState
-from metrics.models import AnnualReport
+from tests.factories import AnnualReportFactory
 
 
 def csv_bytes(rows: Sequence[Sequence[Any]], encoding: str = "utf-8") -> bytes:
@@ -121,7 +121,7 @@ def sheet_data(cells: Mapping[str, Any]) -> str:
 
 
 def make_report(institution, fiscal_year: int, *, state: str = ReportState.DRAFT, **figures):
-    return AnnualReport.objects.create(
+    return AnnualReportFactory(
         institution=institution, fiscal_year=fiscal_year, state=state, **figures
     )
 

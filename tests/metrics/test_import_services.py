@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from metrics.enums import ImportState, ReportState
 from metrics.models import AnnualReport, ImportJob
@@ -194,7 +195,9 @@ def test_confirm_import_refuses_when_a_report_was_submitted_since_the_preview(
 ):
     report = make_report(institution_a, 2010, patent_applications=5)
     job = upload(staff_a, [["機関コード", "年度", "特許出願件数"], ["TLO-AAA", "2010", "6"]])
-    AnnualReport.objects.filter(pk=report.pk).update(state=ReportState.SUBMITTED)
+    AnnualReport.objects.filter(pk=report.pk).update(
+        state=ReportState.SUBMITTED, submitted_at=timezone.now()
+    )
     job = imports.confirm_import(actor=staff_a, job=job)
     report.refresh_from_db()
     assert report.patent_applications == 5

@@ -10,7 +10,7 @@ from django.utils import translation
 from metrics.enums import LicenseeKind, ReportState
 from metrics.models import AnnualReport, LicenceAgreement
 from metrics.report_fields import REPORT_FIELDS
-from tests.factories import InstitutionFactory
+from tests.factories import AnnualReportFactory, InstitutionFactory
 from tests.metrics.importing_support import CORE
 from tests.support import get_ok
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def _report(institution, fiscal_year=2010, state=ReportState.DRAFT, **figures):
     reason = "確認してください" if state == ReportState.RETURNED else ""
-    return AnnualReport.objects.create(
+    return AnnualReportFactory(
         institution=institution,
         fiscal_year=fiscal_year,
         state=state,
