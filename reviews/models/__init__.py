@@ -1,5 +1,6 @@
 """The reviews app's models, one module per kind of thing."""
 
+from .allocations import Allocation, AllocationApproval, AllocationLine
 from .cycles import Criterion, CycleEntry, ReviewCycle, StageChange, StagePlan
 from .decisions import Decision, DecisionApproval
 from .hearings import Hearing
@@ -8,6 +9,9 @@ from .scores import Score
 from .statements import HearingStatement, StatementAttachment, SupportLine
 
 __all__ = [
+    "Allocation",
+    "AllocationApproval",
+    "AllocationLine",
     "Affiliation",
     "Assignment",
     "Conflict",
