@@ -9,10 +9,10 @@ from .scores import Score
 from .statements import HearingStatement, StatementAttachment, SupportLine
 
 __all__ = [
+    "Affiliation",
     "Allocation",
     "AllocationApproval",
     "AllocationLine",
-    "Affiliation",
     "Assignment",
     "Conflict",
     "Criterion",

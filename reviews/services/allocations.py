@@ -113,7 +113,7 @@ def save_allocation(
         raise ReviewError(_("Give each support tier a weight of 0 or more."))
     _whole_thousands(budget_yen, _("The budget"))
     limits = limits or {}
-    for institution_id, limit in limits.items():
+    for limit in limits.values():
         for amount in (limit.floor_yen, limit.ceiling_yen):
             if amount is not None:
                 _whole_thousands(amount, _("A floor or ceiling"))
