@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from core.amounts import format_yen
+from core.people import person_name
 
 from ..display import fiscal_year_parts
 from ..display import local_name as _local_name
@@ -118,3 +119,9 @@ def places(move: int) -> int:
 def pair_with(first, second) -> list:
     """[first, second], to loop over two lists as table cells in one template loop."""
     return [first, second]
+
+
+@register.filter
+def person(user) -> str:
+    """A person as pages name them (core.people.person_name)."""
+    return person_name(user)

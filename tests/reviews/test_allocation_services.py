@@ -256,3 +256,44 @@ def test_allocation_reopen_needs_reason_and_unlocks(cycle, mext_official, meti_o
     assert allocation.state == AllocationState.DRAFT
     assert not allocation.approvals.exists()
     assert make(cycle, mext_official, budget=900_000_000).budget_yen == 900_000_000
+
+
+def test_export_allocation_command_writes_the_columns(
+    cycle, mext_official, institution_a, tmp_path
+):
+    import csv
+    import io
+
+    from django.core.management import call_command
+
+    allocation = make(cycle, mext_official)
+    allocations.adjust_amount(
+        actor=mext_official,
+        allocation=allocation,
+        institution=institution_a,
+        amount_yen=299_000_000,
+        reason="端数",
+        expected_version=allocation.version,
+    )
+    out = io.StringIO()
+    call_command("export_allocation", "--fy", "2010", stdout=out)
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows == [
+        ["institution_code", "tier", "weight", "computed_yen", "amount_yen", "reason"],
+        ["TLO-AAA", "prioritised", "3", "300000000", "299000000", "端数"],
+        ["TLO-BBB", "standard", "2", "200000000", "200000000", ""],
+        ["TLO-CCC", "conditional", "1", "100000000", "100000000", ""],
+        ["TLO-DDD", "none", "0", "0", "0", ""],
+    ]
+    target = tmp_path / "allocation.csv"
+    call_command("export_allocation", "--fy", "2010", "--output", str(target))
+    assert target.read_bytes().decode("utf-8-sig").splitlines()[1].startswith("TLO-AAA,")
+
+
+def test_export_allocation_command_without_allocation_says_so(cycle):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError):
+        call_command("export_allocation", "--fy", "2010")
+    with pytest.raises(CommandError):
+        call_command("export_allocation", "--fy", "1999")
