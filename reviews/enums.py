@@ -147,3 +147,8 @@ class AllocationAction(models.TextChoices):
     APPROVE = "approve", _("Approve for my ministry")
     COUNTERSIGN = "countersign", _("Approve for the second ministry")
     REOPEN = "reopen", _("Reopen the allocation")
+
+
+class ScenarioKind(models.TextChoices):
+    MERGER = "merger", _("merger")
+    INTERNALISATION = "internalisation", _("internalisation")

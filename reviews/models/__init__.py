@@ -5,6 +5,7 @@ from .cycles import Criterion, CycleEntry, ReviewCycle, StageChange, StagePlan
 from .decisions import Decision, DecisionApproval
 from .hearings import Hearing
 from .people import Affiliation, Assignment, Conflict, active_conflict_between
+from .scenarios import ConsolidationScenario, DecisionScenario, ScenarioMember
 from .scores import Score
 from .statements import HearingStatement, StatementAttachment, SupportLine
 
@@ -15,13 +16,16 @@ __all__ = [
     "AllocationLine",
     "Assignment",
     "Conflict",
+    "ConsolidationScenario",
     "Criterion",
     "CycleEntry",
     "Decision",
     "DecisionApproval",
+    "DecisionScenario",
     "Hearing",
     "HearingStatement",
     "ReviewCycle",
+    "ScenarioMember",
     "Score",
     "StageChange",
     "StagePlan",
