@@ -278,7 +278,7 @@ def standings(
         others = {i: row for i, row in rows.items() if i not in members}
         after_rows = [*others.values(), ValueRow(*combined)]
 
-        def entries(keep):
+        def entries(keep, others=others, combined=combined):
             chosen = [(i, row.value) for i, row in others.items() if keep(by_id[i])]
             return [*chosen, (COMBINED, combined.value)]
 

@@ -163,7 +163,7 @@ def test_internalisation_adds_the_hqs_figures(institution_a):
         patent_costs=10_000_000,
     )
     accepted_report(
-        hq, 2010, licence_income=6_000_000, personnel_costs=5_000_000, patent_costs=1_000_000
+        hq, 2010, licence_income=6_000_000, personnel_costs=10_000_000, patent_costs=2_000_000
     )
     spec = ScenarioSpec(
         fiscal_year=2010,
