@@ -8,13 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from core.amounts import AmountError, parse_yen
 from core.people import person_name
-from institutions.enums import InstitutionKind, InstitutionStatus, Role
+from institutions.enums import InstitutionKind, InstitutionStatus, Role, TloType
 from institutions.fiscal_years import FiscalYearError, parse_fiscal_year
-from institutions.models import Institution, User
+from institutions.models import Institution, Region, User
 
 from .display import local_name
-from .enums import ConflictKind, Recommendation, Stage, SupportTier
-from .models import CycleEntry, ReviewCycle
+from .enums import ConflictKind, Recommendation, ScenarioKind, Stage, SupportTier
+from .models import ConsolidationScenario, CycleEntry, ReviewCycle
 from .services.scores import MAX_COMMENT, ScoreInput
 
 MAX_TEXT = 20_000
@@ -516,3 +516,62 @@ class AdjustmentForm(forms.Form):
     def __init__(self, *args, unit: str = "yen", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["amount"].unit = unit
+
+
+# --- consolidation scenarios --------------------------------------------------------
+
+
+class InstitutionsChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Institution) -> str:
+        return f"{local_name(obj)} ({obj.code})"
+
+
+class ScenarioForm(forms.Form):
+    version = version_field()
+    name = forms.CharField(label=_("name"), max_length=200)
+    kind = forms.ChoiceField(label=_("kind"), choices=ScenarioKind.choices)
+    members = InstitutionsChoiceField(
+        label=_("approved TLOs"),
+        queryset=Institution.objects.approved_tlos().order_by("code"),
+        help_text=_("Two or more for a merger; one for an internalisation."),
+    )
+    continuing = InstitutionChoiceField(
+        label=_("continuing institution"),
+        queryset=Institution.objects.approved_tlos().order_by("code"),
+        required=False,
+        help_text=_("Leave empty for a new institution."),
+    )
+    ip_headquarters = InstitutionChoiceField(
+        label=_("university IP headquarters"),
+        queryset=Institution.objects.filter(kind=InstitutionKind.IP_HEADQUARTERS).order_by("code"),
+        required=False,
+    )
+    region = forms.ModelChoiceField(
+        label=_("region of the combined institution"),
+        queryset=Region.objects.order_by("code"),
+        required=False,
+        help_text=_("Empty: the region of the member with the larger licence income."),
+    )
+    tlo_type = forms.ChoiceField(
+        label=_("TLO type of the combined institution"),
+        choices=[("", "—"), *TloType.choices],
+        required=False,
+    )
+    saved_costs_percent = forms.DecimalField(
+        label=_("shared costs saved (%)"),
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        initial=0,
+        help_text=_("As a percentage of the members' combined personnel and patent costs."),
+    )
+
+
+class ScenarioLinkForm(VersionForm):
+    scenario = forms.ModelChoiceField(
+        label=_("consolidation scenario"), queryset=None, required=False
+    )
+
+    def __init__(self, *args, cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scenario"].queryset = ConsolidationScenario.objects.filter(cycle=cycle)
