@@ -177,3 +177,36 @@ def test_internalisation_adds_the_hqs_figures(institution_a):
     # 2009: neither reports, so nothing is defined
     assert value(result, "return_on_cost", 2009).value is None
     assert value(result, "return_on_cost", 2010, who=hq.pk).value == 0.5
+
+
+def test_consolidation_scenario_command_writes_the_same_rows(merger, institution_a):
+    import csv
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("consolidation_scenario", "--fy", "2010", "--merge", "TLO-AAA,TLO-BBB", stdout=out)
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[0] == ["metric_code", "institution_code", "fiscal_year", "value"]
+    assert ["return_on_cost", "combined", "2010", "0.5"] in rows
+    assert ["return_on_cost", "combined", "2008", ""] in rows
+    assert ["return_on_cost", "TLO-AAA", "2010", "1"] in rows
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["--merge", "TLO-AAA"],
+        ["--merge", "TLO-AAA,NOPE"],
+        ["--internalise", "TLO-AAA"],
+        ["--merge", "TLO-AAA,TLO-BBB", "--saved-costs", "abc"],
+        ["--merge", "TLO-AAA,TLO-BBB", "--into", "TLO-PRE"],
+        [],
+    ],
+)
+def test_consolidation_scenario_command_refuses_bad_arguments(merger, arguments):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError):
+        call_command("consolidation_scenario", "--fy", "2010", *arguments)
