@@ -71,6 +71,11 @@ urlpatterns = [
         name="allocation_download",
     ),
     path("<int:fiscal_year>/scenarios/", scenarios.scenario_list, name="scenarios"),
+    path(
+        "<int:fiscal_year>/consolidations/",
+        scenarios.cycle_consolidations,
+        name="consolidations",
+    ),
     path("<int:fiscal_year>/scenarios/<int:pk>/", scenarios.scenario_detail, name="scenario"),
     path(
         "<int:fiscal_year>/scenarios/<int:pk>/delete/",

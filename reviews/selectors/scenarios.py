@@ -38,7 +38,7 @@ from metrics.models import MetricDefinition, MetricValue
 from metrics.services.metric_values import load_series
 
 from ..enums import ScenarioKind
-from ..models import ConsolidationScenario
+from ..models import ConsolidationScenario, DecisionScenario
 
 YEARS_BEFORE = 4  # the cycle's fiscal year and the four before
 COMBINED = "combined"
@@ -234,7 +234,7 @@ def combined_metrics(spec: ScenarioSpec) -> tuple[list[MetricLine], list[int], l
     return lines, years, notes
 
 
-def _approved_tlos() -> list[Institution]:
+def approved_tlos() -> list[Institution]:
     return list(
         Institution.objects.approved_tlos()
         .filter(status=InstitutionStatus.ACTIVE)
@@ -349,7 +349,7 @@ def coverage(
     return result, len(after) + (1 if spec.kind == ScenarioKind.MERGER else 0)
 
 
-def _combined_region_and_type(spec: ScenarioSpec, members: list[Institution], lines):
+def combined_region_and_type(spec: ScenarioSpec, members: list[Institution], lines):
     """The official's choice; else the continuing member's; else the member with the
     larger licence income in the cycle's year."""
     if spec.region_id or spec.tlo_type:
@@ -389,8 +389,8 @@ def compute_scenario(spec: ScenarioSpec) -> ScenarioResult:
         else None
     )
     lines, years, notes = combined_metrics(spec)
-    region_id, tlo_type = _combined_region_and_type(spec, members, lines)
-    tlos = _approved_tlos()
+    region_id, tlo_type = combined_region_and_type(spec, members, lines)
+    tlos = approved_tlos()
     scenario_coverage, count_after = coverage(spec, tlos=tlos, region_id=region_id)
     return ScenarioResult(
         spec=spec,
@@ -436,3 +436,38 @@ def scenario_list(cycle) -> list[ConsolidationScenario]:
         .select_related("continuing", "ip_headquarters")
         .prefetch_related("members__institution")
     )
+
+
+def linked_scenario(decision) -> ConsolidationScenario | None:
+    """The scenario a decision rests on, with its members, or None."""
+    if decision is None:
+        return None
+    return (
+        ConsolidationScenario.objects.filter(decision_links__decision=decision)
+        .select_related("continuing", "ip_headquarters")
+        .prefetch_related("members__institution")
+        .first()
+    )
+
+
+def scenario_links_of(cycle) -> list:
+    """The cycle's decisions that rest on a scenario, for the deliberation page."""
+    return list(
+        DecisionScenario.objects.filter(decision__entry__cycle=cycle)
+        .select_related("decision__entry__institution", "scenario")
+        .order_by("decision__entry__institution__code")
+    )
+
+
+def summary_rows(scenario: ConsolidationScenario) -> list[list[str]]:
+    """The scenario's summary as (item, value) rows, for the hearing sheet."""
+    members = "、".join(m.institution.name_ja for m in scenario.members.all())
+    if scenario.ip_headquarters:
+        members += f" → {scenario.ip_headquarters.name_ja}"
+    return [
+        [_("name"), scenario.name],
+        [_("kind"), str(scenario.get_kind_display())],
+        [_("members"), members],
+        [_("continuing institution"), scenario.continuing.name_ja if scenario.continuing else "—"],
+        [_("shared costs saved (%)"), f"{scenario.saved_costs_percent:f}".rstrip("0").rstrip(".")],
+    ]

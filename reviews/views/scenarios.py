@@ -16,6 +16,7 @@ from core.workflow import WorkflowError
 from .. import permissions
 from ..forms import ScenarioForm, ScenarioLinkForm, form_problem
 from ..models import ConsolidationScenario
+from ..selectors import consolidations
 from ..selectors import scenarios as selectors
 from ..services import scenarios as services
 from .common import load_cycle, load_entry, missing_version, posted_version, refuse
@@ -159,3 +160,10 @@ def decision_scenario(request: HttpRequest, fiscal_year: int, code: str) -> Http
         return refuse(request, error, back)
     messages.success(request, _("The decision's scenario has been saved."))
     return redirect(back)
+
+
+def cycle_consolidations(request: HttpRequest, fiscal_year: int) -> HttpResponse:
+    """Every drafted or decided merger and internalisation of the cycle, applied at once."""
+    cycle = _load(request, fiscal_year)
+    context = {"cycle": cycle, "data": consolidations.cycle_consolidations(cycle)}
+    return render(request, "reviews/consolidations.html", context)
