@@ -44,6 +44,7 @@ def _merger(cycle: ReviewCycle, official: User):
 
 def add_consequences(cycle: ReviewCycle, people: dict[str, User]) -> None:
     mext, meti = people["mext-official"], people["meti-official"]
+    cycle = ReviewCycle.objects.get(pk=cycle.pk)  # the stage as stored now
     if cycle.fiscal_year == 2009:
         allocation = allocations.save_allocation(
             actor=mext, cycle=cycle, budget_yen=DEMO_BUDGET_YEN, expected_version=NEW
