@@ -23,3 +23,14 @@ def can_view_benchmarks(user: User) -> bool:
 def can_view_benchmark(user: User, institution: Institution) -> bool:
     """One institution's benchmark: officials for any, its own staff for it (others 404)."""
     return can_view_institution_metrics(user, institution)
+
+
+def can_view_support_effects(user: User) -> bool:
+    """The follow-up of support by tier names no institution but stands on the ministries'
+    decisions: officials (and administrators) only."""
+    return can_see_all_institutions(user)
+
+
+def can_view_own_support_effects(user: User, institution: Institution) -> bool:
+    """An institution's own before/after: officials for any, its staff for it."""
+    return can_view_institution_metrics(user, institution)

@@ -204,3 +204,27 @@ def can_see_all_conflicts(user: User) -> bool:
 
 def can_manage_affiliations(user: User) -> bool:
     return is_official(user)
+
+
+# --- consequences: support allocation and consolidation scenarios -------------------
+
+
+def can_view_consequences(user: User) -> bool:
+    """Allocations and scenarios, with every institution's amounts and figures: officials
+    of either ministry (reviewers, viewers and TLO staff never)."""
+    return is_official(user)
+
+
+def can_allocate(user: User, cycle: ReviewCycle) -> bool:
+    """An official, while the cycle's stage allows allocating (deliberation, decided)."""
+    return is_official(user) and stage_allows(cycle, Activity.ALLOCATE)
+
+
+def can_see_own_amount(user: User, entry: CycleEntry, allocation) -> bool:
+    """The institution's staff see its approved amount once the cycle is published."""
+    return (
+        allocation is not None
+        and allocation.is_approved
+        and stage_allows(entry.cycle, Activity.SEE_DECISION)
+        and is_member(user, entry.institution)
+    )

@@ -22,10 +22,11 @@ from institutions.models import User
 
 from .enums import AidRule, ScoreState
 from .models import CycleEntry, ReviewCycle
-from .permissions import can_view_decision, can_view_material
+from .permissions import can_view_consequences, can_view_decision, can_view_material
 from .selectors import aggregates, pages
 from .selectors.deliberation import aids_for
 from .selectors.pages import PeerPosition
+from .selectors.scenarios import linked_scenario, summary_rows
 
 FONT_PATH = Path(__file__).resolve().parent / "fonts" / "ipaexg.ttf"
 FONT_NAME = "IPAexGothic"
@@ -139,6 +140,16 @@ def hearing_sheet(entry: CycleEntry, *, user: User) -> list[Section]:
                 widths=[1, 4],
             )
         )
+        scenario = linked_scenario(decision) if can_view_consequences(user) else None
+        if scenario is not None:
+            sections.append(
+                Section(
+                    _("Consolidation scenario"),
+                    [_("item"), _("value")],
+                    summary_rows(scenario),
+                    widths=[1, 4],
+                )
+            )
     return sections
 
 

@@ -225,6 +225,7 @@ INSTITUTION_PAGE_SECTIONS: list[str] = [
     "metrics.sections.reports_section",
     "metrics.sections.metrics_section",
     "reviews.sections.decision_section",
+    "dashboards.sections.support_section",
 ]
 LOGGING = {
     "version": 1,

@@ -17,6 +17,7 @@ from ..enums import AidRule
 from ..forms import DecisionForm, VersionReasonForm, form_problem
 from ..selectors import entry_pages
 from ..selectors.deliberation import deliberation
+from ..selectors.scenarios import scenario_links_of
 from ..services import decisions as services
 from .common import load_cycle, load_entry, missing_version, posted_version, refuse
 
@@ -26,7 +27,12 @@ def deliberation_page(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     if not permissions.can_deliberate(request.user, cycle):
         raise PermissionDenied
     data = deliberation(user=request.user, cycle=cycle)
-    context = {"cycle": cycle, "data": data, "aid_rules": AidRule.choices}
+    context = {
+        "cycle": cycle,
+        "data": data,
+        "aid_rules": AidRule.choices,
+        "scenario_links": scenario_links_of(cycle),
+    }
     return render(request, "reviews/deliberation.html", context)
 
 
