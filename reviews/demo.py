@@ -12,12 +12,12 @@ import datetime
 
 from django.db import transaction
 
+from core.versions import NEW
 from institutions.models import Institution, Partnership, User
 
 from .enums import ConflictKind, CycleAction, Recommendation, SupportTier
 from .models import Assignment, CycleEntry, HearingStatement, ReviewCycle, SupportLine
 from .services import assignments, conflicts, cycles, decisions, hearings, scores, statements
-from .services.versions import NEW
 
 CODES = (
     "TLO-UTTLO",

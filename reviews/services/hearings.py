@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.people import person_name
+from core.versions import NEW, StaleVersion, claim_version
 from institutions.enums import Role
 from institutions.models import User
 
@@ -18,7 +19,6 @@ from ..ics import calendar_for
 from ..models import Assignment, Conflict, CycleEntry, Hearing
 from ..permissions import can_schedule_hearing
 from . import notices
-from .versions import NEW, StaleVersion, claim_version
 
 WHEN_FIELDS = ("date", "starts_at", "ends_at", "place", "online_url")
 
@@ -96,7 +96,7 @@ def schedule_hearing(
         with transaction.atomic():
             hearing.save()
     except IntegrityError:  # scheduled by someone else at the same moment
-        raise StaleVersion(_("Someone else has just scheduled this hearing.")) from None
+        raise StaleVersion(hearing) from None
     hearing.attendees.set(attendees)
     if is_new or moved:
         notices.hearing_changed(

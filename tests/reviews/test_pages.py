@@ -7,12 +7,12 @@ import datetime
 import pytest
 from icalendar import Calendar
 
+from core.versions import NEW
 from institutions.enums import InstitutionKind, InstitutionStatus
 from metrics.models import MetricDefinition, MetricValue
 from reviews.enums import Stage
 from reviews.models import Assignment
 from reviews.services import hearings
-from reviews.services.versions import NEW
 from tests.factories import InstitutionFactory
 
 from .conftest import score_all, set_stage
