@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from institutions.enums import InstitutionKind, Ministry, Role
 from institutions.fiscal_years import fiscal_year_of
 from institutions.models import User
+from metrics.anonymity import is_withheld
 from metrics.calculations import format_value, rank
 from metrics.enums import MetricUnit
 from metrics.models import AnnualReport, MetricDefinition, MetricValue
-from metrics.selectors.metric_values import small_group_threshold
 
 from ..calculations import loads_within_one_of_mean, propose_assignments
 from ..display import local_name
@@ -182,7 +182,7 @@ def _position(
     ranking = rank(values.items(), higher_is_better=higher, tie_order=lambda k: k)
     own = next((row.rank for row in ranking.rows if row.key == institution_id), None)
     size = ranking.ranked
-    if withhold and own is not None and size < small_group_threshold():
+    if withhold and own is not None and is_withheld(size):
         return PeerPosition(group, None, size, None, withheld=True)
     quintile = math.ceil(5 * own / size) if own and size else None
     return PeerPosition(group, own, size, quintile)
