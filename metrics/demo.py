@@ -21,7 +21,6 @@ from decimal import Decimal
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from institutions.enums import Role
 from institutions.models import Institution, User
 
 from .enums import LicenseeKind, ReportAction, ReportState, RoundAction
@@ -215,7 +214,7 @@ DEMO_ROUND_OFFICIAL = "mext-official"
 
 def _load_demo_round() -> bool:
     """The FY2011 collection round, so that the status page and the home pages have one."""
-    official = User.objects.filter(username=DEMO_ROUND_OFFICIAL, role=Role.OFFICIAL).first()
+    official = User.objects.officials().filter(username=DEMO_ROUND_OFFICIAL).first()
     if official is None or CollectionRound.objects.filter(fiscal_year=DRAFT_FISCAL_YEAR).exists():
         return False
     collection_round = CollectionRound(

@@ -12,7 +12,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from institutions.enums import InstitutionKind, Ministry, Role
+from institutions.enums import InstitutionKind, Ministry
 from institutions.fiscal_years import fiscal_year_of
 from institutions.models import User
 from metrics.anonymity import is_withheld
@@ -59,16 +59,8 @@ def entry_of(cycle: ReviewCycle, code: str) -> CycleEntry:
 
 
 def cycles_for(user: User) -> QuerySet[ReviewCycle]:
-    """The cycles this person has a part in: all for officials and reviewers; those of
-    their institutions for TLO staff."""
-    cycles = ReviewCycle.objects.order_by("-fiscal_year")
-    if is_official(user) or is_reviewer(user):
-        return cycles
-    if user.is_authenticated and user.role == Role.TLO_STAFF:
-        return cycles.filter(
-            entries__institution__in=user.memberships.values("institution")
-        ).distinct()
-    return cycles.none()
+    """The cycles this person has a part in (ReviewCycle.objects.visible_to), newest first."""
+    return ReviewCycle.objects.visible_to(user).order_by("-fiscal_year")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from core.people import person_name
 from core.versions import NEW, StaleVersion, claim_version
-from institutions.enums import Role
 from institutions.models import User
 
 from ..errors import ReviewError
@@ -31,12 +30,12 @@ def _check_attendees(entry: CycleEntry, attendees: list[User]) -> None:
         Conflict.objects.active().filter(entry=entry).values_list("person_id", flat=True)
     )
     for person in attendees:
-        if person.role == Role.REVIEWER and person.pk not in assigned:
+        if person.is_reviewer and person.pk not in assigned:
             raise ReviewError(
                 _("%(person)s is not an assigned reviewer of %(institution)s.")
                 % {"person": person_name(person), "institution": entry.institution}
             )
-        if person.role not in (Role.REVIEWER, Role.OFFICIAL):
+        if not (person.is_reviewer or person.is_official):
             raise ReviewError(
                 _("%(person)s is neither a reviewer nor an official.")
                 % {"person": person_name(person)}

@@ -8,7 +8,6 @@ from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
 
 from core.workflow import WorkflowError
-from institutions.enums import Role
 
 from .. import permissions
 from ..models import CycleEntry, ReviewCycle
@@ -38,7 +37,7 @@ def load_entry(request: HttpRequest, fiscal_year: int, code: str, check=None) ->
         raise Http404 from None
     user = request.user
     if not permissions.can_view_entry(user, entry):
-        if user.role == Role.TLO_STAFF:
+        if user.is_tlo_staff:
             raise Http404
         raise PermissionDenied
     if check is not None and not check(user, entry):
