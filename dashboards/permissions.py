@@ -3,7 +3,6 @@ the selectors' audience, from metrics.selectors.metric_values."""
 
 from __future__ import annotations
 
-from institutions.enums import Role
 from institutions.models import Institution, User
 from institutions.permissions import can_see_all_institutions
 from metrics.permissions import can_view_institution_metrics
@@ -17,7 +16,7 @@ def can_view_dashboards(user: User) -> bool:
 def can_view_benchmarks(user: User) -> bool:
     """Peer benchmark pages exist for officials, administrators and TLO staff; reviewers
     and viewers get a 403 (they have the anonymised national dashboard)."""
-    return can_see_all_institutions(user) or (user.is_authenticated and user.role == Role.TLO_STAFF)
+    return can_see_all_institutions(user) or (user.is_authenticated and user.is_tlo_staff)
 
 
 def can_view_benchmark(user: User, institution: Institution) -> bool:

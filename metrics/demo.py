@@ -27,7 +27,6 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from institutions.enums import Role
 from institutions.models import Institution, User
 
 from .enums import LicenseeKind, ReportAction, ReportState, RoundAction
@@ -185,7 +184,7 @@ def load_demo_reports() -> str:
     account is stored; the FY2011 collection round is opened by the demo official; a
     metric recompute is queued for what was added.
     """
-    official = User.objects.filter(username=DEMO_OFFICIAL, role=Role.OFFICIAL).first()
+    official = User.objects.officials().filter(username=DEMO_OFFICIAL).first()
     if official is None:
         raise LookupError(
             f"The demo reports are accepted by the demo official {DEMO_OFFICIAL}: create the "

@@ -12,13 +12,13 @@ import datetime
 
 from django.db import transaction
 
+from core.versions import NEW
 from institutions.models import Institution, Partnership, User
 
 from .demo_consequences import add_consequences
 from .enums import ConflictKind, CycleAction, Recommendation, SupportTier
 from .models import Assignment, CycleEntry, HearingStatement, ReviewCycle, SupportLine
 from .services import assignments, conflicts, cycles, decisions, hearings, scores, statements
-from .services.versions import NEW
 
 CODES = (
     "TLO-UTTLO",

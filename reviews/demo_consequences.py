@@ -4,13 +4,13 @@ internalisation scenario; FY2010's draft merger decision rests on a scenario."""
 
 from __future__ import annotations
 
+from core.versions import NEW
 from institutions.enums import InstitutionKind
 from institutions.models import Institution, User
 
 from .enums import Recommendation, ScenarioKind
 from .models import Decision, ReviewCycle
 from .services import allocations, scenarios
-from .services.versions import NEW
 
 DEMO_BUDGET_YEN = 1_200_000_000  # 12億円
 MERGER = ("TLO-KUMAMOTO", "TLO-OITA")

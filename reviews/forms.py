@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.amounts import AmountError, parse_yen
 from core.people import person_name
+from core.versions import VersionField, VersionForm
 from institutions.enums import InstitutionKind, InstitutionStatus, Role, TloType
 from institutions.fiscal_years import FiscalYearError, parse_fiscal_year
 from institutions.models import Institution, Region, User
@@ -19,20 +20,6 @@ from .services.scores import MAX_COMMENT, ScoreInput
 
 MAX_TEXT = 20_000
 MAX_REASON = 2000
-
-
-def version_field() -> forms.IntegerField:
-    """The version the form was opened on (0: nothing stored yet); see services.versions."""
-    return forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
-
-
-def form_problem(form: forms.Form) -> str:
-    """The first error of a form, named by its field, for a message after a redirect."""
-    for name, errors in form.errors.items():
-        if name == "__all__" or name not in form.fields:
-            return str(errors[0])
-        return f"{form.fields[name].label}: {errors[0]}"
-    return ""
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -94,7 +81,7 @@ class NewCycleForm(forms.Form):
 
 
 class SettingsForm(forms.ModelForm):
-    version = version_field()
+    version = VersionField()
 
     class Meta:
         model = ReviewCycle
@@ -178,7 +165,7 @@ class InstitutionsForm(forms.Form):
         queryset=Institution.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    version = version_field()
+    version = VersionField()
 
     def __init__(self, *args, cycle: ReviewCycle, **kwargs):
         super().__init__(*args, **kwargs)
@@ -231,18 +218,12 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("reason"), required=False, max_length=MAX_REASON)
 
 
-class VersionForm(forms.Form):
-    """An action on something that must not have changed since the person read it."""
-
-    version = version_field()
-
-
 class VersionReasonForm(VersionForm):
     reason = forms.CharField(label=_("reason"), required=False, max_length=MAX_REASON)
 
 
 class StatementForm(forms.Form):
-    version = version_field()
+    version = VersionField()
     regional_necessity = _text(
         _("regional necessity"),
         rows=6,
@@ -324,7 +305,7 @@ class AssignForm(forms.Form):
 
 
 class HearingForm(forms.Form):
-    version = version_field()
+    version = VersionField()
     date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
     starts_at = forms.TimeField(label=_("start"), widget=forms.TimeInput(attrs={"type": "time"}))
     ends_at = forms.TimeField(label=_("end"), widget=forms.TimeInput(attrs={"type": "time"}))
@@ -415,7 +396,7 @@ class ScoreForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    version = version_field()
+    version = VersionField()
     tier = forms.ChoiceField(label=_("support tier"), choices=SupportTier.choices)
     recommendation = forms.ChoiceField(label=_("recommendation"), choices=Recommendation.choices)
     merge_partner = InstitutionChoiceField(
@@ -461,7 +442,7 @@ class AllocationForm(forms.Form):
     """The budget, the tier weights, and a floor and ceiling per institution (fields
     `floor_<code>`, `ceiling_<code>` for each institution given)."""
 
-    version = version_field()
+    version = VersionField()
     budget = YenField(
         label=_("budget"),
         help_text=_(
@@ -505,7 +486,7 @@ class AllocationForm(forms.Form):
 
 
 class AdjustmentForm(forms.Form):
-    version = version_field()
+    version = VersionField()
     amount = YenField(
         label=_("amount"),
         required=False,
@@ -527,7 +508,7 @@ class InstitutionsChoiceField(forms.ModelMultipleChoiceField):
 
 
 class ScenarioForm(forms.Form):
-    version = version_field()
+    version = VersionField()
     name = forms.CharField(label=_("name"), max_length=200)
     kind = forms.ChoiceField(label=_("kind"), choices=ScenarioKind.choices)
     members = InstitutionsChoiceField(

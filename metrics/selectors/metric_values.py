@@ -11,7 +11,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from institutions.enums import InstitutionKind, TloType
 from institutions.models import Institution
 
+from ..anonymity import is_withheld, small_group_threshold, withheld_groups
 from ..calculations import (
     Aggregate,
     ValueRow,
@@ -28,7 +28,6 @@ from ..calculations import (
     format_value,
     plain_number,
     rank,
-    withheld_groups,
 )
 from ..calculations.distributions import group_median
 from ..display import kind_prefix, value_display
@@ -186,11 +185,6 @@ def withheld_text() -> str:
     return _("Withheld: fewer than %(count)s institutions") % {"count": small_group_threshold()}
 
 
-def small_group_threshold() -> int:
-    """SPEC §4: the fewest institutions an aggregate shown to anonymised readers stands on."""
-    return int(getattr(settings, "SMALL_GROUP_THRESHOLD", 3))
-
-
 def _aggregate_row(
     group: str, rows: list[MetricValue], definition: MetricDefinition, *, withhold: bool
 ):
@@ -198,7 +192,7 @@ def _aggregate_row(
         (ValueRow(v.status, v.value, v.numerator, v.denominator) for v in rows),
         definition.combination,
     )
-    if withhold and 0 < result.included < small_group_threshold():
+    if withhold and is_withheld(result.included):
         return AggregateRow(group, result, withheld_text(), withheld_text(), withheld=True)
     if withhold and result.median is not None:
         # An anonymised reader's median is the mean of the three middle values, so that it
@@ -263,11 +257,7 @@ ADDITIVE = (Combination.TOTAL, Combination.DIFFERENCE)
 
 
 def _withhold_complement(rows: list[AggregateRow]) -> list[AggregateRow]:
-    positions = withheld_groups(
-        [row.aggregate.included for row in rows],
-        threshold=small_group_threshold(),
-        additive_total=True,
-    )
+    positions = withheld_groups([row.aggregate.included for row in rows], additive_total=True)
     return [
         replace(row, pooled_display=withheld_text(), median_display=withheld_text(), withheld=True)
         if i in positions

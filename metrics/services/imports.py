@@ -31,12 +31,8 @@ from core.workflow import TransitionNotAllowed
 from institutions.models import Institution, User
 
 from ..enums import ImportAction, ImportState, ReportAction, ReportState, RowOutcome
-from ..importing.preview import (
-    build_preview,
-    figure_from_json,
-    has_errors,
-    institution_of,
-)
+from ..importing.preview import build_preview, figure_from_json
+from ..importing.preview_data import Preview, PreviewRow
 from ..importing.problems import ProblemKind
 from ..models import AnnualReport, ImportJob, LicenceAgreement
 from ..permissions import can_import, can_import_for
@@ -98,15 +94,12 @@ def _fail(
     """Mark a job failed, saying why: conflict messages, or a problem with the file.
     Nothing of the file is applied; the page stops polling. False if the job had
     already ended (applied, cancelled, failed)."""
-    job = ImportJob.objects.get(pk=job_id)
-    result = dict(job.result)
+    preview = Preview.from_json(ImportJob.objects.get(pk=job_id).result)
     if messages:
-        result["conflicts"] = messages
+        preview.conflicts = messages
     if problem is not None:
-        result["file_errors"] = [*result.get("file_errors", []), problem.as_json()]
-        result.setdefault("rows", [])
-        result.setdefault("summary", {"rows": 0})
-    return _move_job(job_id, ImportAction.FAIL, result=result)
+        preview.file_errors.append(problem)
+    return _move_job(job_id, ImportAction.FAIL, result=preview.to_json())
 
 
 def start_import(*, actor: User, file_name: str, data: bytes, language: str) -> ImportJob:
@@ -127,7 +120,7 @@ def start_import(*, actor: User, file_name: str, data: bytes, language: str) -> 
         file=ContentFile(data, name=name),
         original_name=name,
         state=ImportState.UPLOADED,
-        result={"language": language},
+        result=Preview.before_check(language),
     )
     if looks_large(data):
         _move_job(job.pk, ImportAction.CHECK)
@@ -165,7 +158,7 @@ def _check(job: ImportJob, data: bytes) -> None:
         ImportJob.objects.filter(pk=job.pk).update(total_rows=total, processed_rows=done)
 
     try:
-        with translation.override(job.result.get("language")):
+        with translation.override(Preview.from_json(job.result).language):
             preview = build_preview(
                 data=data, file_name=job.original_name, actor=job.uploaded_by, progress=progress
             )
@@ -176,10 +169,11 @@ def _check(job: ImportJob, data: bytes) -> None:
         _fail(job.pk, problem=Problem(ProblemKind.PROCESSING_FAILED))
 
 
-def _store_preview(job: ImportJob, preview: dict[str, Any]) -> None:
-    result = {**preview, "language": job.result.get("language")}
-    rows = preview["summary"]["rows"]
-    if has_errors(preview):
+def _store_preview(job: ImportJob, preview: Preview) -> None:
+    preview.language = Preview.from_json(job.result).language
+    result = preview.to_json()
+    rows = len(preview.rows)
+    if preview.has_errors():
         _move_job(job.pk, ImportAction.FAIL, result=result, total_rows=rows, processed_rows=rows)
     else:
         _move_job(
@@ -206,7 +200,7 @@ def confirm_import(*, actor: User, job: ImportJob, as_accepted: bool = False) ->
         raise ImportNotPossible(job.state) from None
     if as_accepted and not may_accept_by_import(actor):
         raise PermissionDenied(_ACCEPT_REFUSED)
-    if has_errors(job.result):
+    if Preview.from_json(job.result).has_errors():
         raise ImportNotPossible(job.state)
     ImportJob.objects.filter(pk=job.pk).update(as_accepted=as_accepted)
     if job.total_rows > limits.background_rows():
@@ -232,10 +226,11 @@ def apply_import_job(*, job_id: int) -> ImportJob:
             job = ImportJob.objects.select_for_update().select_related("uploaded_by").get(pk=job_id)
             if job.state not in IMPORT_WORKFLOW[ImportAction.APPLY].sources:
                 raise ImportNotPossible(job.state)
-            with translation.override(job.result.get("language")):
+            preview = Preview.from_json(job.result)
+            with translation.override(preview.language):
                 apply_preview(
                     actor=job.uploaded_by,
-                    preview=job.result,
+                    preview=preview,
                     change_reason=change_reason(job.original_name, as_accepted=job.as_accepted),
                     as_accepted=job.as_accepted,
                 )
@@ -301,7 +296,7 @@ def import_file(
     file_name: str,
     dry_run: bool = False,
     as_accepted: bool = False,
-) -> tuple[dict[str, Any], Applied | None]:
+) -> tuple[Preview, Applied | None]:
     """The whole pipeline at once, for the command line: preview, then (unless dry_run
     or the file has errors) apply it in one transaction, `as_accepted` if asked (officials
     only). Stores no ImportJob.
@@ -315,10 +310,9 @@ def import_file(
     try:
         check_size(len(data))
     except FileProblem as failure:
-        preview = {"file_errors": [failure.problem.as_json()], "rows": [], "summary": {}}
-        return preview, None
+        return Preview(file_name=file_name, file_errors=[failure.problem]), None
     preview = build_preview(data=data, file_name=file_name, actor=actor)
-    if dry_run or has_errors(preview):
+    if dry_run or preview.has_errors():
         return preview, None
     with transaction.atomic():
         applied = apply_preview(
@@ -341,7 +335,7 @@ def change_reason(file_name: str, *, as_accepted: bool = False) -> str:
 
 @transaction.atomic
 def apply_preview(
-    *, actor: User, preview: dict[str, Any], change_reason: str, as_accepted: bool = False
+    *, actor: User, preview: Preview, change_reason: str, as_accepted: bool = False
 ) -> Applied:
     """Write the rows of a preview: new reports as drafts, changed reports updated.
 
@@ -362,19 +356,19 @@ def apply_preview(
     queues one metric recompute on commit. No e-mail: these are the ministries' own
     figures.
     """
-    if has_errors(preview):
+    if preview.has_errors():
         raise ImportNotPossible(ImportState.FAILED)
     if as_accepted and not may_accept_by_import(actor):
         raise PermissionDenied(_ACCEPT_REFUSED)
-    fields = list(preview["fields"])
-    rows = preview["rows"]
-    to_create = [r for r in rows if r["outcome"] == RowOutcome.NEW]
-    to_update = [r for r in rows if r["outcome"] == RowOutcome.CHANGED]
-    to_accept = [r for r in rows if as_accepted and r["outcome"] == RowOutcome.UNCHANGED]
-    seen = [r for r in rows if r.get("report_id")]
+    fields = list(preview.fields)
+    rows = preview.rows
+    to_create = [r for r in rows if r.outcome == RowOutcome.NEW]
+    to_update = [r for r in rows if r.outcome == RowOutcome.CHANGED]
+    to_accept = [r for r in rows if as_accepted and r.outcome == RowOutcome.UNCHANGED]
+    seen = [r for r in rows if r.report_id]
 
-    current = _locked_reports(r["report_id"] for r in seen)
-    conflicts = [_conflict(preview, row, current.get(row["report_id"])) for row in seen]
+    current = _locked_reports(r.report_id for r in seen)
+    conflicts = [_conflict(preview, row, current.get(row.report_id)) for row in seen]
     conflicts = [message for message in conflicts if message]
     appeared = _existing_pairs(to_create)
     conflicts += [
@@ -384,7 +378,7 @@ def apply_preview(
         )
         % _row_params(preview, row)
         for row in to_create
-        if (row["institution_id"], row["fiscal_year"]) in appeared
+        if (row.institution_id, row.fiscal_year) in appeared
     ]
     conflicts += _lost_rights(actor, preview, to_create + to_update)
     if conflicts:
@@ -395,8 +389,8 @@ def apply_preview(
     edit = REPORT_WORKFLOW[ReportAction.EDIT]
     updated = []
     for row in to_update:
-        report = current[row["report_id"]]
-        for code, (_old, new) in row["changes"].items():
+        report = current[row.report_id]
+        for code, new in row.written_values(fields).items():
             setattr(report, code, figure_from_json(code, new))
         # Changing figures is an edit: a returned report becomes a draft again, as
         # when its staff save the form.
@@ -405,9 +399,9 @@ def apply_preview(
         report.updated_at = now
         updated.append(report)
     unchanged = [
-        (row, current[row["report_id"]])
+        (row, current[row.report_id])
         for row in to_accept
-        if current[row["report_id"]].state != ReportState.ACCEPTED
+        if current[row.report_id].state != ReportState.ACCEPTED
     ]
     newly_accepted = [report for _row, report in unchanged]
     for report in newly_accepted:
@@ -419,7 +413,7 @@ def apply_preview(
             preview,
             [
                 *zip(to_create, created, strict=True),
-                *((row, current[row["report_id"]]) for row in to_update),
+                *((row, current[row.report_id]) for row in to_update),
                 *unchanged,
             ],
             now=now,
@@ -432,9 +426,9 @@ def apply_preview(
             [gettext("A report in this file was created by someone else after the preview.")]
         ) from None
     _write_licences(
-        [(report, row.get("licences")) for row, report in zip(to_create, created, strict=True)]
-        + [(current[row["report_id"]], row["licences"]) for row in to_update if "licences" in row],
-        replace=[current[row["report_id"]] for row in to_update if "licences" in row],
+        [(report, row.licences) for row, report in zip(to_create, created, strict=True)]
+        + [(current[row.report_id], row.licences) for row in to_update if row.licences is not None],
+        replace=[current[row.report_id] for row in to_update if row.licences is not None],
         actor=actor,
         change_reason=change_reason,
         now=now,
@@ -452,8 +446,8 @@ def apply_preview(
     applied = Applied(
         created=len(created),
         updated=len(updated),
-        institution_ids=sorted({r["institution_id"] for r in touched}),
-        fiscal_years=sorted({r["fiscal_year"] for r in touched}),
+        institution_ids=sorted({r.institution_id for r in touched}),
+        fiscal_years=sorted({r.fiscal_year for r in touched}),
         accepted=len(created) + len(updated) + len(newly_accepted) if as_accepted else 0,
     )
     if touched:
@@ -494,8 +488,8 @@ def _write_licences(
 
 def _accept_by_import(
     actor: User,
-    preview: dict[str, Any],
-    rows: list[tuple[dict[str, Any], AnnualReport]],
+    preview: Preview,
+    rows: list[tuple[PreviewRow, AnnualReport]],
     *,
     now: datetime.datetime,
 ) -> None:
@@ -526,7 +520,7 @@ def _accept_by_import(
         raise ImportConflict(refusals)
 
 
-def _new_reports(rows: list[dict[str, Any]], fields: list[str]) -> list[AnnualReport]:
+def _new_reports(rows: list[PreviewRow], fields: list[str]) -> list[AnnualReport]:
     """Drafts for the new rows, built positionally (as Django builds rows read from the
     database): several times faster than keyword arguments for thousands of rows."""
     concrete = AnnualReport._meta.concrete_fields
@@ -539,17 +533,17 @@ def _new_reports(rows: list[dict[str, Any]], fields: list[str]) -> list[AnnualRe
     reports = []
     for row in rows:
         values = template.copy()
-        values[institution] = row["institution_id"]
-        values[fiscal_year] = row["fiscal_year"]
-        for index, value in zip(field_positions, row["values"], strict=True):
+        values[institution] = row.institution_id
+        values[fiscal_year] = row.fiscal_year
+        for index, value in zip(field_positions, row.values or [], strict=True):
             values[index] = Decimal(value) if type(value) is str else value
         reports.append(AnnualReport(*values))
     return reports
 
 
-def _lost_rights(actor: User, preview: dict[str, Any], rows: list[dict[str, Any]]) -> list[str]:
+def _lost_rights(actor: User, preview: Preview, rows: list[PreviewRow]) -> list[str]:
     """Institutions the person could import for at the preview but no longer can."""
-    ids = {row["institution_id"] for row in rows}
+    ids = {row.institution_id for row in rows}
     refused = {
         institution.pk
         for institution in Institution.objects.filter(pk__in=sorted(ids))
@@ -559,7 +553,7 @@ def _lost_rights(actor: User, preview: dict[str, Any], rows: list[dict[str, Any]
         gettext("Row %(row)s: you may no longer import figures of %(institution)s.")
         % _row_params(preview, row)
         for row in rows
-        if row["institution_id"] in refused
+        if row.institution_id in refused
     ]
 
 
@@ -573,9 +567,9 @@ def _locked_reports(report_ids: Iterable[int]) -> dict[int, AnnualReport]:
     return found
 
 
-def _existing_pairs(rows: list[dict[str, Any]]) -> set[tuple[int, int]]:
-    ids = sorted({r["institution_id"] for r in rows})
-    years = {r["fiscal_year"] for r in rows}
+def _existing_pairs(rows: list[PreviewRow]) -> set[tuple[int, int]]:
+    ids = sorted({r.institution_id for r in rows})
+    years = {r.fiscal_year for r in rows}
     pairs: set[tuple[int, int]] = set()
     for start in range(0, len(ids), _QUERY_CHUNK):
         chunk = ids[start : start + _QUERY_CHUNK]
@@ -587,7 +581,7 @@ def _existing_pairs(rows: list[dict[str, Any]]) -> set[tuple[int, int]]:
     return pairs
 
 
-def _conflict(preview: dict[str, Any], row: dict[str, Any], report: AnnualReport | None) -> str:
+def _conflict(preview: Preview, row: PreviewRow, report: AnnualReport | None) -> str:
     params = _row_params(preview, row)
     if report is None:
         return (
@@ -597,21 +591,21 @@ def _conflict(preview: dict[str, Any], row: dict[str, Any], report: AnnualReport
             )
             % params
         )
-    if report.version != row["version"]:
+    if report.version != row.version:
         return gettext(
             "Row %(row)s: the %(fiscal_year)s report of %(institution)s was changed by someone "
             "else after the preview (version %(old)s, now %(new)s)."
-        ) % {**params, "old": row["version"], "new": report.version}
-    if row["outcome"] == RowOutcome.CHANGED and not editable(report.state):
+        ) % {**params, "old": row.version, "new": report.version}
+    if row.outcome == RowOutcome.CHANGED and not editable(report.state):
         return gettext(
             "Row %(row)s: the %(fiscal_year)s report of %(institution)s is now %(state)s."
         ) % {**params, "state": report.get_state_display()}
     return ""
 
 
-def _row_params(preview: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+def _row_params(preview: Preview, row: PreviewRow) -> dict[str, Any]:
     return {
-        "row": row["row"],
-        "institution": institution_of(preview, row)[1],
-        "fiscal_year": row.get("fiscal_year", ""),
+        "row": row.row,
+        "institution": preview.institution_of(row)[1],
+        "fiscal_year": row.fiscal_year if row.fiscal_year is not None else "",
     }

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from core.downloads import download_response
 
 from .. import permissions, sheets
+from ..anonymity import small_group_threshold
 from ..display import formula_text
 from ..forms import MetricPageFilter
 from ..models import MetricDefinition
@@ -56,7 +57,7 @@ def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
             page, params["table"], params["format"], request.user.amount_unit, codes=params["codes"]
         )
     context["page"] = page
-    context["small_group_threshold"] = selectors.small_group_threshold()
+    context["small_group_threshold"] = small_group_threshold()
     if page.fiscal_year is not None:
         context["coverage"] = coverage(page.fiscal_year, kind=kind)
         context["year_has_values"] = page.fiscal_year in page.fiscal_years

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from core.versions import NEW, StaleVersion, claim_version
 from institutions.models import Institution, User
 
 from ..allocation import UNIT_YEN, AllocationError, Claim, allocate
@@ -20,7 +21,6 @@ from ..models import Allocation, AllocationApproval, AllocationLine, Decision, R
 from ..models.allocations import DEFAULT_WEIGHTS
 from ..permissions import can_allocate
 from ..workflow import ALLOCATION_WORKFLOW, allocation_approve_action
-from .versions import NEW, StaleVersion, claim_version
 
 MAX_BUDGET_YEN = 10**15  # a thousand trillion yen: anything above is a typing slip
 
@@ -31,13 +31,6 @@ class Limits:
 
     floor_yen: int | None = None
     ceiling_yen: int | None = None
-
-
-def _stale() -> str:
-    return _(
-        "The allocation has changed since you opened it, so nothing was done. Read it as "
-        "it is now and try again."
-    )
 
 
 def _whole_thousands(amount: int, what: str) -> None:
@@ -126,11 +119,11 @@ def save_allocation(
     allocation = Allocation.objects.select_for_update().filter(cycle=cycle).first()
     if allocation is None:
         if expected_version != NEW:
-            raise StaleVersion(_stale())
+            raise StaleVersion()
         allocation = Allocation(cycle=cycle, state=AllocationState.DRAFT)
     else:
         if allocation.version != expected_version:
-            raise StaleVersion(_stale())
+            raise StaleVersion(allocation)
         allocation.state = ALLOCATION_WORKFLOW.check(actor, allocation, AllocationAction.EDIT)
         claim_version(allocation, expected_version)
         _withdraw_approvals(allocation, actor)
@@ -154,7 +147,7 @@ def save_allocation(
         with transaction.atomic():
             allocation.save()
     except IntegrityError:  # made by someone else at the same moment
-        raise StaleVersion(_stale()) from None
+        raise StaleVersion() from None
     _replace_lines(allocation, actor, rows, computed, weights)
     return allocation
 
@@ -184,7 +177,7 @@ def _replace_lines(allocation, actor, rows, computed, weights) -> None:
 def _current(allocation: Allocation, expected_version: int) -> Allocation:
     current = Allocation.objects.select_for_update().select_related("cycle").get(pk=allocation.pk)
     if current.version != expected_version:
-        raise StaleVersion(_stale())
+        raise StaleVersion(current)
     return current
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.versions import claim_version
 from institutions.enums import InstitutionKind
 from institutions.models import Institution, Region, User
 
@@ -18,7 +19,6 @@ from ..models import ConsolidationScenario, Decision, DecisionScenario, ReviewCy
 from ..permissions import can_view_consequences
 from ..workflow import DECISION_WORKFLOW
 from .decisions import _withdraw_approvals
-from .versions import claim_version
 
 
 def _check(

@@ -10,16 +10,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.actions import form_problem
 from core.downloads import download_response
+from core.versions import missing_version, posted_version
 from core.workflow import WorkflowError
 
 from .. import permissions
-from ..forms import AdjustmentForm, AllocationForm, VersionReasonForm, form_problem
+from ..forms import AdjustmentForm, AllocationForm, VersionReasonForm
 from ..models import AllocationLine
 from ..selectors import allocations as selectors
 from ..services import allocations as services
 from ..services.allocations import Limits
-from .common import load_cycle, load_entry, missing_version, posted_version, refuse
+from .common import load_cycle, load_entry, refuse
 
 
 def _load(request: HttpRequest, fiscal_year: int):
@@ -114,7 +116,7 @@ def allocation_approve(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     allocation = selectors.allocation_of(cycle)
     if allocation is None:
         raise Http404
-    version = posted_version(request)
+    version = posted_version(request.POST)
     if version is None:
         return missing_version(request)
     back = reverse("reviews:allocation", args=[fiscal_year])

@@ -10,16 +10,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.actions import form_problem
 from core.downloads import download_response
+from core.versions import missing_version, posted_version
 from core.workflow import WorkflowError
 
 from .. import permissions
-from ..forms import ScenarioForm, ScenarioLinkForm, form_problem
+from ..forms import ScenarioForm, ScenarioLinkForm
 from ..models import ConsolidationScenario
 from ..selectors import consolidations
 from ..selectors import scenarios as selectors
 from ..services import scenarios as services
-from .common import load_cycle, load_entry, missing_version, posted_version, refuse
+from .common import load_cycle, load_entry, refuse
 
 
 def _load(request: HttpRequest, fiscal_year: int):
@@ -104,7 +106,7 @@ def scenario_detail(request: HttpRequest, fiscal_year: int, pk: int) -> HttpResp
 def scenario_delete(request: HttpRequest, fiscal_year: int, pk: int) -> HttpResponse:
     cycle = _load(request, fiscal_year)
     scenario = _scenario(cycle, pk)
-    version = posted_version(request)
+    version = posted_version(request.POST)
     if version is None:
         return missing_version(request)
     try:

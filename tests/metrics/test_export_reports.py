@@ -195,4 +195,4 @@ def test_report_export_for_people_has_japanese_headers_and_imports_back(
     preview, _applied = imports.import_file(
         actor=staff_a, data=response.content, file_name="export.csv", dry_run=True
     )
-    assert preview["summary"]["unchanged"] == 2 and not preview["file_errors"]
+    assert preview.summary["unchanged"] == 2 and not preview.file_errors

@@ -196,7 +196,7 @@ def test_a_row_before_the_approval_year_is_an_error(staff_a, institution_a):
         file_name="r.csv",
     )
     assert applied is None
-    assert [row["outcome"] for row in preview["rows"]] == ["error", "new"]
+    assert [row.outcome for row in preview.rows] == ["error", "new"]
 
 
 # --- acceptance through the workflow table ------------------------------------------------

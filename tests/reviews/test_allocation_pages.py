@@ -7,10 +7,10 @@ import io
 import pytest
 from django.urls import reverse
 
+from core.versions import NEW
 from reviews.enums import AllocationState, Stage, SupportTier
 from reviews.models import Allocation
 from reviews.services import allocations
-from reviews.services.versions import NEW
 from tests.factories import InstitutionFactory, staff_of
 
 from .consequences_support import decided_cycle

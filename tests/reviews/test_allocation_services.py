@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from core.versions import NEW, StaleVersion
 from core.workflow import WorkflowError
 from institutions.enums import Ministry
 from reviews.enums import AllocationState, DecisionState, Stage, SupportTier
@@ -12,7 +13,6 @@ from reviews.errors import ReviewError
 from reviews.models import Allocation, AllocationApproval, Decision
 from reviews.services import allocations
 from reviews.services.allocations import Limits
-from reviews.services.versions import NEW, StaleVersion
 from tests.factories import official_of
 
 from .consequences_support import decided_cycle

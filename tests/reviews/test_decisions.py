@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
+from core.versions import NEW
 from core.workflow import WorkflowError
 from institutions.enums import Ministry
 from notifications.enums import NotificationKind, NotificationState
@@ -18,7 +19,6 @@ from reviews.enums import (
 )
 from reviews.models import Assignment, Decision, DecisionApproval
 from reviews.services import conflicts, cycles, decisions
-from reviews.services.versions import NEW
 from tests.factories import official_of
 
 from .conftest import score_all, set_stage

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from icalendar import Calendar
 
+from core.versions import NEW
 from notifications.enums import NotificationKind
 from notifications.models import Notification
 from reviews.enums import Stage
@@ -16,7 +17,6 @@ from reviews.errors import ReviewError
 from reviews.models import Assignment, Hearing, StatementAttachment
 from reviews.selectors.quadrant import quadrant_points
 from reviews.services import hearings, statements
-from reviews.services.versions import NEW
 
 from .conftest import assign, score_all, set_stage
 
