@@ -18,11 +18,6 @@ from institutions.models import Institution
 from ..enums import Stage
 
 
-class ReviewCycleQuerySet(models.QuerySet):
-    def in_stage(self, *stages: str) -> ReviewCycleQuerySet:
-        return self.filter(stage__in=stages)
-
-
 class ReviewCycle(models.Model):
     """One joint review of a fiscal year, with its settings. Exactly one stage is current."""
 
@@ -88,7 +83,6 @@ class ReviewCycle(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
 
     history = HistoricalRecords()
-    objects = ReviewCycleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-fiscal_year"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -204,8 +203,6 @@ def scores_reopen(request: HttpRequest, fiscal_year: int, code: str, pk: int) ->
         score_services.reopen_scores(
             actor=request.user, assignment=assignment, reason=form.cleaned_data["reason"]
         )
-    except PermissionDenied:
-        raise
     except WorkflowError as error:
         return refuse(request, error, back)
     messages.success(request, _("The scores have been reopened."))
