@@ -227,6 +227,20 @@ def test_confirm_import_refuses_when_a_report_appeared_since_the_preview(staff_a
     ]
 
 
+def test_confirm_import_refuses_when_a_report_was_deleted_since_the_preview(staff_a, institution_a):
+    report = make_report(institution_a, 2010, patent_applications=5)
+    job = upload(
+        staff_a, [["機関コード", "年度", "特許出願件数"], ["TLO-AAA", "2010", "6"]], language="en"
+    )
+    AnnualReport.objects.filter(pk=report.pk).delete()
+    job = imports.confirm_import(actor=staff_a, job=job)
+    assert job.state == ImportState.FAILED
+    assert job.result["conflicts"] == [
+        "Row 2: the 2010 report of 機関A was deleted after the preview."
+    ]
+    assert AnnualReport.objects.count() == 0
+
+
 def test_confirm_import_refuses_when_the_person_left_the_institution(staff_a, institution_a):
     job = upload(
         staff_a, [["機関コード", "年度", "特許出願件数"], ["TLO-AAA", "2010", "6"]], language="en"
