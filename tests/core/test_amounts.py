@@ -1,8 +1,5 @@
 """Yen amounts in the reader's unit (core.amounts, {% yen %}) and the header's switch."""
 
-import csv
-import datetime
-import io
 from decimal import Decimal
 
 import pytest
@@ -11,11 +8,6 @@ from django.urls import reverse
 from django.utils import translation
 
 from core.amounts import AmountUnit, format_yen, scaled, unit_label
-from metrics.enums import ReportState
-from metrics.models import AnnualReport
-from metrics.services.metric_values import recompute_metric_values
-from tests.factories import InstitutionFactory
-from tests.metrics.metric_builders import accepted_report
 
 
 @pytest.mark.parametrize(
@@ -127,6 +119,8 @@ def test_fy_filter_never_breaks_inside_the_era_year():
 
 
 def test_jdate_writes_dates_as_japanese_offices_do():
+    import datetime
+
     template = Template("{% load tlo %}{{ day|jdate }}")
     with translation.override("ja"):
         assert template.render(Context({"day": datetime.date(2010, 4, 1)})) == (
@@ -140,6 +134,8 @@ def test_jdate_writes_dates_as_japanese_offices_do():
 
 
 def test_jdate_shows_local_time_of_a_datetime():
+    import datetime
+
     moment = datetime.datetime(2011, 6, 1, 1, 42, tzinfo=datetime.UTC)  # 10:42 in Tokyo
     with translation.override("ja"):
         html = Template("{% load tlo %}{{ moment|jdate }}").render(Context({"moment": moment}))
@@ -147,6 +143,9 @@ def test_jdate_shows_local_time_of_a_datetime():
 
 
 def test_report_page_shows_amounts_in_the_readers_unit(client_for, staff_a, institution_a):
+    from metrics.enums import ReportState
+    from metrics.models import AnnualReport
+
     report = AnnualReport.objects.create(
         institution=institution_a,
         fiscal_year=2010,
@@ -165,6 +164,10 @@ def test_report_page_shows_amounts_in_the_readers_unit(client_for, staff_a, inst
 
 
 def test_metric_page_of_a_yen_metric_uses_the_readers_unit(client_for, mext_official):
+    from metrics.services.metric_values import recompute_metric_values
+    from tests.factories import InstitutionFactory
+    from tests.metrics.metric_builders import accepted_report
+
     for n, income in enumerate((10_000_000, 7_500_000, 12_345_678)):
         institution = InstitutionFactory(code=f"TLO-Y{n}")
         accepted_report(institution, 2010, joint_research_income=income, joint_research_count=4)
@@ -180,6 +183,13 @@ def test_metric_page_of_a_yen_metric_uses_the_readers_unit(client_for, mext_offi
 
 
 def test_metric_ranking_download_shows_amounts_for_people_in_the_unit(client_for, mext_official):
+    import csv
+    import io
+
+    from metrics.services.metric_values import recompute_metric_values
+    from tests.factories import InstitutionFactory
+    from tests.metrics.metric_builders import accepted_report
+
     institution = InstitutionFactory(code="TLO-Z1")
     accepted_report(institution, 2010, joint_research_income=10_000_000, joint_research_count=4)
     recompute_metric_values()

@@ -1,16 +1,10 @@
 """Headers, error pages, health and private files: what every response promises."""
 
-from pathlib import Path
-
 import pytest
-from celery import current_app
-from django.conf import settings
 from django.core.files.base import ContentFile
-from django.test import RequestFactory
 from django.urls import reverse
 
 from core.storage import private_storage
-from core.views import server_error
 from metrics.enums import ImportState
 from metrics.models import ImportJob
 
@@ -35,6 +29,10 @@ def test_every_page_has_a_csp_without_inline_script(anonymous_client, client_for
 
 
 def test_no_template_has_an_inline_script():
+    from pathlib import Path
+
+    from django.conf import settings
+
     inline = []
     for template in Path(settings.BASE_DIR).glob("**/templates/**/*.html"):
         if ".venv" in template.parts:
@@ -64,6 +62,10 @@ def test_not_found_page_is_the_products_own_with_navigation(client_for, viewer):
 
 
 def test_server_error_page_is_the_products_own(client_for, viewer, settings):
+    from django.test import RequestFactory
+
+    from core.views import server_error
+
     request = RequestFactory().get("/")
     request.user = viewer
     response = server_error(request)
@@ -80,6 +82,8 @@ def test_health_reports_database_and_broker_separately(anonymous_client):
 
 
 def test_health_says_when_the_broker_is_unreachable(anonymous_client):
+    from celery import current_app
+
     conf = current_app.conf
     saved = conf.task_always_eager, conf.broker_url, conf.broker_write_url
     nowhere = "redis://127.0.0.1:1/0"

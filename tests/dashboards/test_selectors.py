@@ -1,7 +1,6 @@
 """The national dashboard's selectors and chart builders: the figures behind each chart
 equal the stored values, computed independently here; anonymisation per role."""
 
-import datetime
 import statistics
 from decimal import Decimal
 
@@ -17,10 +16,7 @@ from metrics.calculations import (
     smoothed_quantile,
     view_withheld,
 )
-from metrics.selectors.coverage import coverage
-from metrics.services.collection import open_round
 from tests.dashboards.dashboard_support import INSTITUTIONS, build_country, return_on_cost
-from tests.factories import InstitutionFactory, staff_of
 
 
 @pytest.fixture(autouse=True)
@@ -57,6 +53,11 @@ def test_default_year_is_the_latest_with_most_reports(country, mext_official):
 def test_coverage_follows_the_years_collection_round(country, mext_official):
     # A round that expects two more institutions than reported: the dashboard says so,
     # by the same rule as the metric pages and the status page (selectors.coverage).
+    import datetime
+
+    from metrics.selectors.coverage import coverage
+    from metrics.services.collection import open_round
+    from tests.factories import InstitutionFactory
 
     reporting = list(country.institutions.values())
     extra = InstitutionFactory.create_batch(4, kind=reporting[0].kind, approval_fy=2012)
@@ -137,6 +138,8 @@ def test_rankings_are_lettered_in_one_run_for_a_viewer(country, viewer):
 
 
 def test_ranking_marks_a_staff_members_own_institution(country):
+    from tests.factories import staff_of
+
     staff = staff_of(country.institutions["TLO-K1"], username="k1-staff")
     board = national_dashboard(filters=DashboardFilters(fiscal_year=2010), user=staff)
     own = [e for e in board.rankings[0].entries if e.is_own]

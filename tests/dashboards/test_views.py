@@ -13,7 +13,6 @@ from django.utils import translation
 from core.amounts import AmountUnit
 from dashboards.selectors import national as national_selectors
 from institutions.enums import Role
-from institutions.models import Institution
 from metrics.services.metric_values import recompute_metric_values
 from tests.dashboards.dashboard_support import INSTITUTIONS, build_country, figures_for
 from tests.factories import InstitutionFactory, RegionFactory, UserFactory, staff_of
@@ -249,6 +248,7 @@ def fake_quadrant_source(*, user):
     QUADRANT_CALLS.append(user.username)
     if user.role == Role.VIEWER and user.username == "blocked":
         return None
+    from institutions.models import Institution
 
     points = [
         {
@@ -341,6 +341,7 @@ def test_viewer_dashboard_queries_do_not_grow(client_for, viewer, assert_constan
 
 def test_benchmark_queries_do_not_grow(client_for, mext_official, assert_constant_queries):
     _grow(2)
+    from institutions.models import Institution
 
     code = Institution.objects.order_by("pk").first().code
     client = client_for(mext_official)

@@ -1,11 +1,9 @@
 import pytest
 from django.core.management import call_command
-from django.core.management.base import CommandError
-from django.db import IntegrityError
 from django.urls import reverse
 
 from institutions.demo import DEMO_ACCOUNTS
-from institutions.models import Institution, User
+from institutions.models import User
 from institutions.services import load_registry
 from tests.conftest import PASSWORD
 
@@ -50,11 +48,15 @@ def test_logout_signs_out(client_for, viewer):
 
 
 def test_user_ministry_required_for_ministry_roles(db):
+    from django.db import IntegrityError
+
     with pytest.raises(IntegrityError):
         User.objects.create(username="nobody", role="official", ministry="")
 
 
 def test_user_ministry_forbidden_for_staff(db):
+    from django.db import IntegrityError
+
     with pytest.raises(IntegrityError):
         User.objects.create(username="nobody", role="tlo_staff", ministry="mext")
 
@@ -99,6 +101,8 @@ def test_load_demo_twice_changes_nothing(registry, monkeypatch):
 
 
 def test_load_registry_command_with_file(registry, tmp_path, capsys):
+    from institutions.models import Institution
+
     path = tmp_path / "more.csv"
     path.write_text(
         "code,name_ja,alias_ja,kind,tlo_type,legal_form,region,partner_universities,"
@@ -115,6 +119,8 @@ def test_load_registry_command_with_file(registry, tmp_path, capsys):
 
 
 def test_load_registry_command_reports_bad_file(registry, tmp_path):
+    from django.core.management.base import CommandError
+
     path = tmp_path / "bad.csv"
     path.write_text("code,name_ja,kind\nTLO-X,X,spaceship\n", encoding="utf-8")
     with pytest.raises(CommandError, match="spaceship"):

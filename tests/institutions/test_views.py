@@ -2,13 +2,11 @@ import csv
 import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from institutions.models import Institution
 from institutions.services import load_registry
-from tests.factories import InstitutionFactory, UserFactory
 from tests.support import get_ok
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +113,8 @@ def test_institution_list_export_neutralises_formulas(client_for, viewer, instit
 
 
 def test_institution_list_query_count_does_not_grow(client_for, viewer, assert_constant_queries):
+    from tests.factories import InstitutionFactory
+
     client = client_for(viewer)
     InstitutionFactory()
     assert_constant_queries(
@@ -152,6 +152,8 @@ def test_registry_upload_forbidden_for_other_roles(client_for, staff_a, mext_rev
 
 
 def test_registry_upload_by_official_adds_institutions(registry, client_for, mext_official):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     body = (
         "code,name_ja,alias_ja,kind,tlo_type,legal_form,region,partner_universities,"
         "approval_fy,approved_on,status,revoked_on\n"
@@ -168,6 +170,8 @@ def test_registry_upload_by_official_adds_institutions(registry, client_for, mex
 
 
 def test_registry_upload_with_bad_row_changes_nothing(registry, client_for, mext_official):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     before = Institution.objects.count()
     body = (
         "code,name_ja,kind,region\n"
@@ -202,6 +206,8 @@ def test_language_switch_names_language_in_itself(client_for, viewer):
 
 
 def test_admin_exports_registry_for_administrator(registry, client_for):
+    from tests.factories import UserFactory
+
     admin = UserFactory(username="admin", role="administrator", is_staff=True, is_superuser=True)
     client = client_for(admin)
     assert client.get("/admin/institutions/institution/").status_code == 200
@@ -228,6 +234,7 @@ def test_admin_refuses_non_staff(client_for, mext_official):
 
 def test_admin_has_no_registry_import(registry, client_for):
     # The registry is loaded only through the upload page and institutions.services.
+    from tests.factories import UserFactory
 
     admin = UserFactory(username="admin", role="administrator", is_staff=True, is_superuser=True)
     response = client_for(admin).get("/admin/institutions/institution/import/", follow=True)

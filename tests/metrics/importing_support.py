@@ -12,9 +12,7 @@ from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 
-from core.tables.problems import Problem
 from metrics.enums import ReportState
-from metrics.importing.wording import describe
 from metrics.models import AnnualReport
 
 
@@ -130,6 +128,8 @@ def make_report(institution, fiscal_year: int, *, state: str = ReportState.DRAFT
 
 def messages_of(preview: dict[str, Any]) -> list[str]:
     """Every problem of a preview as a person reads it, file-level first."""
+    from core.tables.problems import Problem
+    from metrics.importing.wording import describe
 
     found = [describe(Problem.from_json(p)) for p in preview.get("file_errors", [])]
     for row in preview.get("rows", []):

@@ -4,11 +4,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 
 from institutions.enums import Role
-from institutions.services import load_registry
-from metrics.demo import load_demo_reports
 from metrics.enums import ReportState
 from metrics.models import CollectionRound, SentReminder
 from metrics.services.collection import (
@@ -238,6 +235,8 @@ def test_reminders_are_sent_directly_not_held(
 
 
 def test_daily_task_uses_todays_date(round_2010, people, monkeypatch):
+    from django.utils import timezone
+
     monkeypatch.setattr(timezone, "localdate", lambda: D(2011, 7, 7))
     assert send_report_reminders() == {"institutions": 2, "recipients": 3}
     assert SentReminder.objects.filter(timing="after", days=7).count() == 2
@@ -250,6 +249,9 @@ def test_beat_schedules_the_reminders_daily(settings):
 
 
 def test_demo_data_opens_the_fy2011_round_once(mext_official):
+    from institutions.services import load_registry
+    from metrics.demo import load_demo_reports
+
     load_registry()
     load_demo_reports()
     load_demo_reports()

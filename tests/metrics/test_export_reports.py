@@ -12,10 +12,8 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from metrics.enums import ReportState
 from metrics.models import AnnualReport, ImportJob
 from metrics.report_fields import REPORT_FIELD_CODES
-from metrics.services import imports
 from tests.factories import InstitutionFactory
 from tests.metrics.importing_support import csv_bytes, make_report
 
@@ -66,6 +64,8 @@ def test_report_export_official_gets_all_filtered(client_for, mext_official, rep
 
 
 def test_report_export_filters_by_state(client_for, mext_official, reports):
+    from metrics.enums import ReportState
+
     AnnualReport.objects.filter(fiscal_year=2009).update(state=ReportState.ACCEPTED)
     client = client_for(mext_official)
     rows = csv_rows(client.get(reverse(EXPORT_URL) + "?format=csv&state=accepted&headers=codes"))
@@ -183,6 +183,8 @@ def test_export_reports_template_csv_bytes_are_utf8_with_bom(reports):
 def test_report_export_for_people_has_japanese_headers_and_imports_back(
     client_for, staff_a, reports
 ):
+    from metrics.services import imports
+
     client = client_for(staff_a)
     response = client.get(reverse(EXPORT_URL) + "?format=csv")
     rows = csv_rows(response)

@@ -4,10 +4,8 @@ CELERY_BROKER_URL=redis://…; without it the test is skipped)."""
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings as django_settings
 
-from config.celery import app
 from metrics.enums import ImportState
 from metrics.models import AnnualReport, ImportJob
 from metrics.services import imports
@@ -30,6 +28,9 @@ def _wait_for(job: ImportJob, *states: str) -> ImportJob:
 def real_worker(settings):
     if not django_settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         pytest.skip("needs a Redis broker: set CELERY_BROKER_URL=redis://… (CI does)")
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
 
     # Read before the settings change: Celery's configuration is read from Django's
     # settings lazily, and later tests need tasks to run in-process again.

@@ -13,7 +13,6 @@ from core.storage import private_storage
 from metrics.enums import ImportState
 from metrics.models import AnnualReport, ImportJob
 from metrics.services import imports
-from tests.factories import InstitutionFactory
 from tests.metrics.importing_support import csv_bytes, messages_of, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -158,6 +157,8 @@ def test_cancelling_is_the_uploaders_alone(client_for, staff_a, mext_official):
 
 
 def test_preview_pages_of_a_large_file_stay_small(client_for, mext_official, settings):
+    from tests.factories import InstitutionFactory
+
     settings.IMPORT_BACKGROUND_ROWS = 100_000
     settings.IMPORT_BACKGROUND_BYTES = 100 * 1024 * 1024
     institution = InstitutionFactory()

@@ -5,12 +5,10 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from core.tables.problems import Problem
 from institutions.models import InstitutionAlias
 from metrics.enums import ReportState
 from metrics.importing.preview import build_preview, has_errors, row_values
 from metrics.importing.problems import ProblemKind
-from metrics.importing.wording import describe
 from tests.factories import InstitutionFactory
 from tests.metrics.importing_support import (
     csv_bytes,
@@ -240,6 +238,8 @@ def test_preview_cell_error_names_file_row_column_value_and_expectation(staff_a)
         ("ライセンス収入(千円)", "1.2345", ProblemKind.NOT_WHOLE),
         ("満足度(窓口)", "7", ProblemKind.OUT_OF_RANGE),
     ]
+    from core.tables.problems import Problem
+    from metrics.importing.wording import describe
 
     with translation.override("en"):
         described = [describe(Problem.from_json(p), "報告.csv") for p in problems_of(preview)]

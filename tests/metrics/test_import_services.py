@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 
 from metrics.enums import ImportState, ReportState
-from metrics.importing import preview
 from metrics.models import AnnualReport, ImportJob
 from metrics.services import imports
 from tests.factories import InstitutionFactory
@@ -355,6 +354,8 @@ def test_large_file_is_checked_and_applied_in_the_background(
 
 
 def test_background_preview_reports_progress(staff_a, monkeypatch):
+    from metrics.importing import preview
+
     monkeypatch.setattr(preview, "PROGRESS_EVERY", 2)
     seen = []
     original = ImportJob.objects.filter

@@ -7,7 +7,6 @@ import pytest
 from institutions.enums import Role
 from metrics.models import AnnualReport
 from metrics.report_fields import REPORT_FIELDS
-from metrics.services import metric_values
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +91,8 @@ def test_admin_cannot_set_the_state_or_the_acceptance(client_for, administrator,
 def test_admin_repair_of_an_accepted_report_queues_the_recompute(
     client_for, administrator, report, monkeypatch
 ):
+    from metrics.services import metric_values
+
     AnnualReport.objects.filter(pk=report.pk).update(state="accepted")
     report.refresh_from_db()
     queued = []

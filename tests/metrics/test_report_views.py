@@ -10,8 +10,7 @@ from django.utils import translation
 from metrics.enums import LicenseeKind, ReportState
 from metrics.models import AnnualReport, LicenceAgreement
 from metrics.report_fields import REPORT_FIELDS
-from metrics.services.reports import submit_report
-from tests.factories import InstitutionFactory, staff_of
+from tests.factories import InstitutionFactory
 from tests.metrics.importing_support import CORE
 from tests.support import get_ok
 
@@ -321,6 +320,8 @@ def test_edit_of_locked_report_changes_nothing(client_for, staff_a, institution_
 def test_edit_two_people_from_the_same_version_second_is_refused(
     client_for, staff_a, report_a, institution_a
 ):
+    from tests.factories import staff_of
+
     colleague = staff_of(institution_a, username="colleague", first_name="鈴木")
     form_of_staff = _form_data(report_a, licence_income="100")
     form_of_colleague = _form_data(report_a, licence_income="200")
@@ -569,6 +570,9 @@ def test_list_links_the_export_with_the_same_filters(client_for, mext_official, 
 def test_queue_lists_submitted_reports_oldest_first(
     client_for, mext_official, institution_a, institution_b
 ):
+    from metrics.services.reports import submit_report
+    from tests.factories import staff_of
+
     later = _report(institution_a, **CORE)
     earlier = _report(institution_b, **CORE)
     submit_report(actor=staff_of(institution_b), report=earlier)

@@ -6,7 +6,6 @@ from institutions.enums import Ministry
 from reviews.enums import Stage
 from reviews.models import Assignment
 from reviews.services import cycles
-from reviews.services.scores import ScoreInput, record_scores
 from tests.factories import reviewer_of
 
 
@@ -60,6 +59,7 @@ def unassigned_reviewer(db):
 
 def score_all(assignment, values, *, submit=True, comment="理由"):
     """Record the reviewer's scores for every criterion through the service."""
+    from reviews.services.scores import ScoreInput, record_scores
 
     codes = [c.code for c in assignment.entry.cycle.criteria.all()]
     if isinstance(values, int):

@@ -11,19 +11,15 @@ far a co-reviewer has got, nor any score or comment, before submitting their own
 submitting, they see the submitted scores (so also how many have submitted), never drafts.
 """
 
-import datetime
 import io
 import re
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from openpyxl import load_workbook
 
 from reviews.enums import Stage
 from reviews.models import Assignment, Score
-from reviews.services.hearings import schedule_hearing
 from reviews.services.scores import reopen_scores
-from reviews.services.versions import NEW
 from reviews.sheets import hearing_sheet, result_rows, score_rows
 
 from .conftest import assign, score_all, set_stage
@@ -54,6 +50,10 @@ def _mine(entry, user):
 def blind_world(scoring, entry_a, mext_reviewer, meti_reviewer, mext_official):
     """Institution A in scoring with a hearing both reviewers attend; mext_reviewer has
     saved a draft (their own scores, not submitted)."""
+    import datetime
+
+    from reviews.services.hearings import schedule_hearing
+    from reviews.services.versions import NEW
 
     schedule_hearing(
         actor=mext_official,
@@ -242,6 +242,8 @@ def test_counted_scores_exclude_drafts_and_reopened(
 
 
 def test_scores_only_in_scoring_stage(assigned, entry_a, mext_reviewer):
+    from django.core.exceptions import PermissionDenied
+
     set_stage(assigned, Stage.STATEMENTS)
     with pytest.raises(PermissionDenied):
         score_all(_mine(entry_a, mext_reviewer), 3)

@@ -7,7 +7,6 @@ from django.utils import timezone
 from core.workflow import WorkflowError
 from institutions.enums import InstitutionKind, Ministry
 from institutions.models import Partnership
-from metrics.models import AnnualReport
 from notifications.enums import NotificationKind, NotificationState
 from notifications.models import Notification
 from reviews.enums import ConflictAction, ConflictKind, ConflictState
@@ -16,7 +15,7 @@ from reviews.models import Assignment, Conflict, Score
 from reviews.selectors.aggregates import results_for
 from reviews.selectors.pages import assignment_proposal
 from reviews.selectors.reports import material_reports
-from reviews.services import assignments, conflicts, cycles
+from reviews.services import assignments, conflicts
 from tests.factories import InstitutionFactory, reviewer_of
 
 from .conftest import score_all
@@ -102,6 +101,8 @@ REPORT_2009 = "/reviews/2010/institutions/TLO-AAA/reports/2009/"
 def test_conflict_after_assignment_also_removes_report_access(
     scoring, entry_a, conflicted_reviewer, institution_a, client_for
 ):
+    from metrics.models import AnnualReport
+
     AnnualReport.objects.create(institution=institution_a, fiscal_year=2009, state="accepted")
     client = client_for(conflicted_reviewer)
     assert [r.fiscal_year for r in material_reports(entry_a, user=conflicted_reviewer)] == [2009]
@@ -116,6 +117,8 @@ def test_conflict_after_assignment_also_removes_report_access(
 def test_reviewer_reads_reports_only_through_the_review(
     scoring, entry_a, mext_reviewer, institution_a, client_for
 ):
+    from metrics.models import AnnualReport
+
     accepted = AnnualReport.objects.create(
         institution=institution_a, fiscal_year=2009, state="accepted", accepted_at=timezone.now()
     )
@@ -133,6 +136,8 @@ def test_reviewer_reads_reports_only_through_the_review(
 def test_unassigned_reviewer_sees_no_reports(
     scoring, entry_a, unassigned_reviewer, institution_a, client_for
 ):
+    from metrics.models import AnnualReport
+
     AnnualReport.objects.create(institution=institution_a, fiscal_year=2009, state="accepted")
     assert list(material_reports(entry_a, user=unassigned_reviewer)) == []
     assert client_for(unassigned_reviewer).get(REPORT_2009).status_code == 403
@@ -198,6 +203,8 @@ def test_dismissing_needs_a_reason(cycle, institution_a, mext_reviewer, mext_off
 
 
 def test_automatic_proposal_guarantees(db, mext_official):
+    from reviews.services import cycles
+
     institutions = [InstitutionFactory() for _ in range(7)]
     mext = [reviewer_of(Ministry.MEXT, username=f"m{i}") for i in range(3)]
     meti = [reviewer_of(Ministry.METI, username=f"e{i}") for i in range(2)]

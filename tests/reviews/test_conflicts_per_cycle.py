@@ -21,7 +21,7 @@ from reviews.selectors.aggregates import quorum_of, results_for
 from reviews.services import assignments, conflicts, cycles, decisions
 from reviews.services.versions import NEW
 from reviews.sheets import result_table
-from tests.factories import InstitutionFactory, reviewer_of
+from tests.factories import InstitutionFactory
 
 from .conftest import assign, score_all, set_stage
 
@@ -30,6 +30,7 @@ from .conftest import assign, score_all, set_stage
 def published_2009(institution_a, institution_b, mext_official, meti_official, mext_reviewer):
     """A FY2009 cycle, published: mext_reviewer and a METI reviewer scored institution A,
     both ministries approved its decision."""
+    from tests.factories import reviewer_of
 
     cycle = cycles.create_cycle(
         actor=mext_official, fiscal_year=2009, institutions=[institution_a, institution_b]

@@ -16,9 +16,7 @@ from reviews.enums import (
     Stage,
     SupportTier,
 )
-from reviews.errors import ReviewError
 from reviews.models import Assignment, Decision, DecisionApproval
-from reviews.selectors.aggregates import quorum_of
 from reviews.services import conflicts, cycles, decisions
 from reviews.services.versions import NEW
 from tests.factories import official_of
@@ -123,6 +121,8 @@ def test_quorum_blocks_approval(scoring, entry_a, mext_reviewer, mext_official):
 
 
 def test_quorum_counts_per_ministry(deliberating, entry_a, mext_official):
+    from reviews.selectors.aggregates import quorum_of
+
     deliberating.quorum = 2
     deliberating.save()
     quorum = quorum_of(entry_a)
@@ -146,6 +146,8 @@ def test_decisions_only_in_deliberation(scoring, entry_a, mext_official):
 
 
 def test_merger_needs_partner(deliberating, entry_a, mext_official):
+    from reviews.errors import ReviewError
+
     with pytest.raises(ReviewError):
         decisions.save_decision(
             actor=mext_official,

@@ -14,7 +14,6 @@ from openpyxl import load_workbook
 
 from institutions.enums import Ministry
 from reviews.enums import ConflictKind, DecisionState, Recommendation, Stage, SupportTier
-from reviews.errors import ReviewError
 from reviews.models import (
     Assignment,
     Conflict,
@@ -27,7 +26,6 @@ from reviews.models import (
     StatementAttachment,
 )
 from reviews.services import conflicts, cycles, hearings, statements
-from reviews.services.assignments import assign_reviewers
 from reviews.services.versions import NEW
 from tests.factories import reviewer_of
 
@@ -447,6 +445,9 @@ def test_conflicted_official_cannot_approve_even_with_a_good_version(
 
 
 def test_a_reviewer_without_a_ministry_cannot_be_assigned(cycle, entry_b, mext_official):
+    from reviews.errors import ReviewError
+    from reviews.services.assignments import assign_reviewers
+
     person = reviewer_of(Ministry.MEXT, username="odd")
     person.ministry = ""  # as a broken import might leave it
     with pytest.raises(ReviewError):

@@ -9,14 +9,13 @@ from icalendar import Calendar
 
 from institutions.enums import InstitutionKind, InstitutionStatus
 from metrics.models import MetricDefinition, MetricValue
-from notifications.models import Notification
-from reviews.enums import ConflictKind, Stage
-from reviews.models import Assignment, ReviewCycle
-from reviews.services import conflicts, hearings
+from reviews.enums import Stage
+from reviews.models import Assignment
+from reviews.services import hearings
 from reviews.services.versions import NEW
 from tests.factories import InstitutionFactory
 
-from .conftest import assign, score_all, set_stage
+from .conftest import score_all, set_stage
 
 A = "/reviews/2010/institutions/TLO-AAA/"
 
@@ -118,6 +117,7 @@ def test_staff_calendar_event_names_no_attendee(
     assert b"reviewer@example.jp" in official_ics
     event = Calendar.from_ical(staff_ics).walk("VEVENT")[0]
     assert "attendee" not in event
+    from notifications.models import Notification
 
     to_staff = Notification.objects.get(recipient=staff_a)
     assert "reviewer@example.jp" not in to_staff.attachments[0]["content"]
@@ -126,6 +126,8 @@ def test_staff_calendar_event_names_no_attendee(
 def test_deliberation_shows_each_institutions_move(
     scoring, entry_a, entry_b, mext_reviewer, meti_reviewer, mext_official, client_for
 ):
+    from .conftest import assign
+
     score_all(Assignment.objects.get(entry=entry_a, reviewer=mext_reviewer), [5, 1, 3, 3])
     score_all(assign(entry_b, mext_reviewer), [1, 5, 3, 3])
     response = client_for(mext_official).get("/reviews/2010/deliberation/")
@@ -149,6 +151,9 @@ def test_pages_list_what_the_staff_may_do_and_hide_empty_tool_bars(
 def test_withdrawn_scores_are_shown_struck_through_and_left_out_of_the_means(
     scoring, entry_a, conflicted_reviewer, meti_reviewer, mext_official, client_for
 ):
+    from reviews.enums import ConflictKind
+    from reviews.services import conflicts
+
     score_all(Assignment.objects.get(entry=entry_a, reviewer=conflicted_reviewer), 1)
     score_all(Assignment.objects.get(entry=entry_a, reviewer=meti_reviewer), 5)
     conflicts.declare_conflict(
@@ -168,6 +173,8 @@ def test_withdrawn_scores_are_shown_struck_through_and_left_out_of_the_means(
 def test_a_cycle_starts_from_the_year_as_officials_write_it(
     db, mext_official, client_for, typed, year
 ):
+    from reviews.models import ReviewCycle
+
     response = client_for(mext_official).post("/reviews/new/", {"fiscal_year": typed})
     assert response.status_code == 302
     assert ReviewCycle.objects.get().fiscal_year == year
@@ -175,6 +182,8 @@ def test_a_cycle_starts_from_the_year_as_officials_write_it(
 
 @pytest.mark.parametrize("typed", ["来年", "9" * 5000, "2010\x00", "R99"])
 def test_a_cycle_year_that_is_not_one_is_refused(cycle, mext_official, client_for, typed):
+    from reviews.models import ReviewCycle
+
     response = client_for(mext_official).post("/reviews/new/", {"fiscal_year": typed})
     assert response.status_code == 200 and b"errorlist" in response.content
     assert ReviewCycle.objects.count() == 1

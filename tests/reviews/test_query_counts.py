@@ -1,12 +1,8 @@
 """Lists and the deliberation run a fixed number of queries whatever the number of rows."""
 
-import datetime
-
 from institutions.enums import Ministry
-from reviews.enums import ConflictKind, Stage
-from reviews.models import Assignment, CycleEntry
-from reviews.services import conflicts, cycles, hearings
-from reviews.services.versions import NEW
+from reviews.enums import Stage
+from reviews.models import CycleEntry
 from tests.factories import InstitutionFactory, reviewer_of
 
 from .conftest import assign, score_all, set_stage
@@ -82,6 +78,8 @@ def test_entry_page_query_count(
 def test_score_page_query_count_after_submitting(
     scoring, entry_a, mext_reviewer, client_for, assert_constant_queries
 ):
+    from reviews.models import Assignment
+
     score_all(Assignment.objects.get(entry=entry_a, reviewer=mext_reviewer), 3)
     client = client_for(mext_reviewer)
     grow = _more_reviewers_on(entry_a, "s")
@@ -96,6 +94,12 @@ def test_score_page_query_count_after_submitting(
 def test_workload_conflicts_and_hearings_query_counts(
     scoring, mext_official, client_for, assert_constant_queries
 ):
+    import datetime
+
+    from reviews.enums import ConflictKind
+    from reviews.services import conflicts, hearings
+    from reviews.services.versions import NEW
+
     client = client_for(mext_official)
     counter = {"n": 0}
 
@@ -132,6 +136,8 @@ def test_workload_conflicts_and_hearings_query_counts(
 def test_home_panels_query_count(
     scoring, entry_a, staff_a, mext_reviewer, client_for, assert_constant_queries
 ):
+    from reviews.services import cycles
+
     staff, reviewer = client_for(staff_a), client_for(mext_reviewer)
     years = iter(range(2011, 2030))
 

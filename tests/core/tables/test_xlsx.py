@@ -8,7 +8,6 @@ import pytest
 import python_calamine
 from django.utils import translation
 
-from core.tables import limits
 from core.tables.files import CSV, XLSX, read_table
 from core.tables.problems import FileProblem, FileProblemKind
 from core.tables.wording import describe
@@ -156,6 +155,8 @@ def test_read_table_refuses_more_rows_than_the_limit(settings):
 
 
 def test_read_table_default_limits_are_10_mb_and_100000_rows():
+    from core.tables import limits
+
     assert (limits.max_file_bytes(), limits.max_rows()) == (10 * 1024 * 1024, 100_000)
 
 
@@ -334,4 +335,6 @@ def test_read_table_drops_blank_csv_fields_beyond_the_last_column():
 
 
 def test_read_table_default_column_limit_is_200():
+    from core.tables import limits
+
     assert limits.max_columns() == 200
