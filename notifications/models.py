@@ -14,9 +14,6 @@ class NotificationQuerySet(models.QuerySet):
     def staged(self) -> NotificationQuerySet:
         return self.filter(state=NotificationState.STAGED)
 
-    def for_recipient(self, user) -> NotificationQuerySet:
-        return self.filter(recipient=user)
-
 
 class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind.choices)

@@ -85,8 +85,6 @@ GROUP_MEDIANS = (
 BALANCE = "operating_balance"
 RANKING_TOP = 10
 SIZE_PEERS = 10
-# Filters, in the order of a cell's key.
-DIMENSIONS = ("region", "tlo_type", "specialisation")
 DASHBOARD_KINDS = (
     InstitutionKind.APPROVED_TLO,
     InstitutionKind.CERTIFIED_TLO,

@@ -68,9 +68,6 @@ class AnnualReportQuerySet(models.QuerySet):
     def for_fiscal_year(self, fiscal_year: int) -> AnnualReportQuerySet:
         return self.filter(fiscal_year=fiscal_year)
 
-    def for_institutions(self, institutions) -> AnnualReportQuerySet:
-        return self.filter(institution__in=institutions)
-
 
 class AnnualReport(models.Model):
     institution = models.ForeignKey(

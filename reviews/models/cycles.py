@@ -19,9 +19,6 @@ from ..enums import Stage
 
 
 class ReviewCycleQuerySet(models.QuerySet):
-    def in_stage(self, *stages: str) -> ReviewCycleQuerySet:
-        return self.filter(stage__in=stages)
-
     def visible_to(self, user) -> ReviewCycleQuerySet:
         """The cycles this person has a part in. The one place this rule is written
         (reviews.permissions.can_view_cycle and the cycle list both ask it).
@@ -106,7 +103,6 @@ class ReviewCycle(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
 
     history = HistoricalRecords()
-    objects = ReviewCycleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-fiscal_year"]

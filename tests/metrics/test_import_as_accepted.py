@@ -168,6 +168,25 @@ def test_web_confirmation_as_accepted_by_staff_is_refused(client_for, staff_a, i
     with pytest.raises(PermissionDenied):
         imports.confirm_import(actor=staff_a, job=job, as_accepted=True)
     assert not AnnualReport.objects.exists()
+    job.refresh_from_db()
+    assert (job.state, job.as_accepted) == (ImportState.PREVIEW, False)
+
+
+def test_large_import_as_accepted_by_staff_is_refused_before_it_is_queued(
+    staff_a, institution_a, settings, django_capture_on_commit_callbacks
+):
+    job = imports.start_import(
+        actor=staff_a,
+        file_name="r.csv",
+        data=csv_bytes([HEADER, ["TLO-AAA", "2010", "12", "1000"]]),
+        language="ja",
+    )
+    settings.IMPORT_BACKGROUND_ROWS = 0  # the confirmation would go to a worker
+    with django_capture_on_commit_callbacks() as queued, pytest.raises(PermissionDenied):
+        imports.confirm_import(actor=staff_a, job=job, as_accepted=True)
+    assert queued == []
+    job.refresh_from_db()
+    assert (job.state, job.as_accepted) == (ImportState.PREVIEW, False)
 
 
 # --- fiscal year bounds -----------------------------------------------------------------

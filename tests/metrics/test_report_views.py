@@ -95,6 +95,17 @@ def test_create_forbidden_for_official(client_for, mext_official, institution_a)
     assert AnnualReport.objects.count() == 0
 
 
+def test_create_forbidden_for_staff_of_no_institution(client_for, staff_a, institution_a):
+    staff_a.memberships.all().delete()
+    client = client_for(staff_a)
+    assert client.get(url("report_create")).status_code == 403
+    response = client.post(
+        url("report_create"), {"institution": institution_a.code, "fiscal_year": "2010"}
+    )
+    assert response.status_code == 403
+    assert AnnualReport.objects.count() == 0
+
+
 def test_edit_forbidden_for_official(client_for, mext_official, report_a):
     response = client_for(mext_official).post(
         url("report_edit", report_a), _form_data(report_a, licence_income="5")

@@ -185,6 +185,15 @@ def test_close_needs_every_decision_and_publish_stages_messages(
     assert deliberating.stage_changes.count() == 2
 
 
+def test_staff_never_see_a_decision_approved_by_one_ministry_only(
+    deliberating, entry_a, mext_official, staff_a, client_for
+):
+    approve(mext_official, draft(entry_a, mext_official))
+    set_stage(deliberating, Stage.PUBLISHED)
+    body = client_for(staff_a).get("/reviews/2010/institutions/TLO-AAA/").content.decode()
+    assert "地域の中核である。" not in body
+
+
 def test_staff_see_own_decision_only_after_publication(
     deliberating, entry_a, mext_official, meti_official, staff_a, staff_b, client_for
 ):
