@@ -20,7 +20,9 @@ def url(token):
     return reverse("surveys:answer", args=[token])
 
 
-def test_answer_page_anonymous_sees_the_tlo_and_how_answers_are_used(anonymous_client, live_links, institution_a):
+def test_answer_page_anonymous_sees_the_tlo_and_how_answers_are_used(
+    anonymous_client, live_links, institution_a
+):
     contact, token = live_links[0]
     response = anonymous_client.get(url(token))
     assert response.status_code == 200
@@ -37,7 +39,10 @@ def test_answer_post_records_answer_for_the_tokens_tlo(anonymous_client, live_li
     assert response.status_code == 302
     answer = Answer.objects.get()
     assert (answer.institution, answer.desk, answer.contracting, answer.ip_handling) == (
-        institution_a, 4, 5, None
+        institution_a,
+        4,
+        5,
+        None,
     )
     assert Contact.objects.get(pk=contact.pk).answered_at is not None
 
@@ -59,7 +64,10 @@ def test_answer_replay_says_received_and_stores_nothing_more(anonymous_client, l
 def test_answer_guessed_token_gets_the_plain_page(anonymous_client, live_links, token):
     response = anonymous_client.get(url(token))
     assert response.status_code == 404
-    assert "このリンクは使用できません" in response.content.decode() or "cannot be used" in response.content.decode()
+    assert (
+        "このリンクは使用できません" in response.content.decode()
+        or "cannot be used" in response.content.decode()
+    )
     assert anonymous_client.post(url(token), answer_data()).status_code == 404
     assert Answer.objects.count() == 0
 
@@ -69,7 +77,9 @@ def _plain_body(client, token):
     return client.get(url(token)).content.decode().replace(token, "TOKEN")
 
 
-def test_answer_closed_survey_and_unknown_token_look_the_same(anonymous_client, live_links, open_survey, mext_official):
+def test_answer_closed_survey_and_unknown_token_look_the_same(
+    anonymous_client, live_links, open_survey, mext_official
+):
     _contact, token = live_links[0]
     unknown = _plain_body(anonymous_client, secrets.token_urlsafe(32))
     rounds.close_survey(actor=mext_official, survey=open_survey)
@@ -90,21 +100,31 @@ def test_answer_after_closing_date_is_refused(anonymous_client, live_links, open
 
 def test_answer_token_of_another_survey_is_refused(anonymous_client, mext_official, institution_a):
     old = rounds.create_survey(
-        actor=mext_official, fiscal_year=2010,
-        opens_on=timezone.localdate(), closes_on=timezone.localdate(),
+        actor=mext_official,
+        fiscal_year=2010,
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate(),
     )
     add_contacts(old, institution_a, 1)
-    token = invitations.issue_links(actor=mext_official, survey=old, institution=institution_a)[0].url.rstrip("/").rsplit("/", 1)[1]
+    token = (
+        invitations.issue_links(actor=mext_official, survey=old, institution=institution_a)[0]
+        .url.rstrip("/")
+        .rsplit("/", 1)[1]
+    )
     rounds.close_survey(actor=mext_official, survey=old)
     rounds.create_survey(
-        actor=mext_official, fiscal_year=2011,
-        opens_on=timezone.localdate(), closes_on=timezone.localdate() + datetime.timedelta(days=9),
+        actor=mext_official,
+        fiscal_year=2011,
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate() + datetime.timedelta(days=9),
     )
     assert anonymous_client.post(url(token), answer_data()).status_code == 404
     assert Answer.objects.count() == 0
 
 
-def test_answer_voided_token_is_refused(anonymous_client, live_links, open_survey, institution_a, mext_official):
+def test_answer_voided_token_is_refused(
+    anonymous_client, live_links, open_survey, institution_a, mext_official
+):
     _contact, token = live_links[0]
     invitations.issue_links(actor=mext_official, survey=open_survey, institution=institution_a)
     assert anonymous_client.post(url(token), answer_data()).status_code == 404
@@ -114,12 +134,15 @@ def test_answer_forged_tlo_id_is_ignored(anonymous_client, live_links, instituti
     other = InstitutionFactory()
     _contact, token = live_links[0]
     anonymous_client.post(
-        url(token), answer_data(institution=str(other.pk), institution_id=str(other.pk), survey="999")
+        url(token),
+        answer_data(institution=str(other.pk), institution_id=str(other.pk), survey="999"),
     )
     assert Answer.objects.get().institution == institution_a
 
 
-def test_answer_html_comment_is_stored_as_text_and_shown_escaped(anonymous_client, client_for, mext_official, live_links, open_survey):
+def test_answer_html_comment_is_stored_as_text_and_shown_escaped(
+    anonymous_client, client_for, mext_official, live_links, open_survey
+):
     _contact, token = live_links[0]
     anonymous_client.post(url(token), answer_data(comment="<script>alert(1)</script>"))
     assert Answer.objects.get().comment == "<script>alert(1)</script>"
@@ -139,7 +162,15 @@ def test_answer_100000_character_comment_is_a_message(anonymous_client, live_lin
 
 
 @pytest.mark.parametrize(
-    "changes", [{"desk": "6"}, {"desk": "0"}, {"desk": "x"}, {"work_again": "maybe"}, {"work_again": ""}, {"comment": "a\x00b"}]
+    "changes",
+    [
+        {"desk": "6"},
+        {"desk": "0"},
+        {"desk": "x"},
+        {"work_again": "maybe"},
+        {"work_again": ""},
+        {"comment": "a\x00b"},
+    ],
 )
 def test_answer_broken_values_are_messages(anonymous_client, live_links, changes):
     _contact, token = live_links[0]
@@ -179,12 +210,18 @@ def test_answer_single_use_when_a_submission_loses_the_race(live_links):
     """Two submissions read the link as unused; the conditional UPDATE lets one win."""
     contact, token = live_links[0]
     found = answers.find_invitation(token)
-    answers.submit_answer(token=token, desk=5, contracting=5, ip_handling=5, work_again="yes", comment="")
+    answers.submit_answer(
+        token=token, desk=5, contracting=5, ip_handling=5, work_again="yes", comment=""
+    )
     # The second submission had already found the contact unused before the first wrote.
-    claimed = Contact.objects.filter(pk=found.pk, answered_at__isnull=True).update(answered_at=timezone.now())
+    claimed = Contact.objects.filter(pk=found.pk, answered_at__isnull=True).update(
+        answered_at=timezone.now()
+    )
     assert claimed == 0
     with pytest.raises(answers.AlreadyAnswered):
-        answers.submit_answer(token=token, desk=1, contracting=1, ip_handling=1, work_again="no", comment="")
+        answers.submit_answer(
+            token=token, desk=1, contracting=1, ip_handling=1, work_again="no", comment=""
+        )
     assert Answer.objects.count() == 1
 
 
@@ -193,18 +230,26 @@ def test_answer_single_use_when_a_submission_loses_the_race(live_links):
 def test_answer_single_use_under_two_concurrent_submissions(mext_official):
     institution = InstitutionFactory()
     survey = rounds.create_survey(
-        actor=mext_official, fiscal_year=2012,
-        opens_on=timezone.localdate(), closes_on=timezone.localdate(),
+        actor=mext_official,
+        fiscal_year=2012,
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate(),
     )
     add_contacts(survey, institution, 1)
-    token = invitations.issue_links(actor=mext_official, survey=survey, institution=institution)[0].url.rstrip("/").rsplit("/", 1)[1]
+    token = (
+        invitations.issue_links(actor=mext_official, survey=survey, institution=institution)[0]
+        .url.rstrip("/")
+        .rsplit("/", 1)[1]
+    )
     barrier = threading.Barrier(2)
     outcomes = []
 
     def submit():
         barrier.wait()
         try:
-            answers.submit_answer(token=token, desk=3, contracting=3, ip_handling=3, work_again="yes", comment="")
+            answers.submit_answer(
+                token=token, desk=3, contracting=3, ip_handling=3, work_again="yes", comment=""
+            )
             outcomes.append("stored")
         except answers.AlreadyAnswered:
             outcomes.append("refused")
