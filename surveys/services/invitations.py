@@ -31,7 +31,8 @@ REMINDER_DAYS_BEFORE_CLOSING = 7
 def answer_path(token: str) -> str:
     """The answer page's path for a token (Japanese, the default language)."""
     with override("ja"):
-        return reverse("surveys:answer", args=[token])
+        # Reversed with a marker: reverse() would percent-encode the {token} placeholder.
+        return reverse("surveys:answer", args=["__token__"]).replace("__token__", token)
 
 
 def answer_url(token: str) -> str:

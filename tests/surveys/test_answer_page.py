@@ -23,7 +23,7 @@ def url(token):
 def test_answer_page_anonymous_sees_the_tlo_and_how_answers_are_used(
     anonymous_client, live_links, institution_a
 ):
-    contact, token = live_links[0]
+    _contact, token = live_links[0]
     response = anonymous_client.get(url(token))
     assert response.status_code == 200
     body = response.content.decode()
@@ -208,7 +208,7 @@ def test_answer_rate_limited_per_token(settings, live_links):
 
 def test_answer_single_use_when_a_submission_loses_the_race(live_links):
     """Two submissions read the link as unused; the conditional UPDATE lets one win."""
-    contact, token = live_links[0]
+    _contact, token = live_links[0]
     found = answers.find_invitation(token)
     answers.submit_answer(
         token=token, desk=5, contracting=5, ip_handling=5, work_again="yes", comment=""
