@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from institutions.fiscal_years import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 
 from .enums import NOT_APPLICABLE, SCALE, Relation, WorkAgain
-from .models import COMMENT_MAX, WORDING_FIELDS, Survey
+from .models import COMMENT_MAX, DEFAULT_WORDING, WORDING_FIELDS, Survey
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
@@ -30,6 +30,10 @@ class SurveyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if editing:
             del self.fields["fiscal_year"]
+        else:
+            # A new survey starts from the standard questions; officials adjust them.
+            for name in WORDING_FIELDS:
+                self.fields[name].initial = DEFAULT_WORDING[name]
 
     def clean(self):
         data = super().clean()

@@ -238,11 +238,17 @@ def results_csv(request: HttpRequest, year: int) -> HttpResponse:
     return download_response(headers, rows, file_format="csv", name=f"survey-results-{year}")
 
 
+# The token is in the address: no other site may see it as a referrer. "same-origin", not
+# "no-referrer": under no-referrer browsers send `Origin: null` with the form's POST, and
+# Django's CSRF check refuses the answer.
+ANSWER_REFERRER_POLICY = "same-origin"
+
+
 def _plain(request: HttpRequest, template: str, status: int = 200) -> HttpResponse:
     response = render(request, template, status=status)
-    # The token is in the address: no cache keeps the page, no other site sees it.
+    # No cache keeps the page (its address holds the token).
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = ANSWER_REFERRER_POLICY
     return response
 
 
@@ -273,5 +279,5 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     context = {"form": form, "institution": contact.institution, "survey": contact.survey}
     response = render(request, "surveys/answer.html", context)
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = ANSWER_REFERRER_POLICY
     return response

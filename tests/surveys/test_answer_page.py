@@ -30,7 +30,7 @@ def test_answer_page_anonymous_sees_the_tlo_and_how_answers_are_used(
     assert institution_a.name_ja in body
     assert "集計" in body or "aggregate" in body
     assert f'action="{url(token)}"' in body
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_answer_post_records_answer_for_the_tokens_tlo(anonymous_client, live_links, institution_a):

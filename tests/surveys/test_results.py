@@ -218,3 +218,9 @@ def test_survey_list_and_detail_wrong_side(anonymous_client, client_for, staff_a
     assert client_for(staff_a).get(reverse("surveys:create")).status_code == 403
     assert client_for(staff_a).get(reverse("surveys:edit", args=[2011])).status_code == 403
     assert client_for(staff_a).get(reverse("surveys:detail", args=[1999])).status_code == 404
+
+
+def test_survey_create_form_starts_from_the_standard_questions(client_for, mext_official):
+    page = client_for(mext_official).get(reverse("surveys:create")).content.decode()
+    assert 'value="窓口の対応(問い合わせへの応答の速さ・分かりやすさ)に満足していますか。"' in page
+    assert 'value="Would you work with this TLO again?"' in page
