@@ -237,8 +237,19 @@ DEFAULT_DEFINITIONS: tuple[dict, ...] = (
         combination=Combination.MEAN.value,
         numerator_terms=SATISFACTION,
         unit=MetricUnit.SCORE.value,
-        description_ja="満足度(窓口・契約手続き・知財の取扱い)の三つの平均(1〜5)。",
-        description_en="Mean of the three satisfaction scores (1–5).",
+        description_ja=(
+            "満足度(窓口・契約手続き・知財の取扱い)の三つの平均(1〜5)。最初の顧客調査の年度からは"
+            "TLOの顧客(ライセンス先・共同研究先等)への調査の回答から算出し(「該当しない」を除く"
+            "各項目の平均の平均、回答5件以上の場合のみ)、それ以前の年度はTLOが年次報告に記入した"
+            "自己申告の評点による。"
+        ),
+        description_en=(
+            "Mean of the three satisfaction scores (1–5). From the fiscal year of the first "
+            "customer survey on, from the answers of the TLO's customers (licensees, joint "
+            "research partners): the mean of each question's mean, 「該当しない」 left out, "
+            "only with at least 5 answers; earlier years, the scores the TLO reported about "
+            "itself (self-reported)."
+        ),
         seed_source=(f"{SEED_MEASURE_1}: 顧客満足度的な指標(窓口・契約手続き、知財の取扱い面 等)"),
     ),
     _definition(

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.tasks import enqueue
+from core.tokens import LINK_PLACEHOLDER, TOKEN_PLACEHOLDER, derive_token
 from institutions.models import User
 
 from .enums import NotificationAction, NotificationState
@@ -77,6 +78,71 @@ def notify(
     if not hold:
         _send_on_commit([n.pk for n in created])
     return created
+
+
+@dataclass(frozen=True)
+class AddressedMessage:
+    """A message to an address that is not a user (a survey's customer). With
+    `link_nonce`, `link` holds {token} and `body` {link}: the token is derived from the
+    nonce only when the message is sent (core.tokens), so the outbox never holds it."""
+
+    to_address: str
+    subject: str
+    body: str
+    link: str = ""
+    link_nonce: str = ""
+
+
+@transaction.atomic
+def notify_addresses(
+    *,
+    actor: User | None,
+    kind: str,
+    messages: Iterable[AddressedMessage],
+    about: str = "",
+    hold: bool = True,
+) -> list[Notification]:
+    """Write one message per address (staged by default: an official releases them).
+
+    Side effects, in order: the messages are stored, staged when `hold` or else queued;
+    queued messages are handed to notifications.tasks.send_notifications on commit.
+    """
+    state = NotificationState.STAGED if hold else NotificationState.QUEUED
+    created = Notification.objects.bulk_create(
+        [
+            Notification(
+                kind=kind,
+                state=state,
+                recipient=None,
+                to_address=message.to_address,
+                subject=message.subject[:200],
+                body=message.body,
+                about=about[:200],
+                link=message.link[:300],
+                link_nonce=message.link_nonce,
+                created_by=actor,
+            )
+            for message in messages
+        ]
+    )
+    if not hold:
+        _send_on_commit([n.pk for n in created])
+    return created
+
+
+@transaction.atomic
+def erase_addresses(*, notification_ids: Iterable[int]) -> int:
+    """Erase the personal data of messages to addresses that are not users: the address,
+    the body and the secret link go; kind, subject, state and times stay for the record.
+    Messages still waiting are discarded first. Returns how many were erased."""
+    ids = list(notification_ids)
+    waiting = [NotificationState.STAGED, NotificationState.QUEUED, NotificationState.FAILED]
+    Notification.objects.filter(pk__in=ids, state__in=waiting).update(
+        state=NotificationState.DISCARDED
+    )
+    return Notification.objects.filter(pk__in=ids, recipient__isnull=True).update(
+        to_address="", body="", link="", link_nonce="", error=""
+    )
 
 
 @transaction.atomic
@@ -142,7 +208,7 @@ def deliver_notification(*, notification_id: int) -> Notification:
             return _failed(notification, "no e-mail address")
         message = EmailMessage(
             subject=notification.subject,
-            body=notification.body,
+            body=_body_to_send(notification),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[notification.to_address],
         )
@@ -157,6 +223,15 @@ def deliver_notification(*, notification_id: int) -> Notification:
         notification.sent_at = timezone.now()
         notification.save(update_fields=["state", "sent_at"])
         return notification
+
+
+def _body_to_send(notification: Notification) -> str:
+    """The body with its secret link filled in: the token exists only here, on its way out."""
+    if not notification.link_nonce:
+        return notification.body
+    token = derive_token(notification.link_nonce)
+    url = settings.SITE_URL.rstrip("/") + notification.link.replace(TOKEN_PLACEHOLDER, token)
+    return notification.body.replace(LINK_PLACEHOLDER, url)
 
 
 def _failed(notification: Notification, reason: str) -> Notification:

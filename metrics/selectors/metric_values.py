@@ -7,7 +7,7 @@ or fiscal years; the pure work (ranking, aggregates, provenance) is in calculati
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -33,6 +33,7 @@ from ..calculations.distributions import group_median
 from ..display import kind_prefix, value_display
 from ..enums import Combination, ReportState, ValueStatus
 from ..models import LicenceAgreement, MetricDefinition, MetricValue
+from .satisfaction import satisfaction_sources, uses_satisfaction
 
 # ---------------------------------------------------------------------------------------
 # Definitions
@@ -59,6 +60,7 @@ class RankingRow:
     display: str
     institution: Institution | None  # None in an anonymised ranking
     is_own: bool = False  # the reader's own institution, marked for TLO staff
+    source: str = ""  # satisfaction values: 「自己申告」 or the survey (selectors.satisfaction)
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ class MetricPage:
     national: AggregateRow | None
     by_region: list[AggregateRow] = field(default_factory=list)
     by_type: list[AggregateRow] = field(default_factory=list)
+    source_note: str = ""  # satisfaction values: what the year's values are
 
 
 def own_institution_ids(user) -> list[int]:
@@ -139,6 +142,7 @@ def _ranking(
     anonymise: bool,
     letter_start: int = 0,
     own_institution_ids: Iterable[int] = (),
+    row_source: Callable[[int, bool], str] | None = None,
 ) -> RankingTable:
     by_institution = {v.institution_id: v for v in values}
     ranking = rank(
@@ -168,6 +172,9 @@ def _ranking(
                 display=format_value(ranked.value, definition.unit),
                 institution=None if anonymise else institution,
                 is_own=institution.pk in own,
+                source=row_source(institution.pk, not anonymise or institution.pk in own)
+                if row_source
+                else "",
             )
         )
     return RankingTable(
@@ -277,7 +284,10 @@ def metric_page(
 ) -> MetricPage:
     """A metric's ranking and aggregates for one fiscal year (the latest by default).
 
-    Two queries whatever the number of institutions.
+    A satisfaction metric's rows say where each value came from (self-reported, or the
+    survey's size and response rate, those of other TLOs only to named readers).
+
+    Two queries whatever the number of institutions, three for a satisfaction metric.
     """
     fiscal_years = metric_fiscal_years(definition=definition)
     if fiscal_year is None and fiscal_years:
@@ -285,6 +295,9 @@ def metric_page(
     if fiscal_year is None:
         return MetricPage(definition, None, fiscal_years, kind, None, None)
     values = _values_of(definition, fiscal_year, kind)
+    row_source, source_note = None, ""
+    if uses_satisfaction(definition):
+        row_source, source_note = _satisfaction_row_source(fiscal_year)
     ranking = _ranking(
         definition,
         fiscal_year,
@@ -293,11 +306,33 @@ def metric_page(
         top=top,
         anonymise=anonymise,
         own_institution_ids=own_institution_ids,
+        row_source=row_source,
     )
     national, by_region, by_type = _aggregates(definition, values, withhold=anonymise)
     return MetricPage(
-        definition, fiscal_year, fiscal_years, kind, ranking, national, by_region, by_type
+        definition,
+        fiscal_year,
+        fiscal_years,
+        kind,
+        ranking,
+        national,
+        by_region,
+        by_type,
+        source_note=source_note,
     )
+
+
+def _satisfaction_row_source(fiscal_year: int) -> tuple[Callable[[int, bool], str], str]:
+    """Each row's source, and the year's note. An anonymised reader sees the survey's size
+    and response rate of their own TLO only (the survey shows TLO staff nothing more)."""
+    sources = satisfaction_sources()
+
+    def row_source(institution_id: int, may_see: bool) -> str:
+        if may_see or sources.is_self_reported(fiscal_year):
+            return sources.source(institution_id, fiscal_year)
+        return _("customer survey")
+
+    return row_source, sources.year_note(fiscal_year)
 
 
 def ranking_table(

@@ -32,6 +32,7 @@ from ..default_definitions import DEFAULT_CODES, DEFAULT_DEFINITIONS
 from ..enums import ReportState
 from ..models import AnnualReport, LicenceAgreement, MetricDefinition, MetricValue
 from ..report_fields import REPORT_FIELD_CODES, REPORT_FIELDS, Unit
+from .survey_results import survey_operands, with_survey_operands
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +135,9 @@ def recompute_metric_values(
 def load_series(*, institution_ids: Iterable[int] | None = None) -> dict[int, list[ReportFigures]]:
     """Institution id → its accepted reports (oldest first), with their licence rows.
 
-    Two queries whatever the number of institutions.
+    Three queries whatever the number of institutions: reports, licence rows, and the
+    customer-survey results that replace the self-reported satisfaction scores from the
+    first survey's year on (metrics.services.survey_results).
     """
     reports = AnnualReport.objects.filter(state=ReportState.ACCEPTED).order_by()
     licences = LicenceAgreement.objects.filter(report__state=ReportState.ACCEPTED).order_by()
@@ -142,6 +145,7 @@ def load_series(*, institution_ids: Iterable[int] | None = None) -> dict[int, li
         ids = list(institution_ids)
         reports = reports.filter(institution_id__in=ids)
         licences = licences.filter(report__institution_id__in=ids)
+    first_year, operands = survey_operands()
     incomes: dict[int, list[int]] = defaultdict(list)
     in_region: dict[int, int] = defaultdict(int)
     for report_id, income, licensee_in_region in _fetch(
@@ -160,7 +164,13 @@ def load_series(*, institution_ids: Iterable[int] | None = None) -> dict[int, li
                 report_id=report_id,
                 institution_id=institution_id,
                 fiscal_year=fiscal_year,
-                figures=_figures(row[3:]),
+                figures=with_survey_operands(
+                    _figures(row[3:]),
+                    institution_id=institution_id,
+                    fiscal_year=fiscal_year,
+                    first_year=first_year,
+                    operands=operands,
+                ),
                 licence_incomes=tuple(incomes.get(report_id, ())),
                 licences_in_region=in_region.get(report_id, 0),
             )

@@ -17,6 +17,7 @@ from ..forms import MetricPageFilter
 from ..models import MetricDefinition
 from ..selectors import metric_values as selectors
 from ..selectors.coverage import coverage, default_fiscal_year
+from ..selectors.satisfaction import satisfaction_sources, uses_satisfaction
 
 
 @require_GET
@@ -24,7 +25,12 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_anonymised_metrics(request.user):
         raise PermissionDenied
     definitions = [(d, formula_text(d)) for d in selectors.metric_catalogue()]
-    return render(request, "metrics/metric_pages/catalogue.html", {"definitions": definitions})
+    context = {
+        "definitions": definitions,
+        "satisfaction_codes": {d.code for d, _ in definitions if uses_satisfaction(d)},
+        "satisfaction_note": satisfaction_sources().catalogue_note(),
+    }
+    return render(request, "metrics/metric_pages/catalogue.html", context)
 
 
 @require_GET

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.actions import form_problem, take_action
+from core.sections import contributions
 from core.storage import attachment_response
 from core.versions import missing_version
 from core.workflow import WorkflowError
@@ -186,7 +187,16 @@ def score_page(request: HttpRequest, fiscal_year: int, code: str) -> HttpRespons
                     else _("Your draft has been saved."),
                 )
                 return redirect(back)
-    return render(request, "reviews/score_form.html", {**context, "form": form})
+    # What other apps add under the scoring page (settings.SCORING_PAGE_SECTIONS).
+    sections = contributions(
+        "SCORING_PAGE_SECTIONS",
+        user=request.user,
+        institution=entry.institution,
+        fiscal_year=entry.cycle.fiscal_year,
+    )
+    return render(
+        request, "reviews/score_form.html", {**context, "form": form, "sections": sections}
+    )
 
 
 @require_POST
