@@ -103,6 +103,7 @@ class ReviewCycle(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
 
     history = HistoricalRecords()
+    objects = ReviewCycleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-fiscal_year"]
