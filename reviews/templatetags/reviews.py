@@ -143,7 +143,7 @@ def scenario_value(line, year: int, who) -> str:
         outcome = cell.members.get(who)
         return metric_value(line.definition, outcome.value if outcome else None)
     if cell.missing:
-        return _("not defined (no accepted report: %(names)s)") % {"names": "、".join(cell.missing)}
+        return _("not defined")  # the page's notes name the members and years
     text = metric_value(line.definition, cell.combined.value)
     if cell.with_saved_costs is not None:
         text += " " + _("(with the saved costs: %(value)s)") % {

@@ -240,3 +240,27 @@ def test_own_amount_refuses_other_roles(request, client_for, allocation, persona
     user = request.getfixturevalue(persona)
     url = reverse("reviews:own_amount", args=[2010, "TLO-AAA"])
     assert client_for(user).get(url).status_code == 403
+
+
+def test_entry_page_links_staff_to_their_amount_once_published(
+    client_for, allocation, mext_official, meti_official, staff_a
+):
+    approved(allocation, mext_official, meti_official)
+    cycle = allocation.cycle
+    entry_url = reverse("reviews:entry", args=[2010, "TLO-AAA"])
+    assert 'id="link-own-amount"' not in client_for(staff_a).get(entry_url).content.decode()
+    cycle.stage = Stage.PUBLISHED
+    cycle.save()
+    page = client_for(staff_a).get(entry_url).content.decode()
+    assert 'id="link-own-amount"' in page
+    assert "300,000,000" in page
+
+
+def test_entry_page_no_amount_link_before_the_allocation_is_approved(
+    client_for, allocation, staff_a
+):
+    cycle = allocation.cycle
+    cycle.stage = Stage.PUBLISHED
+    cycle.save()
+    page = client_for(staff_a).get(reverse("reviews:entry", args=[2010, "TLO-AAA"]))
+    assert 'id="link-own-amount"' not in page.content.decode()
