@@ -15,8 +15,8 @@ from ..gates import stage_allows
 from ..models import Assignment, CycleEntry
 from ..workflow import DECISION_WORKFLOW, SCORE_WORKFLOW, approve_action
 from . import aggregates, pages
-from .deliberation import aids_for
 from .allocations import allocation_of, own_amount
+from .deliberation import aids_for
 from .scenarios import linked_scenario, scenario_list
 
 
