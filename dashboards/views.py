@@ -19,7 +19,12 @@ from . import charts, permissions
 from .forms import DashboardFilterForm
 from .selectors import benchmarks
 from .selectors import national as selectors
-from .selectors.support_effects import OFFSETS, follow_up_tables, support_follow_up
+from .selectors.support_effects import (
+    OFFSETS,
+    follow_up_tables,
+    offset_label,
+    support_follow_up,
+)
 
 
 @require_GET
@@ -93,6 +98,6 @@ def support_effects(request: HttpRequest) -> HttpResponse:
     unit = request.user.amount_unit
     context = {
         "follow_ups": [(f.cycle, follow_up_tables(f, unit)) for f in support_follow_up()],
-        "offsets": OFFSETS,
+        "offsets": [offset_label(offset) for offset in OFFSETS],
     }
     return render(request, "dashboards/support_effects.html", context)

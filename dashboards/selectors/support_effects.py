@@ -182,6 +182,15 @@ def institution_before_after(institution: Institution, *, published_only: bool) 
     return result
 
 
+def offset_label(offset: int) -> str:
+    """A fiscal year relative to the review's: 3年度前, 審査年度, 1年度後."""
+    if offset == 0:
+        return _("review year")
+    if offset < 0:
+        return _("%(years)s years before") % {"years": -offset}
+    return _("%(years)s years after") % {"years": offset}
+
+
 def _label(key: str) -> str:
     if key == NO_CYCLE:
         return _("approved TLOs in no review")

@@ -346,7 +346,7 @@ def coverage(
         after_regions.append(region_id)
     warnings = []
     regions = []
-    for region in Region.objects.order_by("code"):
+    for region in Region.objects.order_by("order", "code"):
         before_count = sum(1 for t in tlos if t.region_id == region.pk)
         after_count = after_regions.count(region.pk)
         regions.append((region, before_count, after_count))
