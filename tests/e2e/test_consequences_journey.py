@@ -42,6 +42,26 @@ def _field(page, label):
     return page.get_by_label(re.compile(rf"^{re.escape(label)}:?$"))
 
 
+UNLABELLED = """() => {
+  const problems = [];
+  for (const el of document.querySelectorAll(
+      'main input:not([type=hidden]), main select, main textarea')) {
+    const labelled = (el.id && document.querySelector(`label[for="${el.id}"]`))
+      || el.closest('label') || el.getAttribute('aria-label');
+    if (!labelled) problems.push(el.name);
+  }
+  for (const table of document.querySelectorAll('main table')) {
+    if (!table.querySelector('th')) problems.push('table ' + table.id);
+  }
+  return problems;
+}"""
+
+
+def _accessible(page):
+    """Every form control has a label and every table header cells (JIS X 8341-3)."""
+    assert page.evaluate(UNLABELLED) == [], page.url
+
+
 def _stage(page, live_server, action):
     page.goto(f"{live_server.url}/reviews/2010/")
     page.click(f"#stage-{action}")
@@ -104,8 +124,10 @@ def test_consequences_journey(page, live_server):
     page.get_by_label("北テクノ財団 (TLO-KITA)", exact=True).check()
     page.get_by_label("南産学機構 (TLO-MINAMI)", exact=True).check()
     _field(page, "存続機関").select_option(str(kita.pk))
+    _accessible(page)
     page.click("#save-scenario")
     page.wait_for_selector("#scenario-metrics")
+    _accessible(page)
     scenario = ConsolidationScenario.objects.get()
     assert scenario.name == "北・南の統合"
     assert sorted(m.institution.code for m in scenario.members.all()) == [
@@ -148,8 +170,10 @@ def test_consequences_journey(page, live_server):
     page.goto(f"{base}/reviews/2010/")
     page.click("#link-allocation")
     _field(page, "予算").fill("1億円")
+    _accessible(page)
     page.click("#save-allocation")
     page.wait_for_selector("#allocation-lines")
+    _accessible(page)  # with the adjustment forms
     amounts = {
         line.institution.code: line.amount_yen for line in Allocation.objects.get().lines.all()
     }
@@ -186,6 +210,7 @@ def test_consequences_journey(page, live_server):
     page.goto(f"{base}/reviews/2010/institutions/TLO-KITA/")
     page.click("#link-own-amount")
     page.wait_for_selector("#own-amount")
+    _accessible(page)
     assert "50,000" in page.locator("#own-amount-value").inner_text()
     assert "33,333" not in page.content()  # nobody else's amount
     page.screenshot(path="/tmp/h-journey17-shots/journey-staff-amount.png", full_page=True)
