@@ -191,7 +191,7 @@ def offset_label(offset: int) -> str:
     return _("%(years)s years after") % {"years": offset}
 
 
-def _label(key: str) -> str:
+def cohort_label(key: str) -> str:
     if key == NO_CYCLE:
         return _("approved TLOs in no review")
     return str(SupportTier(key).label)
@@ -205,16 +205,21 @@ def _shown(code: str, value: float | None, units: dict[str, str], amount_unit: s
     return format_value(value, units.get(code, "")) or "—"
 
 
-def follow_up_tables(follow_up: CycleFollowUp, amount_unit: str) -> list[dict]:
-    """One table per measure: a row per group, a cell (text, count) per offset."""
-    units = dict(
+def measure_units() -> dict[str, str]:
+    """The unit of each metric followed (licence income is in yen)."""
+    return dict(
         MetricDefinition.objects.filter(code__in=FOLLOW_UP_METRICS).values_list("code", "unit")
     )
+
+
+def follow_up_tables(follow_up: CycleFollowUp, amount_unit: str) -> list[dict]:
+    """One table per measure: a row per group, a cell (text, count) per offset."""
+    units = measure_units()
     tables = []
     for code, name in measures():
         rows = [
             {
-                "label": _label(cohort.key),
+                "label": cohort_label(cohort.key),
                 "members": cohort.members,
                 "cells": [
                     (
