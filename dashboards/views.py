@@ -19,7 +19,7 @@ from . import charts, permissions
 from .forms import DashboardFilterForm
 from .selectors import benchmarks
 from .selectors import national as selectors
-from .selectors.support_effects import OFFSETS, follow_up_tables, support_follow_up
+from .selectors import support_effects as follow_up
 
 
 @require_GET
@@ -91,8 +91,12 @@ def support_effects(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_support_effects(request.user):
         raise PermissionDenied
     unit = request.user.amount_unit
-    context = {
-        "follow_ups": [(f.cycle, follow_up_tables(f, unit)) for f in support_follow_up()],
-        "offsets": OFFSETS,
-    }
+    measures, units = follow_up.measures(), follow_up.measure_units()
+    follow_ups = [
+        (f.cycle, charts.support_effect_charts(f, measures, units, unit))
+        for f in follow_up.support_follow_up()
+    ]
+    if "download" in request.GET:
+        return _download(request, [c for _cycle, cs in follow_ups for c in cs], "support_effects")
+    context = {"follow_ups": follow_ups}
     return render(request, "dashboards/support_effects.html", context)
