@@ -23,3 +23,9 @@ def can_view_benchmarks(user: User) -> bool:
 def can_view_benchmark(user: User, institution: Institution) -> bool:
     """One institution's benchmark: officials for any, its own staff for it (others 404)."""
     return can_view_institution_metrics(user, institution)
+
+
+def can_filter_dashboard(user: User) -> bool:
+    """Views filtered by region, TLO type or specialisation, and their rankings: those who
+    see named data only (issue #14: side by side, filtered views name institutions)."""
+    return can_see_all_institutions(user)
