@@ -284,10 +284,15 @@ def metric_page(
     top: int | None = None,
     anonymise: bool = True,
     own_institution_ids: Iterable[int] = (),
+    known: frozenset[int] | None = frozenset(),
 ) -> MetricPage:
     """A metric's ranking and aggregates for one fiscal year (the latest by default).
 
-    Two queries whatever the number of institutions.
+    Anonymised (issue #14): the national ranking and the national cell only, the cell as
+    the fixed tables of metrics.selectors.disclosure show it to a reader who knows `known`
+    by name; `known` None (a reviewer, whose assignments this app cannot list) shows no
+    aggregate. Groups by region and type are the dashboard's. A fixed number of queries
+    whatever the number of institutions.
     """
     fiscal_years = metric_fiscal_years(definition=definition)
     if fiscal_year is None and fiscal_years:
@@ -305,6 +310,20 @@ def metric_page(
         own_institution_ids=own_institution_ids,
     )
     national, by_region, by_type = _aggregates(definition, values, withhold=anonymise)
+    if anonymise:
+        from .disclosure import NATIONAL, year_tables
+
+        by_region, by_type = [], []
+        tables = year_tables(
+            fiscal_year=fiscal_year, kind=kind, known=known or (), metric_codes=[definition.code]
+        )
+        if known is None or not tables.shown(definition.code, NATIONAL):
+            national = replace(
+                national,
+                pooled_display=withheld_text(),
+                median_display=withheld_text(),
+                withheld=True,
+            )
     return MetricPage(
         definition, fiscal_year, fiscal_years, kind, ranking, national, by_region, by_type
     )

@@ -16,6 +16,7 @@ from ..forms import MetricPageFilter
 from ..models import MetricDefinition
 from ..selectors import metric_values as selectors
 from ..selectors.coverage import coverage, default_fiscal_year
+from ..selectors.disclosure import reader_known_ids
 
 
 @require_GET
@@ -50,6 +51,7 @@ def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
         top=params["top"],
         anonymise=not permissions.can_view_named_metrics(request.user),
         own_institution_ids=selectors.own_institution_ids(request.user),
+        known=reader_known_ids(request.user),
     )
     if params["format"] and page.ranking is not None:
         return _download(
