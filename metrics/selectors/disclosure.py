@@ -248,6 +248,19 @@ def year_tables(
     )[fiscal_year]
 
 
+def national_cell_withheld(
+    *, code: str, fiscal_year: int | None, kind: str, known: frozenset[int] | None
+) -> bool:
+    """Whether a metric's national cell is withheld from a reader who knows `known` by
+    name; None (a reviewer, seen from this app) withholds it."""
+    if known is None:
+        return True
+    if fiscal_year is None:
+        return False
+    tables = year_tables(fiscal_year=fiscal_year, kind=kind, known=known, metric_codes=[code])
+    return not tables.shown(code, NATIONAL)
+
+
 def metric_year_values(
     fiscal_year: int, kind: str, codes: Sequence[str] | None = None
 ) -> dict[str, dict[int, tuple[float, float | None, float | None]]]:

@@ -284,14 +284,13 @@ def metric_page(
     top: int | None = None,
     anonymise: bool = True,
     own_institution_ids: Iterable[int] = (),
-    known: frozenset[int] | None = frozenset(),
+    national_withheld: bool = False,
 ) -> MetricPage:
     """A metric's ranking and aggregates for one fiscal year (the latest by default).
 
-    Anonymised (issue #14): the national ranking and the national cell only, the cell as
-    the fixed tables of metrics.selectors.disclosure show it to a reader who knows `known`
-    by name; `known` None (a reviewer, whose assignments this app cannot list) shows no
-    aggregate. Groups by region and type are the dashboard's. A fixed number of queries
+    Anonymised (issue #14): the national ranking and the national cell only, the cell
+    withheld when the caller says so (metrics.selectors.disclosure.national_cell_withheld,
+    for what the reader knows). Groups by region and type are the dashboard's. A fixed number of queries
     whatever the number of institutions.
     """
     fiscal_years = metric_fiscal_years(definition=definition)
@@ -311,13 +310,8 @@ def metric_page(
     )
     national, by_region, by_type = _aggregates(definition, values, withhold=anonymise)
     if anonymise:
-        from .disclosure import NATIONAL, year_tables
-
         by_region, by_type = [], []
-        tables = year_tables(
-            fiscal_year=fiscal_year, kind=kind, known=known or (), metric_codes=[definition.code]
-        )
-        if known is None or not tables.shown(definition.code, NATIONAL):
+        if national_withheld:
             national = replace(
                 national,
                 pooled_display=withheld_text(),
