@@ -30,13 +30,16 @@ def national(request: HttpRequest) -> HttpResponse:
     form = DashboardFilterForm(request.GET, **choices)
     if not form.is_valid():
         return refuse_bad_request(request, form.problem())
+    may_filter = permissions.can_filter_dashboard(request.user)
+    if form.filters().view() and not may_filter:
+        return refuse_bad_request(request, selectors.filtered_view_refused_text())
     board = selectors.national_dashboard(filters=form.filters(), user=request.user)
     figures = charts.national_charts(board, request.user.amount_unit)
     if "download" in request.GET:
         return _download(request, figures, f"dashboard_{board.fiscal_year}")
     context = {
         "board": board,
-        "filter_selects": form.selects(),
+        "filter_selects": form.selects(filtered_views=may_filter),
         "badges": selectors.filter_badges(form.filters(), request.GET, choices=choices),
         "charts": {chart.key: chart for chart in figures},
         "ranking_charts": [chart for chart in figures if chart.key.startswith("ranking_")],
