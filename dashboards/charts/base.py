@@ -28,6 +28,22 @@ FONT = '"Noto Sans CJK JP", "Hiragino Kaku Gothic ProN", "Yu Gothic", Meiryo, sa
 COLOURS = ["#0b5cad", "#d9822b", "#1c7c3c", "#8e44ad", "#b3261e", "#5b6776", "#16a2b8"]
 OWN_COLOUR = "#d9822b"
 
+# The plotly config of every chart. Nothing in the mode bar may send a figure (a named
+# ranking) anywhere or link outside the site: no logo link to plotly.com, no "Share chart"
+# (Plotly Cloud), no "Edit in Chart Studio", no server to send to. PNG download, zoom and
+# reset stay. static/js/dashboards.js applies it and enforces the same four keys again.
+PLOT_CONFIG: dict[str, Any] = {
+    "responsive": True,
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "showLink": False,
+    "sendData": False,
+    "plotlyServerURL": "",
+    "linkText": "",
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "sendDataToCloud", "editInChartStudio"],
+}
+
 
 @dataclass
 class Chart:
@@ -75,7 +91,7 @@ class Chart:
     def figure_json(self) -> str:
         """The figure for a <script type="application/json"> block: fast JSON (orjson),
         with <, > and & escaped so that no text in it can end the block."""
-        text = orjson.dumps(self.figure).decode()
+        text = orjson.dumps({**self.figure, "config": PLOT_CONFIG}).decode()
         return mark_safe(
             text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         )
