@@ -348,9 +348,16 @@ def sheet_pdf(title: str, sections: list[Section]) -> bytes:
 # --- the cycle result table (officials) --------------------------------------------------
 
 
-def result_table(*, user: User, cycle: ReviewCycle) -> tuple[list[str], list[list]]:
+def result_table(
+    *, user: User, cycle: ReviewCycle, codes: bool = False
+) -> tuple[list[str], list[list]]:
     """One row per institution: ministry means and joint score per criterion, weighted
-    total, divergent criteria, quorum, the aid's rule, the decision."""
+    total, divergent criteria, quorum, the aid's rule, the decision.
+
+    For people (the default) headers and values read in the reader's language (states,
+    tiers and recommendations by their labels, the quorum as はい/いいえ); with `codes`
+    (`?headers=codes`) the column codes and stored values, for scripts. Scores are numbers
+    either way."""
     criteria = list(cycle.criteria.all())
     entries = list(
         cycle.entries.select_related("institution", "decision").order_by("institution__code")
@@ -358,18 +365,37 @@ def result_table(*, user: User, cycle: ReviewCycle) -> tuple[list[str], list[lis
     results = aggregates.results_for(user=user, cycle=cycle)
     quorums = aggregates.quorums_of(cycle)
     aids = aids_for(cycle, entries, results)
-    headers = ["institution_code", "institution_name"]
-    for c in criteria:
-        headers += [f"{c.code}_mext", f"{c.code}_meti", f"{c.code}_joint"]
-    headers += [
-        "weighted_total",
-        "divergent",
-        "quorum_met",
-        "aid_rule",
-        "tier",
-        "recommendation",
-        "decision_state",
-    ]
+    if codes:
+        headers = ["institution_code", "institution_name"]
+        for c in criteria:
+            headers += [f"{c.code}_mext", f"{c.code}_meti", f"{c.code}_joint"]
+        headers += [
+            "weighted_total",
+            "divergent",
+            "quorum_met",
+            "aid_rule",
+            "tier",
+            "recommendation",
+            "decision_state",
+        ]
+    else:
+        headers = [str(_("institution code")), str(_("institution name"))]
+        for c in criteria:
+            headers += [
+                _("%(criterion)s: MEXT mean") % {"criterion": c.name},
+                _("%(criterion)s: METI mean") % {"criterion": c.name},
+                _("%(criterion)s: joint") % {"criterion": c.name},
+            ]
+        headers += [
+            str(_("weighted total")),
+            str(_("divergent criteria")),
+            str(_("quorum met")),
+            str(_("decision aid")),
+            str(_("support tier")),
+            str(_("recommendation")),
+            str(_("decision state")),
+        ]
+    names = {c.code: c.name for c in criteria}
     rows = []
     for entry in entries:
         result = results.get(entry.pk)
@@ -382,15 +408,29 @@ def result_table(*, user: User, cycle: ReviewCycle) -> tuple[list[str], list[lis
                 _number(r.joint) if r else "",
             ]
         decision = getattr(entry, "decision", None)
-        row += [
-            _number(result.weighted_total) if result else "",
-            " ".join(result.divergent_criteria) if result else "",
-            "true" if quorums[entry.pk].met else "false",
-            str(AidRule(aids[entry.pk].rule).value),
-            decision.tier if decision else "",
-            decision.recommendation if decision else "",
-            decision.state if decision else "",
-        ]
+        divergent = result.divergent_criteria if result else []
+        rule = AidRule(aids[entry.pk].rule)
+        met = quorums[entry.pk].met
+        if codes:
+            row += [
+                _number(result.weighted_total) if result else "",
+                " ".join(divergent),
+                "true" if met else "false",
+                str(rule.value),
+                decision.tier if decision else "",
+                decision.recommendation if decision else "",
+                decision.state if decision else "",
+            ]
+        else:
+            row += [
+                _number(result.weighted_total) if result else "",
+                "、".join(names.get(code, code) for code in divergent),
+                str(_("yes")) if met else str(_("no")),
+                str(rule.label),
+                decision.get_tier_display() if decision else "",
+                decision.get_recommendation_display() if decision else "",
+                decision.get_state_display() if decision else "",
+            ]
         rows.append(row)
     return headers, rows
 

@@ -142,3 +142,15 @@ def test_benchmark_distribution_for_a_chosen_metric(client_for, country, mext_of
 def test_benchmark_without_values(client_for, mext_official, institution_a):
     body = get_ok(client_for(mext_official), url(institution_a.code)).content.decode()
     assert 'id="no-values"' in body
+
+
+def test_benchmark_download_in_shift_jis_and_its_link(client_for, country):
+    staff = staff_of(country.institutions["TLO-K1"], username="k1-staff")
+    client = client_for(staff)
+
+    page = client.get(url("TLO-K1"), {"fy": 2010}).content.decode()
+    response = client.get(url("TLO-K1"), {"fy": 2010, "download": "position", "encoding": "cp932"})
+
+    assert "データ(CSV・Shift_JIS)" in page and "encoding=cp932" in page
+    assert response["Content-Type"] == "text/csv; charset=Shift_JIS"
+    assert response.content.decode("cp932").startswith("指標,値")

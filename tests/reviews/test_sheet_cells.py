@@ -71,3 +71,38 @@ def test_pdf_cell_wraps_japanese_text():
     _, lines = _lines("地域の大学と企業の連携を支える体制を整えた。")
 
     assert len(lines) > 1
+
+
+def test_result_table_for_people_is_japanese_with_numbers(
+    scoring, entry_a, mext_reviewer, mext_official, client_for
+):
+    from reviews.models import Assignment
+
+    from .conftest import score_all
+
+    score_all(Assignment.objects.get(entry=entry_a, reviewer=mext_reviewer), 4)
+
+    response = client_for(mext_official).get("/reviews/2010/results.xlsx")
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:2] == ("機関コード", "機関名")
+    assert "定足数充足" in rows[0] and "決定の状態" in rows[0]
+    row_a = next(r for r in rows if r[0] == "TLO-AAA")
+    quorum = row_a[rows[0].index("定足数充足")]
+    assert quorum in ("はい", "いいえ")
+    assert isinstance(row_a[rows[0].index("加重合計")], int | float)
+
+
+def test_result_table_headers_codes_keeps_the_codes(scoring, mext_official, client_for):
+    response = client_for(mext_official).get("/reviews/2010/results.csv?headers=codes")
+
+    header = response.content.decode("utf-8-sig").splitlines()[0]
+    assert header.endswith("quorum_met,aid_rule,tier,recommendation,decision_state")
+
+
+def test_result_table_csv_in_shift_jis(scoring, mext_official, client_for):
+    response = client_for(mext_official).get("/reviews/2010/results.csv?encoding=cp932")
+
+    assert response["Content-Type"] == "text/csv; charset=Shift_JIS"
+    assert response.content.decode("cp932").startswith("機関コード,機関名,")
