@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from institutions.enums import TloType
 from metrics.enums import ReportState
@@ -133,6 +134,38 @@ def test_status_csv_for_scripts(client_for, mext_official, tlos, reports):
 def test_status_xlsx_download(client_for, mext_official, tlos, reports):
     response = get_ok(client_for(mext_official), "/metrics/status/", fy="2010", format="xlsx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_status_xlsx_for_people_is_japanese_with_date_cells(
+    client_for, mext_official, tlos, reports
+):
+    response = get_ok(client_for(mext_official), "/metrics/status/", fy="2010", format="xlsx")
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows())
+    assert [c.value for c in rows[0]] == [
+        "機関コード",
+        "機関名",
+        "状況",
+        "提出日",
+        "受理日",
+        "期限内",
+    ]
+    accepted = rows[5]
+    assert accepted[0].value == "TLO-5" and accepted[2].value == "受理済み"
+    assert accepted[3].is_date and accepted[3].value.date() == datetime.date(2011, 6, 30)
+    assert accepted[4].is_date and accepted[4].value.date() == datetime.date(2011, 7, 5)
+
+
+def test_status_xlsx_headers_codes_keeps_the_codes(client_for, mext_official, tlos, reports):
+    response = get_ok(
+        client_for(mext_official), "/metrics/status/", fy="2010", format="xlsx", headers="codes"
+    )
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("institution_code", "institution_name", "state")
+    assert rows[5][2] == "accepted"
 
 
 def test_status_page_shows_counts_and_rates(client_for, mext_official, tlos, reports):
