@@ -60,6 +60,11 @@ class Chart:
     display_rows: list[list[str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        # hover_text's textposition "none" keeps text out of bars and pies; a scatter shows
+        # no text in its modes and plotly's schema refuses "none" for it.
+        for trace in (self.figure or {}).get("data", []):
+            if trace.get("type") == "scatter" and trace.get("textposition") == "none":
+                del trace["textposition"]
         if not self.display_rows:
             self.display_rows = [[_cell(cell) for cell in row] for row in self.rows]
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from django.db import connection
@@ -48,6 +48,7 @@ from metrics.display import kind_prefix
 from metrics.enums import ReportState, ValueStatus
 from metrics.models import AnnualReport, MetricDefinition, MetricValue
 from metrics.permissions import can_view_named_metrics
+from metrics.selectors.coverage import Coverage as MetricsCoverage
 from metrics.selectors.coverage import existed_in, round_expectations
 from metrics.selectors.metric_values import own_institution_ids, small_group_threshold
 from reviews.selectors.quadrant import quadrant_points
@@ -210,6 +211,15 @@ class TrendPoint:
     institutions: int
     totals: dict[str, float | None]  # None when withheld or nothing reported
     withheld: bool = False
+    expected: int = 0  # institutions expected to report that year (0: not judged)
+
+    @property
+    def complete(self) -> bool:
+        """Most expected institutions reported (the one rule, metrics.selectors.coverage);
+        a year not judged counts as complete."""
+        if not self.expected:
+            return True
+        return MetricsCoverage(expected=self.expected, reported=self.institutions).majority
 
     def per(self, numerator: str, denominator: str) -> float | None:
         top, bottom = self.totals.get(numerator), self.totals.get(denominator)
@@ -484,8 +494,17 @@ def national_dashboard(*, filters: DashboardFilters, user) -> NationalDashboard:
     year_cells = cells.get(fiscal_year, {})
     board.withheld = _view_withheld(year_cells, filters, audience)
     region_labels = [(code, label) for _pk, code, label in regions]
-    board.trend = _trend(cells, filters, audience)
-    board.region_trends, board.type_trends = _group_trends(cells, filters, audience, region_labels)
+    # The trend ends at the year shown (by default the latest year most expected institutions
+    # reported); each year carries its coverage so that charts mark incomplete ones.
+    board.trend = [
+        replace(p, expected=_coverage(cells, institutions, filters, p.fiscal_year, rounds).expected)
+        for p in _trend(cells, filters, audience)
+        if p.fiscal_year <= fiscal_year
+    ]
+    board.region_trends, board.type_trends = (
+        [replace(g, points=[p for p in g.points if p.fiscal_year <= fiscal_year]) for g in trends]
+        for trends in _group_trends(cells, filters, audience, region_labels)
+    )
     if board.withheld:
         return board
 

@@ -95,3 +95,18 @@ def test_chart_png_button_under_the_chart_downloads_with_the_keyboard(page, live
         page.keyboard.press("Enter")
 
     assert download.value.suggested_filename.endswith(".png")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_trend_marks_an_incomplete_year_in_chromium(page, live_server):
+    build_country()  # FY2011: two of eight institutions reported
+    official_of(username="official-trend")
+
+    login(page, live_server, "official-trend", PASSWORD)
+    page.goto(live_server.url + "/dashboards/?fy=2011")
+    _wait_for_charts(page)
+    annotation = page.locator("#chart-trend_counts .annotation-text").all_text_contents()
+    dotted = page.locator("#chart-trend_counts path.js-line[style*='stroke-dasharray']").count()
+
+    assert any("2/8機関" in text for text in annotation)
+    assert dotted > 0
