@@ -193,6 +193,13 @@ def year_label(fiscal_year: int) -> str:
     return f"{fiscal_year}年度"
 
 
+def month_tick_format() -> str:
+    """Dates on a timeline axis: 2008年7月 (never plotly's 「7月 2008」) / Jul 2008."""
+    if (get_language() or "ja").startswith("en"):
+        return "%b %Y"
+    return "%Y年%-m月"
+
+
 def as_float(value: Decimal | float | int | None) -> float | None:
     return None if value is None else float(value)
 
@@ -213,15 +220,22 @@ def figure_layout(title: str, **extra: Any) -> dict:
 
 
 def axis_style(title: str = "", **extra: Any) -> dict:
-    # Whole numbers with separators (1,234,567), never plotly's SI suffixes (1.2M, 1B).
+    # Whole numbers with separators (1,234,567), never plotly's SI suffixes (1.2M, 1B);
+    # automargin: the title and long tick or category labels get room, never overlap or clip.
     return {
-        "title": {"text": title},
+        "title": {"text": title, "standoff": 10},
+        "automargin": True,
         "gridcolor": "#e5e9ee",
         "zerolinecolor": "#9aa5b1",
         "exponentformat": "none",
         "separatethousands": True,
         **extra,
     }
+
+
+def amount_axis_title(amount_unit: str) -> str:
+    """「金額 (百万円)」: an amount axis names the reader's unit."""
+    return with_unit(_("amount"), unit_label(amount_unit))
 
 
 def hover_text(texts: Sequence[str]) -> dict:

@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from core.amounts import format_yen, plot_value, unit_label
+from core.amounts import format_yen, plot_value
 from institutions.fiscal_years import format_fiscal_year
 from metrics.selectors.metric_values import withheld_text
 
@@ -25,6 +25,7 @@ from .base import (
     OWN_COLOUR,
     Chart,
     amount,
+    amount_axis_title,
     as_float,
     axis_style,
     field_label,
@@ -183,9 +184,16 @@ def balance_chart(board: NationalDashboard) -> Chart:
                 "labels": labels,
                 "values": counts,
                 "sort": False,
-                "marker": {"colors": [COLOURS[2], COLOURS[4], "#c0c7cf"]},
-                "textinfo": "label+value",
+                # Readable without colour: each slice is labelled in words and has a pattern.
+                "marker": {
+                    "colors": [COLOURS[2], COLOURS[4], "#c0c7cf"],
+                    "pattern": {"shape": ["", "/", "."], "fgcolor": "#ffffff", "solidity": 0.25},
+                    "line": {"color": "#ffffff", "width": 1},
+                },
                 **hover_text([f"{lab}: {c}" for lab, c in zip(labels, counts, strict=True)]),
+                "textinfo": "label+value",
+                "textposition": "outside",
+                "texttemplate": "%{label}<br>%{value}",
             }
         ],
         "layout": figure_layout(title, showlegend=False),
@@ -351,7 +359,7 @@ def groups_chart(
         "layout": figure_layout(
             title,
             xaxis=axis_style(),
-            yaxis=axis_style(unit_label(amount_unit)),
+            yaxis=axis_style(amount_axis_title(amount_unit)),
             yaxis2=axis_style(
                 "%", overlaying="y", side="right", showgrid=False, rangemode="tozero"
             ),

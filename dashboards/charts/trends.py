@@ -21,6 +21,7 @@ from .base import (
     COLOURS,
     Chart,
     amount,
+    amount_axis_title,
     as_float,
     axis_style,
     field_label,
@@ -123,7 +124,7 @@ def trend_amounts_chart(points: Sequence[TrendPoint], amount_unit: str) -> Chart
         title,
         points,
         list(AMOUNT_FIELDS),
-        unit_label(amount_unit),
+        amount_axis_title(amount_unit),
         lambda code, v: plot_value(v, amount_unit),
         amount_unit=amount_unit,
     )
@@ -246,7 +247,7 @@ def per_agreement_chart(board: NationalDashboard, amount_unit: str) -> Chart:
         "layout": figure_layout(
             title,
             xaxis=axis_style(type="category"),
-            yaxis=axis_style(unit_label(amount_unit)),
+            yaxis=axis_style(amount_axis_title(amount_unit)),
             **incomplete_marks(board.trend),
         ),
     }
@@ -295,7 +296,7 @@ def region_income_chart(trends: Sequence[GroupTrend], amount_unit: str) -> Chart
         "layout": figure_layout(
             title,
             xaxis=axis_style(type="category"),
-            yaxis=axis_style(unit_label(amount_unit)),
+            yaxis=axis_style(amount_axis_title(amount_unit)),
         ),
     }
     if not trends:
