@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.amounts import format_yen, plot_value
 from institutions.fiscal_years import format_fiscal_year
-from metrics.selectors.metric_values import withheld_text
+from metrics.selectors.metric_values import ranking_counts_text, withheld_text
 
 from ..selectors.national import (
     TOTAL_FIELDS,
@@ -211,10 +211,7 @@ def ranking_chart(ranking: Ranking, amount_unit: str, *, key: str) -> Chart:
     unit = definition.unit
     headers = [_("rank"), _("institution"), metric_header(definition, amount_unit)]
     rows = [[e.rank, e.label, metric_number(e.value, unit, amount_unit)] for e in ranking.entries]
-    note = _("%(ranked)s ranked; %(excluded)s left out (not defined)") % {
-        "ranked": ranking.ranked,
-        "excluded": ranking.excluded,
-    }
+    note = ranking_counts_text(ranking.ranked, ranking.excluded, ranking.no_report)
     if not ranking.entries:
         return Chart(
             key, title, headers, rows, None, empty=_("No value for this fiscal year."), note=note

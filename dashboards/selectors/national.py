@@ -37,6 +37,7 @@ from institutions.enums import InstitutionKind, Specialisation, TloType
 from institutions.fiscal_years import format_fiscal_year
 from institutions.models import Institution, Region
 from metrics.calculations import (
+    NO_REPORT,
     anonymised_label,
     anonymised_letters,
     group_median,
@@ -190,6 +191,7 @@ class Ranking:
     entries: list[RankingEntry]
     ranked: int
     excluded: int
+    no_report: int = 0
 
 
 @dataclass(frozen=True)
@@ -534,6 +536,9 @@ def national_dashboard(*, filters: DashboardFilters, user) -> NationalDashboard:
         institutions,
         filters,
         audience,
+        expected_ids=frozenset(
+            pk for pk, i in institutions.items() if i.expected_in(fiscal_year, rounds)
+        ),
     )
     board.by_region = _groups(
         year_cells, values, institutions, filters, audience, dimension=0, labels=region_labels
@@ -564,7 +569,13 @@ def _balance(values: dict[int, tuple], reports: int) -> Balance:
 
 
 def _rankings(
-    codes, definitions, values, institutions, filters: DashboardFilters, audience: Audience
+    codes,
+    definitions,
+    values,
+    institutions,
+    filters: DashboardFilters,
+    audience: Audience,
+    expected_ids: frozenset[int] = frozenset(),
 ) -> list[Ranking]:
     """Top ten per metric; anonymised labels continue from one table to the next, as the
     seed letters its three tables in one run (a letter names no institution)."""
@@ -575,8 +586,14 @@ def _rankings(
     for code in dict.fromkeys(codes):
         definition = definitions[code]
         found = values.get(code, {})
+        # The one rule (metrics.calculations.rank): a value, not defined (None), or expected
+        # without an accepted report (NO_REPORT); institutions not expected are not counted.
         ranked = rank(
-            ((pk, found[pk][0] if pk in found else None) for pk in in_view),
+            (
+                (pk, found[pk][0] if pk in found else NO_REPORT)
+                for pk in in_view
+                if pk in found or pk in expected_ids
+            ),
             higher_is_better=definition.higher_is_better,
             top=RANKING_TOP,
             tie_order=lambda pk: institutions[pk].code,
@@ -593,7 +610,9 @@ def _rankings(
                 if own:
                     label = _("%(label)s — your institution") % {"label": label}
             entries.append(RankingEntry(row.rank, label, row.value, own))
-        rankings.append(Ranking(definition, entries, ranked.ranked, ranked.excluded))
+        rankings.append(
+            Ranking(definition, entries, ranked.ranked, ranked.excluded, ranked.no_report)
+        )
     return rankings
 
 
