@@ -37,7 +37,11 @@ def _official(user, entry) -> bool:
 def decision_edit(request: HttpRequest, fiscal_year: int, code: str) -> HttpResponse:
     entry = load_entry(request, fiscal_year, code, check=permissions.can_draft_decision)
     decision = getattr(entry, "decision", None)
-    form = DecisionForm(request.POST or None, initial=entry_pages.decision_initial(decision))
+    form = DecisionForm(
+        request.POST or None,
+        initial=entry_pages.decision_initial(decision),
+        institution=entry.institution,
+    )
     if request.method == "POST":
         if form.has_error("version"):
             return missing_version(request)
