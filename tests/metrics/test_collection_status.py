@@ -114,6 +114,20 @@ def test_an_import_accepted_without_submission_counts_by_its_acceptance(tlos, ro
     assert collection_status(fiscal_year=2010).rows[0].on_time is True
 
 
+def test_figures_loaded_as_accepted_after_the_deadline_are_not_late(
+    client_for, mext_official, tlos, round_2010
+):
+    report = make_report(tlos[0], 2010, state=ReportState.ACCEPTED)
+    report.accepted_at = _at(D(2012, 5, 1))  # historical figures loaded long after
+    report.save()
+
+    row = collection_status(fiscal_year=2010).rows[0]
+    page = get_ok(client_for(mext_official), "/metrics/status/", fy="2010").content.decode()
+
+    assert row.on_time is None
+    assert "受理済みとして登録" in page
+
+
 def test_status_csv_for_scripts(client_for, mext_official, tlos, reports):
     response = get_ok(client_for(mext_official), "/metrics/status/", fy="2010", format="csv")
     assert response["Content-Type"].startswith("text/csv")
