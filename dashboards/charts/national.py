@@ -187,16 +187,27 @@ def balance_chart(board: NationalDashboard) -> Chart:
                 # Readable without colour: each slice is labelled in words and has a pattern.
                 "marker": {
                     "colors": [COLOURS[2], COLOURS[4], "#c0c7cf"],
-                    "pattern": {"shape": ["", "/", "."], "fgcolor": "#ffffff", "solidity": 0.25},
+                    "pattern": {
+                        "shape": ["", "/", "."],
+                        "fillmode": "overlay",
+                        "fgcolor": "#ffffff",
+                        "fgopacity": 0.6,
+                        "solidity": 0.25,
+                    },
                     "line": {"color": "#ffffff", "width": 1},
                 },
                 **hover_text([f"{lab}: {c}" for lab, c in zip(labels, counts, strict=True)]),
                 "textinfo": "label+value",
-                "textposition": "outside",
-                "texttemplate": "%{label}<br>%{value}",
+                "textposition": "auto",
+                # Words and counts on the slices; an empty slice (0) says nothing there, the
+                # table and the summary have it.
+                "texttemplate": ["%{label}<br>%{value}" if c else "" for c in counts],
             }
         ],
-        "layout": figure_layout(title, showlegend=False),
+        # Room above the ring for a small slice's label outside it, clear of the title.
+        "layout": figure_layout(
+            title, showlegend=False, margin={"l": 30, "r": 30, "t": 90, "b": 30}
+        ),
     }
     summary = ", ".join(f"{lab} {c}" for lab, c in zip(labels, counts, strict=True))
     return Chart(

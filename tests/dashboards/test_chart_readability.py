@@ -40,8 +40,11 @@ def test_amount_axes_name_the_readers_unit(board, unit, label):
 def test_balance_chart_reads_without_colour(board):
     trace = _chart(board, "balance", AmountUnit.YEN).figure["data"][0]
 
-    assert trace["textposition"] == "outside"
-    assert "%{label}" in trace["texttemplate"]
+    assert trace["textposition"] == "auto"  # never "none": the slices say what they are
+    assert all(
+        "%{label}" in t for t, c in zip(trace["texttemplate"], trace["values"], strict=True) if c
+    )
+    assert trace["marker"]["pattern"]["fillmode"] == "overlay"  # the colour stays
     shapes = trace["marker"]["pattern"]["shape"]
     assert len(set(shapes)) == len(shapes) == 3
 
