@@ -28,13 +28,14 @@ demo-data: install compilemessages
 	$(PY) manage.py load_demo
 
 # The product as people see it: its own error pages, no debug page listing the URLs.
+# Links in e-mails start with the address served here unless SITE_URL says otherwise.
 run: demo-data
 	@echo "Open http://$(HOST):$(PORT)/ and sign in with a demo account above."
-	DJANGO_DEBUG=false $(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" DJANGO_DEBUG=false $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The same with Django's debug pages, for developers.
 dev: demo-data
-	DJANGO_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" DJANGO_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install compilemessages
 	$(PY) -m pytest $(PYTEST_ARGS)

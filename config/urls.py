@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("", institution_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accessibility/", core_views.accessibility, name="accessibility"),
     path("accounts/amount-unit/", institution_views.amount_unit_switch, name="amount_unit"),
     path("institutions/", include("institutions.urls")),
     path("metrics/", include("metrics.urls")),

@@ -7,7 +7,14 @@ from typing import Any
 
 from django.http import HttpResponse
 
-from .spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, Sheet, to_csv, to_xlsx
+from .spreadsheets import (
+    CSV_CONTENT_TYPE,
+    CSV_CP932_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    Sheet,
+    to_csv,
+    to_xlsx,
+)
 
 
 def download_response(
@@ -18,9 +25,12 @@ def download_response(
     name: str,
     sheet_title: str | None = None,
     more_sheets: Sequence[Sheet] = (),
+    encoding: str | None = None,
 ) -> HttpResponse:
     """The table as an attachment named `<name>.<format>`; CSV unless `xlsx` is asked for.
     An XLSX holds `more_sheets` after the table's (a CSV has room for one table only).
+    A CSV is UTF-8 with BOM, or Shift_JIS (CP932) when `encoding` is "cp932" (any other
+    value, a hostile one included, gives the default); its name then ends in `_sjis.csv`.
 
     Text cells a spreadsheet would run as formulas are neutralised (core.spreadsheets).
     """
@@ -29,7 +39,11 @@ def download_response(
         content_type = XLSX_CONTENT_TYPE
     else:
         file_format = "csv"
-        body, content_type = to_csv(headers, rows), CSV_CONTENT_TYPE
+        if encoding == "cp932":
+            body, content_type = to_csv(headers, rows, encoding="cp932"), CSV_CP932_CONTENT_TYPE
+            name = f"{name}_sjis"
+        else:
+            body, content_type = to_csv(headers, rows), CSV_CONTENT_TYPE
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{_safe_name(name)}.{file_format}"'
     response["X-Content-Type-Options"] = "nosniff"

@@ -12,11 +12,14 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from .cp932 import to_cp932
+
 # A cell starting with one of these is read as a formula by Excel or LibreOffice;
 # the full-width forms are folded to ASCII by some imports, so they count too.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+CSV_CP932_CONTENT_TYPE = "text/csv; charset=Shift_JIS"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -30,13 +33,19 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def to_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """UTF-8 with a BOM, so that Excel in Japan opens it with the right encoding."""
+def to_csv(
+    headers: Sequence[str], rows: Iterable[Sequence[Any]], *, encoding: str = "utf-8"
+) -> bytes:
+    """UTF-8 with a BOM, so that Excel in Japan opens it with the right encoding; or, with
+    `encoding="cp932"`, Shift_JIS (CP932) for an Excel set to it (core.cp932: characters it
+    lacks are written as their nearest form)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([neutralise(h) for h in headers])
     for row in rows:
         writer.writerow(["" if v is None else neutralise(v) for v in row])
+    if encoding == "cp932":
+        return to_cp932(buffer.getvalue())
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -59,6 +59,12 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return redirect(static("favicon.svg"), permanent=True)
 
 
+@login_not_required
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement (アクセシビリティ方針): public, as public bodies publish it."""
+    return render(request, "accessibility.html")
+
+
 def _error_page(template: str, status: int):
     def view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
         return render(request, template, status=status)

@@ -84,7 +84,13 @@ def _download(request: HttpRequest, figures: list[charts.Chart], name: str) -> H
         return refuse_bad_request(
             request, _("There is no chart “%(key)s” on this page.") % {"key": key[:40]}
         )
-    return download_response(chart.headers, chart.rows, file_format="csv", name=f"{name}_{key}")
+    return download_response(
+        chart.headers,
+        chart.rows,
+        file_format="csv",
+        name=f"{name}_{key}",
+        encoding=request.GET.get("encoding"),
+    )
 
 
 @require_GET

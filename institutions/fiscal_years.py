@@ -115,9 +115,15 @@ _ERA_STARTS = (
 )
 
 
-def format_date(day: datetime.date | None, language: str | None = None) -> str:
+_WEEKDAYS_JA = "月火水木金土日"
+
+
+def format_date(
+    day: datetime.date | None, language: str | None = None, *, weekday: bool = False
+) -> str:
     """A date as Japanese offices write it, 平成22年4月1日 (令和元年5月1日); `1 Apr 2010`
-    in English. A datetime shows its local time too (平成22年4月1日 10:42)."""
+    in English. A datetime shows its local time too (平成22年4月1日 10:42). With `weekday`,
+    the day of the week: 令和9年1月20日(水) 10:00 / Wed 20 Jan 2027 10:00."""
     if day is None:
         return ""
     time = ""
@@ -127,9 +133,11 @@ def format_date(day: datetime.date | None, language: str | None = None) -> str:
         day = local.date()
     language = language or get_language() or "ja"
     if language.startswith("en"):
-        return f"{day.day} {day:%b} {day.year}{time}"
+        week = f"{day:%a} " if weekday else ""
+        return f"{week}{day.day} {day:%b} {day.year}{time}"
+    week = f"({_WEEKDAYS_JA[day.weekday()]})" if weekday else ""
     for start, name in _ERA_STARTS:
         if day >= start:
             year = day.year - start.year + 1
-            return f"{name}{'元' if year == 1 else year}年{day.month}月{day.day}日{time}"
-    return f"{day.year}年{day.month}月{day.day}日{time}"
+            return f"{name}{'元' if year == 1 else year}年{day.month}月{day.day}日{week}{time}"
+    return f"{day.year}年{day.month}月{day.day}日{week}{time}"

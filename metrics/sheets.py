@@ -89,6 +89,27 @@ def status_rows(status: CollectionStatus) -> Iterator[list[Any]]:
         ]
 
 
+# The same status for people (/metrics/status/?format=xlsx): Japanese headers and states,
+# real date cells. `&headers=codes` gives STATUS_COLUMNS and status_rows instead.
+STATUS_HEADERS_JA = ("機関コード", "機関名", "状況", "提出日", "受理日", "期限内")
+
+
+def status_rows_for_people(status: CollectionStatus) -> Iterator[list[Any]]:
+    for row in status.rows:
+        yield [
+            row.institution.code,
+            row.institution.name_ja,
+            _japanese(row.state_label),
+            _local_date(row.submitted_at),
+            _local_date(row.accepted_at),
+            "" if row.on_time is None else ("はい" if row.on_time else "いいえ"),
+        ]
+
+
+def _local_date(moment: datetime.datetime | None) -> datetime.date | None:
+    return timezone.localtime(moment).date() if moment else None
+
+
 def _iso_date(moment: datetime.datetime | None) -> str:
     return timezone.localtime(moment).date().isoformat() if moment else ""
 

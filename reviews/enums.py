@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Stage(models.TextChoices):
@@ -106,7 +107,9 @@ class SupportTier(models.TextChoices):
 class Recommendation(models.TextChoices):
     CONTINUE = "continue", _("continue")
     WIDER_AREA = "wider_area", _("wider area")
-    SPECIALISE = "specialise", _("specialisation")
+    # Its own context: the registry's "specialisation" is a field (専門分野), this is a
+    # recommendation to specialise (専門化).
+    SPECIALISE = "specialise", pgettext_lazy("recommendation", "specialisation")
     INTERNALISE = "internalise", _("internalisation")
     MERGE = "merge", _("merger")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Q
+from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from core.amounts import AmountError, parse_yen
@@ -44,6 +45,34 @@ def _person_label(person: User) -> str:
 class InstitutionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Institution) -> str:
         return f"{local_name(obj)} ({obj.code})"
+
+
+class MergePartnerField(forms.ModelChoiceField):
+    """Institutions by name (no raw codes), grouped by region in the registry's order."""
+
+    def label_from_instance(self, obj: Institution) -> str:
+        return local_name(obj)
+
+    def _grouped(self) -> list:
+        queryset = self.queryset.select_related("region").order_by(
+            "region__order", "region__pk", "name_ja"
+        )
+        groups: dict[str, list] = {}
+        for institution in queryset:
+            region = str(institution.region) if institution.region else "—"
+            groups.setdefault(region, []).append(
+                (self.prepare_value(institution), self.label_from_instance(institution))
+            )
+        return [("", self.empty_label), *groups.items()]
+
+    @property
+    def choices(self):
+        # Lazy (a callable), as ModelChoiceField's own: no query before the form is shown.
+        return CallableChoiceIterator(self._grouped)
+
+    @choices.setter
+    def choices(self, value) -> None:  # the queryset decides
+        pass
 
 
 class EntryChoiceField(forms.ModelChoiceField):
@@ -399,13 +428,20 @@ class DecisionForm(forms.Form):
     version = VersionField()
     tier = forms.ChoiceField(label=_("support tier"), choices=SupportTier.choices)
     recommendation = forms.ChoiceField(label=_("recommendation"), choices=Recommendation.choices)
-    merge_partner = InstitutionChoiceField(
+    merge_partner = MergePartnerField(
         label=_("partner institution of the merger"),
-        queryset=Institution.objects.reporting().order_by("code"),
+        queryset=Institution.objects.approved_tlos().active(),
         required=False,
         help_text=_("Only for a merger."),
     )
     rationale = _text(_("rationale"), required=True, rows=5)
+
+    def __init__(self, *args, institution: Institution | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A merger partner: another active approved TLO, never the institution itself.
+        if institution is not None:
+            field = self.fields["merge_partner"]
+            field.queryset = field.queryset.exclude(pk=institution.pk)
 
 
 # --- support allocation -------------------------------------------------------------

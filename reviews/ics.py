@@ -60,4 +60,6 @@ def calendar_for(hearings: Iterable[Hearing], *, with_attendees: bool) -> str:
     calendar.add("method", "PUBLISH")
     for hearing in hearings:
         calendar.add_component(_event(hearing, with_attendees=with_attendees))
+    # RFC 5545: a TZID needs its VTIMEZONE, or Outlook places the hearing in its own zone.
+    calendar.add_missing_timezones()
     return calendar.to_ical().decode("utf-8")

@@ -6,7 +6,9 @@ download never shows more than the person's pages do.
 
 from __future__ import annotations
 
+import functools
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -20,6 +22,7 @@ from core.people import person_name
 from core.spreadsheets import neutralise
 from institutions.fiscal_years import format_fiscal_year
 from institutions.models import User
+from metrics.enums import MetricUnit
 
 from .enums import AidRule, ScoreState
 from .models import CycleEntry, ReviewCycle
@@ -35,6 +38,39 @@ FONT_NAME = "IPAexGothic"
 
 def _number(value: float | None) -> float | str:
     return "" if value is None else round(value, 2)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number in a sheet: stored as a number with its format in the XLSX (so people can
+    sum it), printed as `text` in the PDF (right-aligned, never broken)."""
+
+    value: float
+    text: str
+    number_format: str
+
+
+# Excel number formats: a real (numeric) minus, thousands separators, % for fractions.
+THOUSANDS_FORMAT = "#,##0;-#,##0"
+PERCENT_FORMAT = "0.0%"
+COUNT_FORMAT = "#,##0"
+DECIMAL_FORMAT = "#,##0.00"
+
+
+def metric_figure(value: float | None, unit: str, display: str) -> Figure | str:
+    """A metric value as a sheet cell: yen in thousands, percent as a fraction with a %
+    format, counts and ratios as numbers; empty when not defined."""
+    if value is None:
+        return display
+    if unit == MetricUnit.YEN:
+        return Figure(
+            float(scaled(value, AmountUnit.THOUSAND)), _thousands(value), THOUSANDS_FORMAT
+        )
+    if unit == MetricUnit.PERCENT:
+        return Figure(round(value, 6), display, PERCENT_FORMAT)
+    if unit == MetricUnit.COUNT and float(value).is_integer():
+        return Figure(value, display, COUNT_FORMAT)
+    return Figure(round(value, 4), display, DECIMAL_FORMAT)
 
 
 @dataclass(frozen=True)
@@ -101,7 +137,7 @@ def hearing_sheet(entry: CycleEntry, *, user: User) -> list[Section]:
                 [
                     [
                         t.definition.name,
-                        *[_thousands(v) if t.is_yen and v is not None else d for v, d in t.cells],
+                        *[metric_figure(v, t.definition.unit, d) for v, d in t.cells],
                         *[position_text(p) for p in t.positions],
                     ]
                     for t in material.trends
@@ -209,7 +245,10 @@ def sheet_xlsx(sections: list[Section]) -> bytes:
         sheet = workbook.create_sheet(f"{index}. {section.title}"[:31])
         sheet.append([neutralise(h) for h in section.headers])
         for row in section.rows:
-            sheet.append([neutralise(v) for v in row])
+            sheet.append([v.value if isinstance(v, Figure) else neutralise(v) for v in row])
+            for column, v in enumerate(row, start=1):
+                if isinstance(v, Figure):
+                    sheet.cell(row=sheet.max_row, column=column).number_format = v.number_format
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -221,6 +260,47 @@ def _register_font() -> None:
 
     if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(FONT_NAME, str(FONT_PATH)))
+
+
+# A whole cell that is a number (sign, separators, unit) or a fiscal-year label such as
+# 2010年度(平成22年度): CJK word wrap would break it anywhere, so it is wrapped the Western
+# way (only at spaces), the label only before its parenthesis.
+_NUMBER = re.compile(r"[−\-]?[¥￥]?[0-9][0-9,.]*%?")
+_FISCAL_YEAR = re.compile(r"([0-9]{4}年度)(\([^)]*年度\))?")
+
+
+@functools.cache
+def _pdf_styles() -> dict:
+    from reportlab.lib.styles import ParagraphStyle
+
+    _register_font()
+    body = ParagraphStyle("body", fontName=FONT_NAME, fontSize=8.5, leading=11, wordWrap="CJK")
+    return {
+        "body": body,
+        "number": ParagraphStyle(
+            "number", parent=body, alignment=2, wordWrap=None, splitLongWords=0
+        ),
+        "label": ParagraphStyle("label", parent=body, wordWrap=None, splitLongWords=0),
+    }
+
+
+def pdf_cell(value):
+    """One table cell of the PDF: numbers right-aligned and never broken, fiscal-year
+    labels broken only before their parenthesis, other text wrapped the CJK way."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.platypus import Paragraph
+
+    styles = _pdf_styles()
+    if isinstance(value, Figure):
+        return Paragraph(escape(value.text), styles["number"])
+    text = str(value)
+    if (isinstance(value, int | float) and not isinstance(value, bool)) or _NUMBER.fullmatch(text):
+        return Paragraph(escape(text), styles["number"])
+    label = _FISCAL_YEAR.fullmatch(text)
+    if label:
+        return Paragraph("<br/>".join(escape(g) for g in label.groups() if g), styles["label"])
+    return Paragraph(escape(text).replace("\n", "<br/>"), styles["body"])
 
 
 def sheet_pdf(title: str, sections: list[Section]) -> bytes:
@@ -235,7 +315,6 @@ def sheet_pdf(title: str, sections: list[Section]) -> bytes:
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     _register_font()
-    body = ParagraphStyle("body", fontName=FONT_NAME, fontSize=8.5, leading=11, wordWrap="CJK")
     heading = ParagraphStyle(
         "h", fontName=FONT_NAME, fontSize=12, leading=16, spaceBefore=6, keepWithNext=1
     )
@@ -251,8 +330,7 @@ def sheet_pdf(title: str, sections: list[Section]) -> bytes:
         title=title,
     )
 
-    def cell(value) -> Paragraph:
-        return Paragraph(escape(str(value)).replace("\n", "<br/>"), body)
+    cell = pdf_cell
 
     story = [Paragraph(escape(title), big), Spacer(1, 4 * mm)]
     width = A4[0] - 28 * mm
@@ -282,9 +360,16 @@ def sheet_pdf(title: str, sections: list[Section]) -> bytes:
 # --- the cycle result table (officials) --------------------------------------------------
 
 
-def result_table(*, user: User, cycle: ReviewCycle) -> tuple[list[str], list[list]]:
+def result_table(
+    *, user: User, cycle: ReviewCycle, codes: bool = False
+) -> tuple[list[str], list[list]]:
     """One row per institution: ministry means and joint score per criterion, weighted
-    total, divergent criteria, quorum, the aid's rule, the decision."""
+    total, divergent criteria, quorum, the aid's rule, the decision.
+
+    For people (the default) headers and values read in the reader's language (states,
+    tiers and recommendations by their labels, the quorum as はい/いいえ); with `codes`
+    (`?headers=codes`) the column codes and stored values, for scripts. Scores are numbers
+    either way."""
     criteria = list(cycle.criteria.all())
     entries = list(
         cycle.entries.select_related("institution", "decision").order_by("institution__code")
@@ -292,18 +377,37 @@ def result_table(*, user: User, cycle: ReviewCycle) -> tuple[list[str], list[lis
     results = aggregates.results_for(user=user, cycle=cycle)
     quorums = aggregates.quorums_of(cycle)
     aids = aids_for(cycle, entries, results)
-    headers = ["institution_code", "institution_name"]
-    for c in criteria:
-        headers += [f"{c.code}_mext", f"{c.code}_meti", f"{c.code}_joint"]
-    headers += [
-        "weighted_total",
-        "divergent",
-        "quorum_met",
-        "aid_rule",
-        "tier",
-        "recommendation",
-        "decision_state",
-    ]
+    if codes:
+        headers = ["institution_code", "institution_name"]
+        for c in criteria:
+            headers += [f"{c.code}_mext", f"{c.code}_meti", f"{c.code}_joint"]
+        headers += [
+            "weighted_total",
+            "divergent",
+            "quorum_met",
+            "aid_rule",
+            "tier",
+            "recommendation",
+            "decision_state",
+        ]
+    else:
+        headers = [str(_("institution code")), str(_("institution name"))]
+        for c in criteria:
+            headers += [
+                _("%(criterion)s: MEXT mean") % {"criterion": c.name},
+                _("%(criterion)s: METI mean") % {"criterion": c.name},
+                _("%(criterion)s: joint") % {"criterion": c.name},
+            ]
+        headers += [
+            str(_("weighted total")),
+            str(_("divergent criteria")),
+            str(_("quorum met")),
+            str(_("decision aid")),
+            str(_("support tier")),
+            str(_("recommendation")),
+            str(_("decision state")),
+        ]
+    names = {c.code: c.name for c in criteria}
     rows = []
     for entry in entries:
         result = results.get(entry.pk)
@@ -316,15 +420,29 @@ def result_table(*, user: User, cycle: ReviewCycle) -> tuple[list[str], list[lis
                 _number(r.joint) if r else "",
             ]
         decision = getattr(entry, "decision", None)
-        row += [
-            _number(result.weighted_total) if result else "",
-            " ".join(result.divergent_criteria) if result else "",
-            "true" if quorums[entry.pk].met else "false",
-            str(AidRule(aids[entry.pk].rule).value),
-            decision.tier if decision else "",
-            decision.recommendation if decision else "",
-            decision.state if decision else "",
-        ]
+        divergent = result.divergent_criteria if result else []
+        rule = AidRule(aids[entry.pk].rule)
+        met = quorums[entry.pk].met
+        if codes:
+            row += [
+                _number(result.weighted_total) if result else "",
+                " ".join(divergent),
+                "true" if met else "false",
+                str(rule.value),
+                decision.tier if decision else "",
+                decision.recommendation if decision else "",
+                decision.state if decision else "",
+            ]
+        else:
+            row += [
+                _number(result.weighted_total) if result else "",
+                "、".join(names.get(code, code) for code in divergent),
+                str(_("yes")) if met else str(_("no")),
+                str(rule.label),
+                decision.get_tier_display() if decision else "",
+                decision.get_recommendation_display() if decision else "",
+                decision.get_state_display() if decision else "",
+            ]
         rows.append(row)
     return headers, rows
 

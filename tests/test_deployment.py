@@ -103,3 +103,27 @@ def test_production_session_lifetime_at_most_12_hours():
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, check=False
     )
     assert result.stdout.split() == ["43200", "True", "True", "False"]
+
+
+def test_make_run_links_in_mails_start_with_the_served_address():
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    env = {k: v for k, v in os.environ.items() if k != "SITE_URL"}
+    for target in ("run", "dev"):
+        dry_run = subprocess.run(
+            ["make", "-n", target, "HOST=0.0.0.0", "PORT=9001"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        line = next(x for x in dry_run.splitlines() if "runserver" in x)
+        shell = subprocess.run(
+            ["sh", "-c", line.split(" DJANGO_DEBUG")[0] + ' && echo "$SITE_URL"'],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert shell.stdout.strip() == "http://0.0.0.0:9001", target

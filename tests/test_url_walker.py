@@ -6,9 +6,10 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import translation
 
-# Answering anonymously is allowed only for these (by URL name); "answer" is the
-# customer survey's answer page (surveys), reached through a single-use link.
-ALLOWED_ANONYMOUS = {"login", "health", "favicon", "answer"}
+# Answering anonymously is allowed only for these (by URL name): "answer" is the customer
+# survey's answer page (surveys), reached through a single-use link; "accessibility" the
+# accessibility statement (アクセシビリティ方針), public as Japanese public bodies publish it.
+ALLOWED_ANONYMOUS = {"login", "health", "favicon", "answer", "accessibility"}
 
 SAMPLE_ARGUMENTS = {
     "int": "1",

@@ -239,6 +239,7 @@ HOME_PANELS: list[str] = [
     "metrics.navigation.collection_panel",
     "institutions.navigation.home_panel",
     "reviews.navigation.home_panel",
+    "notifications.navigation.home_panel",
 ]
 INSTITUTION_PAGE_SECTIONS: list[str] = [
     "metrics.sections.reports_section",

@@ -28,6 +28,22 @@ FONT = '"Noto Sans CJK JP", "Hiragino Kaku Gothic ProN", "Yu Gothic", Meiryo, sa
 COLOURS = ["#0b5cad", "#d9822b", "#1c7c3c", "#8e44ad", "#b3261e", "#5b6776", "#16a2b8"]
 OWN_COLOUR = "#d9822b"
 
+# The plotly config of every chart. Nothing in the mode bar may send a figure (a named
+# ranking) anywhere or link outside the site: no logo link to plotly.com, no "Share chart"
+# (Plotly Cloud), no "Edit in Chart Studio", no server to send to. PNG download, zoom and
+# reset stay. static/js/dashboards.js applies it and enforces the same four keys again.
+PLOT_CONFIG: dict[str, Any] = {
+    "responsive": True,
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "showLink": False,
+    "sendData": False,
+    "plotlyServerURL": "",
+    "linkText": "",
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "sendDataToCloud", "editInChartStudio"],
+}
+
 
 @dataclass
 class Chart:
@@ -44,6 +60,11 @@ class Chart:
     display_rows: list[list[str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        # hover_text's textposition "none" keeps text out of bars and pies; a scatter shows
+        # no text in its modes and plotly's schema refuses "none" for it.
+        for trace in (self.figure or {}).get("data", []):
+            if trace.get("type") == "scatter" and trace.get("textposition") == "none":
+                del trace["textposition"]
         if not self.display_rows:
             self.display_rows = [[_cell(cell) for cell in row] for row in self.rows]
 
@@ -75,7 +96,7 @@ class Chart:
     def figure_json(self) -> str:
         """The figure for a <script type="application/json"> block: fast JSON (orjson),
         with <, > and & escaped so that no text in it can end the block."""
-        text = orjson.dumps(self.figure).decode()
+        text = orjson.dumps({**self.figure, "config": PLOT_CONFIG}).decode()
         return mark_safe(
             text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         )
@@ -172,6 +193,13 @@ def year_label(fiscal_year: int) -> str:
     return f"{fiscal_year}年度"
 
 
+def month_tick_format() -> str:
+    """Dates on a timeline axis: 2008年7月 (never plotly's 「7月 2008」) / Jul 2008."""
+    if (get_language() or "ja").startswith("en"):
+        return "%b %Y"
+    return "%Y年%-m月"
+
+
 def as_float(value: Decimal | float | int | None) -> float | None:
     return None if value is None else float(value)
 
@@ -192,15 +220,22 @@ def figure_layout(title: str, **extra: Any) -> dict:
 
 
 def axis_style(title: str = "", **extra: Any) -> dict:
-    # Whole numbers with separators (1,234,567), never plotly's SI suffixes (1.2M, 1B).
+    # Whole numbers with separators (1,234,567), never plotly's SI suffixes (1.2M, 1B);
+    # automargin: the title and long tick or category labels get room, never overlap or clip.
     return {
-        "title": {"text": title},
+        "title": {"text": title, "standoff": 10},
+        "automargin": True,
         "gridcolor": "#e5e9ee",
         "zerolinecolor": "#9aa5b1",
         "exponentformat": "none",
         "separatethousands": True,
         **extra,
     }
+
+
+def amount_axis_title(amount_unit: str) -> str:
+    """「金額 (百万円)」: an amount axis names the reader's unit."""
+    return with_unit(_("amount"), unit_label(amount_unit))
 
 
 def hover_text(texts: Sequence[str], *, trace: str = "bar") -> dict:

@@ -10,9 +10,9 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from core.amounts import format_yen, plot_value, unit_label
+from core.amounts import format_yen, plot_value
 from institutions.fiscal_years import format_fiscal_year
-from metrics.selectors.metric_values import withheld_text
+from metrics.selectors.metric_values import ranking_counts_text, withheld_text
 
 from ..selectors.national import (
     TOTAL_FIELDS,
@@ -25,6 +25,7 @@ from .base import (
     OWN_COLOUR,
     Chart,
     amount,
+    amount_axis_title,
     as_float,
     axis_style,
     field_label,
@@ -183,12 +184,30 @@ def balance_chart(board: NationalDashboard) -> Chart:
                 "labels": labels,
                 "values": counts,
                 "sort": False,
-                "marker": {"colors": [COLOURS[2], COLOURS[4], "#c0c7cf"]},
-                "textinfo": "label+value",
+                # Readable without colour: each slice is labelled in words and has a pattern.
+                "marker": {
+                    "colors": [COLOURS[2], COLOURS[4], "#c0c7cf"],
+                    "pattern": {
+                        "shape": ["", "/", "."],
+                        "fillmode": "overlay",
+                        "fgcolor": "#ffffff",
+                        "fgopacity": 0.6,
+                        "solidity": 0.25,
+                    },
+                    "line": {"color": "#ffffff", "width": 1},
+                },
                 **hover_text([f"{lab}: {c}" for lab, c in zip(labels, counts, strict=True)]),
+                "textinfo": "label+value",
+                "textposition": "auto",
+                # Words and counts on the slices; an empty slice (0) says nothing there, the
+                # table and the summary have it.
+                "texttemplate": ["%{label}<br>%{value}" if c else "" for c in counts],
             }
         ],
-        "layout": figure_layout(title, showlegend=False),
+        # Room above the ring for a small slice's label outside it, clear of the title.
+        "layout": figure_layout(
+            title, showlegend=False, margin={"l": 30, "r": 30, "t": 90, "b": 30}
+        ),
     }
     summary = ", ".join(f"{lab} {c}" for lab, c in zip(labels, counts, strict=True))
     return Chart(
@@ -203,10 +222,7 @@ def ranking_chart(ranking: Ranking, amount_unit: str, *, key: str) -> Chart:
     unit = definition.unit
     headers = [_("rank"), _("institution"), metric_header(definition, amount_unit)]
     rows = [[e.rank, e.label, metric_number(e.value, unit, amount_unit)] for e in ranking.entries]
-    note = _("%(ranked)s ranked; %(excluded)s left out (not defined)") % {
-        "ranked": ranking.ranked,
-        "excluded": ranking.excluded,
-    }
+    note = ranking_counts_text(ranking.ranked, ranking.excluded, ranking.no_report)
     if not ranking.entries:
         return Chart(
             key, title, headers, rows, None, empty=_("No value for this fiscal year."), note=note
@@ -352,7 +368,7 @@ def groups_chart(
         "layout": figure_layout(
             title,
             xaxis=axis_style(),
-            yaxis=axis_style(unit_label(amount_unit)),
+            yaxis=axis_style(amount_axis_title(amount_unit)),
             yaxis2=axis_style(
                 "%", overlaying="y", side="right", showgrid=False, rangemode="tozero"
             ),

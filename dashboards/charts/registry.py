@@ -17,6 +17,7 @@ from .base import (
     axis_style,
     figure_layout,
     hover_text,
+    month_tick_format,
     year_label,
 )
 
@@ -99,7 +100,7 @@ def consolidations_chart(board: NationalDashboard) -> Chart:
         "data": data,
         "layout": figure_layout(
             title,
-            xaxis=axis_style(_("date"), type="date"),
+            xaxis=axis_style(_("date"), type="date", tickformat=month_tick_format()),
             yaxis=axis_style(type="category", automargin=True),
             showlegend=False,
             height=300,

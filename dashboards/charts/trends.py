@@ -18,8 +18,10 @@ from ..selectors.national import (
     TrendPoint,
 )
 from .base import (
+    COLOURS,
     Chart,
     amount,
+    amount_axis_title,
     as_float,
     axis_style,
     field_label,
@@ -45,6 +47,64 @@ def _trend_rows(
     return rows
 
 
+def coverage_label(point: TrendPoint) -> str:
+    """「13/50機関」: how many of the expected institutions reported in the year."""
+    return _("%(reported)s/%(expected)s institutions") % {
+        "reported": point.institutions,
+        "expected": point.expected,
+    }
+
+
+def incomplete_marks(points: Sequence[TrendPoint]) -> dict:
+    """Layout additions marking each incomplete year: a faded band over it and its
+    coverage above the plot, so that its total is never read as a complete year's."""
+    shapes, annotations = [], []
+    for point in points:
+        if point.complete:
+            continue
+        year = year_label(point.fiscal_year)
+        shapes.append(
+            {
+                # A thick vertical line: a band over the year, whatever the category width.
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": year,
+                "x1": year,
+                "y0": 0,
+                "y1": 1,
+                "line": {"width": 28, "color": "rgba(91,103,118,0.14)"},
+                "layer": "below",
+            }
+        )
+        annotations.append(
+            {
+                "x": year,
+                "xref": "x",
+                "y": 1.0,
+                "yref": "paper",
+                "yanchor": "bottom",
+                "text": coverage_label(point) + "<br>" + _("incomplete"),
+                "showarrow": False,
+                "font": {"size": 10, "color": "#5b6776"},
+            }
+        )
+    return {"shapes": shapes, "annotations": annotations} if shapes else {}
+
+
+def _split_series(points: Sequence[TrendPoint], values: list) -> tuple[list, list]:
+    """The values of complete years (a solid line), and those of incomplete years with
+    their complete neighbours (a dashed line joining them), None elsewhere."""
+    solid = [v if p.complete else None for p, v in zip(points, values, strict=True)]
+    dashed = [None] * len(values)
+    for i, point in enumerate(points):
+        if not point.complete:
+            for j in (i - 1, i, i + 1):
+                if 0 <= j < len(values):
+                    dashed[j] = values[j]
+    return solid, dashed
+
+
 def trend_counts_chart(points: Sequence[TrendPoint]) -> Chart:
     title = _("Trends: patents, licences, commercialisations and joint research")
     codes = [
@@ -64,7 +124,7 @@ def trend_amounts_chart(points: Sequence[TrendPoint], amount_unit: str) -> Chart
         title,
         points,
         list(AMOUNT_FIELDS),
-        unit_label(amount_unit),
+        amount_axis_title(amount_unit),
         lambda code, v: plot_value(v, amount_unit),
         amount_unit=amount_unit,
     )
@@ -73,26 +133,47 @@ def trend_amounts_chart(points: Sequence[TrendPoint], amount_unit: str) -> Chart
 def _trend_chart(key, title, points, codes, axis_unit, convert, *, amount_unit="yen") -> Chart:
     years = [year_label(p.fiscal_year) for p in points]
     data = []
-    for code in codes:
+    for index, code in enumerate(codes):
+        colour = COLOURS[index % len(COLOURS)]
+        values = [as_float(convert(code, p.totals.get(code))) for p in points]
+        texts = [
+            f"{year_label(p.fiscal_year)} {field_label(code)}: "
+            + (
+                withheld_text()
+                if p.withheld
+                else figure_text(code, p.totals.get(code), amount_unit)
+            )
+            + ("" if p.complete else f" ({coverage_label(p)}, {_('incomplete')})")
+            for p in points
+        ]
+        solid, dashed = _split_series(points, values)
+        if any(v is not None for v in dashed):
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines+markers",
+                    "name": field_label(code) + _(" (incomplete year)"),
+                    "legendgroup": code,
+                    "showlegend": False,
+                    "x": years,
+                    "y": dashed,
+                    "line": {"dash": "dot", "color": colour},
+                    "marker": {"symbol": "circle-open", "color": colour},
+                    "opacity": 0.55,
+                    **hover_text(texts, trace="scatter"),
+                }
+            )
         data.append(
             {
                 "type": "scatter",
                 "mode": "lines+markers",
                 "name": field_label(code),
+                "legendgroup": code,
+                "line": {"color": colour},
+                "marker": {"color": colour},
                 "x": years,
-                "y": [as_float(convert(code, p.totals.get(code))) for p in points],
-                **hover_text(
-                    [
-                        f"{year_label(p.fiscal_year)} {field_label(code)}: "
-                        + (
-                            withheld_text()
-                            if p.withheld
-                            else figure_text(code, p.totals.get(code), amount_unit)
-                        )
-                        for p in points
-                    ],
-                    trace="scatter",
-                ),
+                "y": solid,
+                **hover_text(texts, trace="scatter"),
             }
         )
     headers = [_("fiscal year"), _("institutions"), *(figure_header(c, amount_unit) for c in codes)]
@@ -102,7 +183,10 @@ def _trend_chart(key, title, points, codes, axis_unit, convert, *, amount_unit="
     figure = {
         "data": data,
         "layout": figure_layout(
-            title, xaxis=axis_style(type="category"), yaxis=axis_style(axis_unit)
+            title,
+            xaxis=axis_style(type="category"),
+            yaxis=axis_style(axis_unit),
+            **incomplete_marks(points),
         ),
     }
     if not points:
@@ -164,7 +248,8 @@ def per_agreement_chart(board: NationalDashboard, amount_unit: str) -> Chart:
         "layout": figure_layout(
             title,
             xaxis=axis_style(type="category"),
-            yaxis=axis_style(unit_label(amount_unit)),
+            yaxis=axis_style(amount_axis_title(amount_unit)),
+            **incomplete_marks(board.trend),
         ),
     }
     summary = _("Joint research income divided by the number of agreements, per fiscal year.")
@@ -213,7 +298,7 @@ def region_income_chart(trends: Sequence[GroupTrend], amount_unit: str) -> Chart
         "layout": figure_layout(
             title,
             xaxis=axis_style(type="category"),
-            yaxis=axis_style(unit_label(amount_unit)),
+            yaxis=axis_style(amount_axis_title(amount_unit)),
         ),
     }
     if not trends:

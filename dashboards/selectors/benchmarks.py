@@ -17,6 +17,7 @@ from metrics.calculations import (
 )
 from metrics.enums import ReportState
 from metrics.models import AnnualReport, MetricDefinition, MetricValue
+from metrics.selectors.coverage import Coverage, coverage
 from metrics.selectors.disclosure import NATIONAL, REGION, TLO_TYPE, year_tables
 
 from .national import SIZE_PEERS, Audience, institutions_of_kind, year_values
@@ -54,6 +55,10 @@ class Benchmark:
     metrics: list[MetricBenchmark] = field(default_factory=list)
     size_peers: list[str] = field(default_factory=list)  # names, for named readers only
     group_sizes: dict[str, int] = field(default_factory=dict)
+    # How the year was chosen when the URL did not say: its coverage, and the later years
+    # passed over because too few institutions had reported them (the one coverage rule).
+    default_coverage: Coverage | None = None
+    passed_over: list[tuple[int, Coverage]] = field(default_factory=list)
 
 
 def benchmark_fiscal_years(institution: Institution) -> list[int]:
@@ -65,15 +70,31 @@ def benchmark_fiscal_years(institution: Institution) -> list[int]:
     )
 
 
+def _default_year(
+    institution: Institution, fiscal_years: list[int]
+) -> tuple[int, Coverage, list[tuple[int, Coverage]]]:
+    """The latest of the institution's years that most expected institutions of its kind
+    reported (so that its comparisons stand on a full year); its latest year if none."""
+    passed_over = []
+    for year in fiscal_years:
+        year_coverage = coverage(year, kind=institution.kind)
+        if year_coverage.majority:
+            return year, year_coverage, passed_over
+        passed_over.append((year, year_coverage))
+    return fiscal_years[0], passed_over[0][1], []
+
+
 def peer_benchmark(*, institution: Institution, fiscal_year: int | None, user) -> Benchmark:
     """The institution on every metric against its region, its TLO type, the nation (its
     kind of institution) and its size peers (the ten nearest in total costs that year):
     median, quintile boundaries and the fifth it stands in, as the KEF shows. Six queries."""
     audience = Audience.of(user)
     fiscal_years = benchmark_fiscal_years(institution)
+    default_coverage, passed_over = None, []
     if fiscal_year is None and fiscal_years:
-        fiscal_year = fiscal_years[0]
+        fiscal_year, default_coverage, passed_over = _default_year(institution, fiscal_years)
     board = Benchmark(institution, audience, fiscal_years, fiscal_year)
+    board.default_coverage, board.passed_over = default_coverage, passed_over
     if fiscal_year is None:
         return board
     population = institutions_of_kind(institution.kind)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from django.db import connection
@@ -38,6 +38,7 @@ from institutions.fiscal_years import format_fiscal_year
 from institutions.models import Institution, Region
 from metrics.anonymity import is_withheld, small_group_threshold, view_withheld, withheld_groups
 from metrics.calculations import (
+    NO_REPORT,
     anonymised_label,
     anonymised_letters,
     group_median,
@@ -47,6 +48,7 @@ from metrics.display import kind_prefix
 from metrics.enums import ReportState, ValueStatus
 from metrics.models import AnnualReport, MetricDefinition, MetricValue
 from metrics.permissions import can_view_named_metrics
+from metrics.selectors.coverage import Coverage as MetricsCoverage
 from metrics.selectors.coverage import existed_in, round_expectations
 from metrics.selectors.disclosure import NATIONAL, REGION, TLO_TYPE, YearTables, tables_by_year
 from metrics.selectors.metric_values import own_institution_ids
@@ -200,6 +202,7 @@ class Ranking:
     entries: list[RankingEntry]
     ranked: int
     excluded: int
+    no_report: int = 0
 
 
 @dataclass(frozen=True)
@@ -221,6 +224,15 @@ class TrendPoint:
     institutions: int
     totals: dict[str, float | None]  # None when withheld or nothing reported
     withheld: bool = False
+    expected: int = 0  # institutions expected to report that year (0: not judged)
+
+    @property
+    def complete(self) -> bool:
+        """Most expected institutions reported (the one rule, metrics.selectors.coverage);
+        a year not judged counts as complete."""
+        if not self.expected:
+            return True
+        return MetricsCoverage(expected=self.expected, reported=self.institutions).majority
 
     def per(self, numerator: str, denominator: str) -> float | None:
         top, bottom = self.totals.get(numerator), self.totals.get(denominator)
@@ -508,9 +520,16 @@ def national_dashboard(*, filters: DashboardFilters, user) -> NationalDashboard:
         )
     board.withheld = _view_withheld(year_cells, filters, audience, tables, fiscal_year)
     region_labels = [(code, label) for _pk, code, label in regions]
-    board.trend = _trend(cells, filters, audience, tables)
-    board.region_trends, board.type_trends = _group_trends(
-        cells, filters, audience, region_labels, tables
+    # The trend ends at the year shown (by default the latest year most expected institutions
+    # reported); each year carries its coverage so that charts mark incomplete ones.
+    board.trend = [
+        replace(p, expected=_coverage(cells, institutions, filters, p.fiscal_year, rounds).expected)
+        for p in _trend(cells, filters, audience, tables)
+        if p.fiscal_year <= fiscal_year
+    ]
+    board.region_trends, board.type_trends = (
+        [replace(g, points=[p for p in g.points if p.fiscal_year <= fiscal_year]) for g in trends]
+        for trends in _group_trends(cells, filters, audience, region_labels, tables)
     )
     if board.withheld:
         return board
@@ -540,6 +559,9 @@ def national_dashboard(*, filters: DashboardFilters, user) -> NationalDashboard:
         institutions,
         filters,
         audience,
+        expected_ids=frozenset(
+            pk for pk, i in institutions.items() if i.expected_in(fiscal_year, rounds)
+        ),
     )
     year_tables = tables[fiscal_year] if tables else None
     board.by_region = _groups(
@@ -602,7 +624,13 @@ def _balance(values: dict[int, tuple], reports: int) -> Balance:
 
 
 def _rankings(
-    codes, definitions, values, institutions, filters: DashboardFilters, audience: Audience
+    codes,
+    definitions,
+    values,
+    institutions,
+    filters: DashboardFilters,
+    audience: Audience,
+    expected_ids: frozenset[int] = frozenset(),
 ) -> list[Ranking]:
     """Top ten per metric; anonymised labels continue from one table to the next, as the
     seed letters its three tables in one run (a letter names no institution)."""
@@ -613,8 +641,14 @@ def _rankings(
     for code in dict.fromkeys(codes):
         definition = definitions[code]
         found = values.get(code, {})
+        # The one rule (metrics.calculations.rank): a value, not defined (None), or expected
+        # without an accepted report (NO_REPORT); institutions not expected are not counted.
         ranked = rank(
-            ((pk, found[pk][0] if pk in found else None) for pk in in_view),
+            (
+                (pk, found[pk][0] if pk in found else NO_REPORT)
+                for pk in in_view
+                if pk in found or pk in expected_ids
+            ),
             higher_is_better=definition.higher_is_better,
             top=RANKING_TOP,
             tie_order=lambda pk: institutions[pk].code,
@@ -631,7 +665,9 @@ def _rankings(
                 if own:
                     label = _("%(label)s — your institution") % {"label": label}
             entries.append(RankingEntry(row.rank, label, row.value, own))
-        rankings.append(Ranking(definition, entries, ranked.ranked, ranked.excluded))
+        rankings.append(
+            Ranking(definition, entries, ranked.ranked, ranked.excluded, ranked.no_report)
+        )
     return rankings
 
 

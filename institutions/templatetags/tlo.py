@@ -43,6 +43,15 @@ def yen(context, value) -> str:
 
 
 @register.filter
+def jday(value: datetime.date | None) -> str:
+    """jdate with the day of the week: 令和9年1月20日(水) 10:00 / Wed 20 Jan 2027 10:00."""
+    if not value:
+        return "—"
+    iso = value.isoformat()
+    return format_html('<time datetime="{}">{}</time>', iso, format_date(value, weekday=True))
+
+
+@register.filter
 def jdate(value: datetime.date | None) -> str:
     """A date (or datetime) as Japanese offices write it, 平成22年4月1日, in a <time>
     element that keeps the ISO date for machines; English: 1 Apr 2010."""

@@ -58,6 +58,7 @@ from .figures import (
 from .lineage import ancestors, descendants, predecessors_map
 from .rankings import (
     LETTERS,
+    NO_REPORT,
     Ranked,
     Ranking,
     anonymised_label,
@@ -83,6 +84,7 @@ __all__ = [
     "LICENCE_ROWS_HOME_RUN",
     "LICENCE_ROWS_IN_REGION",
     "LICENCE_TERMS",
+    "NO_REPORT",
     "QUINTILES",
     "ROLLING_YEARS",
     "TERMS",

@@ -14,11 +14,22 @@ class Ranked:
     value: float
 
 
+class _NoReport:
+    """The value of an institution expected to report that has no accepted report."""
+
+    def __repr__(self) -> str:
+        return "NO_REPORT"
+
+
+NO_REPORT: Any = _NoReport()
+
+
 @dataclass(frozen=True)
 class Ranking:
     rows: list[Ranked]
     ranked: int  # institutions with a defined value
     excluded: int  # institutions whose value is not defined
+    no_report: int = 0  # institutions expected to report without an accepted report
 
 
 def rank(
@@ -31,14 +42,18 @@ def rank(
     """Competition ranking: ties share a rank and the next rank skips (1, 2, 2, 4).
 
     Values are compared unrounded: two values that print alike (100.0%) but differ
-    get different ranks. Undefined values (None) are left out and counted. `top`
+    get different ranks. Undefined values (None) are left out and counted as excluded;
+    NO_REPORT values are left out and counted apart: the one rule by which every page
+    says ranked / not defined / no report. `top`
     keeps the rows ranked `top` or better, so a tie at the cut keeps every tied row.
     Tied rows follow `tie_order` of their keys, so the order is stable.
     """
     defined = []
-    excluded = 0
+    excluded = no_report = 0
     for key, value in entries:
-        if value is None:
+        if value is NO_REPORT:
+            no_report += 1
+        elif value is None:
             excluded += 1
         else:
             defined.append((key, value))
@@ -54,7 +69,7 @@ def rank(
         if top is not None and current_rank > top:
             break
         rows.append(Ranked(current_rank, key, value))
-    return Ranking(rows, len(defined), excluded)
+    return Ranking(rows, len(defined), excluded, no_report)
 
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"

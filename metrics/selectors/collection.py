@@ -35,6 +35,11 @@ class StatusRow:
     def accepted_at(self) -> datetime.datetime | None:
         return self.report.accepted_at if self.report else None
 
+    @property
+    def loaded_as_accepted(self) -> bool:
+        """Stored accepted without a submission (an import "as accepted")."""
+        return bool(self.report and self.report.accepted_at and not self.report.submitted_at)
+
 
 @dataclass(frozen=True)
 class CollectionStatus:
@@ -104,7 +109,12 @@ def _on_time(report: AnnualReport | None, collection_round: CollectionRound | No
     reached = reached_ministries_at(report)
     if reached is None:
         return None
-    return reached <= deadline_end(collection_round.deadline)
+    in_time = reached <= deadline_end(collection_round.deadline)
+    if not in_time and report.submitted_at is None:
+        # Figures loaded as accepted after the deadline (historical years) were never
+        # submitted to the round: neither on time nor late.
+        return None
+    return in_time
 
 
 def collection_status(

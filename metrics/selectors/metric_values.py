@@ -30,9 +30,11 @@ from ..calculations import (
     rank,
 )
 from ..calculations.distributions import group_median
+from ..calculations.rankings import NO_REPORT
 from ..display import kind_prefix, value_display
 from ..enums import Combination, ReportState, ValueStatus
 from ..models import LicenceAgreement, MetricDefinition, MetricValue
+from .coverage import expected_institutions
 from .satisfaction import satisfaction_sources, uses_satisfaction
 
 # ---------------------------------------------------------------------------------------
@@ -72,6 +74,11 @@ class RankingTable:
     excluded: int
     anonymised: bool
     letters_used: int  # letters this table took, for the next table of the same publication
+    no_report: int = 0
+
+    @property
+    def counts_text(self) -> str:
+        return ranking_counts_text(self.ranked, self.excluded, self.no_report)
 
 
 @dataclass(frozen=True)
@@ -145,8 +152,14 @@ def _ranking(
     row_source: Callable[[int, bool], str] | None = None,
 ) -> RankingTable:
     by_institution = {v.institution_id: v for v in values}
+    # Expected to report (the coverage rule) but no value: no accepted report.
+    missing = [
+        (pk, NO_REPORT)
+        for pk in expected_institutions(fiscal_year, kind=kind).values_list("pk", flat=True)
+        if pk not in by_institution
+    ]
     ranking = rank(
-        ((v.institution_id, v.value if v.is_defined else None) for v in values),
+        [*((v.institution_id, v.value if v.is_defined else None) for v in values), *missing],
         higher_is_better=definition.higher_is_better,
         top=top,
         tie_order=lambda institution_id: by_institution[institution_id].institution.code,
@@ -183,9 +196,18 @@ def _ranking(
         rows=rows,
         ranked=ranking.ranked,
         excluded=ranking.excluded,
+        no_report=ranking.no_report,
         anonymised=anonymise,
         letters_used=len(rows),
     )
+
+
+def ranking_counts_text(ranked: int, excluded: int, no_report: int) -> str:
+    """What a ranking leaves out and why, in the same words on every page."""
+    return _(
+        "%(ranked)s institutions ranked; left out: %(excluded)s whose value is not defined, "
+        "%(no_report)s without an accepted report."
+    ) % {"ranked": ranked, "excluded": excluded, "no_report": no_report}
 
 
 def withheld_text() -> str:

@@ -52,9 +52,11 @@ def collection_status(request: HttpRequest) -> HttpResponse:
         tlo_type=form.cleaned_data["tlo_type"],
     )
     if form.cleaned_data["format"]:
+        # The CSV is for scripts (codes); the XLSX for people, codes one parameter away.
+        for_people = form.cleaned_data["format"] == "xlsx" and request.GET.get("headers") != "codes"
         return download_response(
-            sheets.STATUS_COLUMNS,
-            sheets.status_rows(status),
+            sheets.STATUS_HEADERS_JA if for_people else sheets.STATUS_COLUMNS,
+            sheets.status_rows_for_people(status) if for_people else sheets.status_rows(status),
             file_format=form.cleaned_data["format"],
             name=f"collection_status_FY{fiscal_year}",
         )

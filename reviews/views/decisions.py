@@ -29,9 +29,25 @@ def deliberation_page(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     if not permissions.can_deliberate(request.user, cycle):
         raise PermissionDenied
     data = deliberation(user=request.user, cycle=cycle)
+    # Equal totals share a rank (1, 1, 3: 「1位(同順位)」); by rank, unranked last, then by
+    # code. The table's headers re-sort it in the page.
+    totals = {r.entry.pk: r.result.weighted_total for r in data.rows if r.result}
+    defined = [t for t in totals.values() if t is not None]
+    shared = {pk: 1 + sum(1 for t in defined if t > total) for pk, total in totals.items()}
+    shared = {pk: rank for pk, rank in shared.items() if totals[pk] is not None}
+    tied = {pk for pk, total in totals.items() if total is not None and defined.count(total) > 1}
+    rows = sorted(
+        data.rows,
+        key=lambda r: (
+            r.entry.pk not in shared,
+            shared.get(r.entry.pk, 0),
+            r.entry.institution.code,
+        ),
+    )
     context = {
         "cycle": cycle,
         "data": data,
+        "rows": [(r, shared.get(r.entry.pk), r.entry.pk in tied) for r in rows],
         "aid_rules": AidRule.choices,
         "scenario_links": scenario_links_of(cycle),
     }
@@ -45,7 +61,11 @@ def _official(user, entry) -> bool:
 def decision_edit(request: HttpRequest, fiscal_year: int, code: str) -> HttpResponse:
     entry = load_entry(request, fiscal_year, code, check=permissions.can_draft_decision)
     decision = getattr(entry, "decision", None)
-    form = DecisionForm(request.POST or None, initial=entry_pages.decision_initial(decision))
+    form = DecisionForm(
+        request.POST or None,
+        initial=entry_pages.decision_initial(decision),
+        institution=entry.institution,
+    )
     if request.method == "POST":
         if form.has_error("version"):
             return missing_version(request)

@@ -42,7 +42,12 @@ def result_table(request: HttpRequest, fiscal_year: int, file_format: str) -> Ht
     cycle = load_cycle(request, fiscal_year)
     if not permissions.can_export_results(request.user):
         raise PermissionDenied
-    headers, rows = sheets.result_table(user=request.user, cycle=cycle)
+    codes = request.GET.get("headers") == "codes"
+    headers, rows = sheets.result_table(user=request.user, cycle=cycle, codes=codes)
     return download_response(
-        headers, rows, file_format=file_format, name=f"review-results-{fiscal_year}"
+        headers,
+        rows,
+        file_format=file_format,
+        name=f"review-results-{fiscal_year}",
+        encoding=request.GET.get("encoding"),
     )

@@ -11,28 +11,39 @@
   var list = dialog.querySelector("[data-items]");
   var pending = null;
 
-  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
-    form.addEventListener("submit", function (event) {
-      if (form.dataset.confirmed === "yes") { return; }
-      event.preventDefault();
-      pending = form;
-      question.textContent = form.dataset.confirm;
-      list.replaceChildren();
-      form.querySelectorAll("input[type=checkbox][data-label]:checked").forEach(function (box) {
-        var item = document.createElement("li");
-        item.textContent = box.dataset.label;
-        list.appendChild(item);
-      });
-      list.hidden = !list.children.length;
-      dialog.showModal();
+  var pendingSubmitter = null;
+
+  // A form with data-confirm asks whatever button posts it; a button with data-confirm
+  // (the score form's "submit", beside "save the draft") asks only for itself.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var submitter = event.submitter || null;
+    var text = (submitter && submitter.dataset.confirm) || form.dataset.confirm;
+    if (!text || form.dataset.confirmed === "yes") { return; }
+    event.preventDefault();
+    pending = form;
+    pendingSubmitter = submitter;
+    question.textContent = text;
+    list.replaceChildren();
+    form.querySelectorAll("input[type=checkbox][data-label]:checked").forEach(function (box) {
+      var item = document.createElement("li");
+      item.textContent = box.dataset.label;
+      list.appendChild(item);
     });
+    list.hidden = !list.children.length;
+    dialog.showModal();
   });
 
   dialog.querySelector("[data-ok]").addEventListener("click", function () {
     if (!pending) { return; }
     pending.dataset.confirmed = "yes";
     dialog.close();
-    pending.submit();
+    // requestSubmit keeps the button's name and value (submit=1) in the post.
+    if (pendingSubmitter && typeof pending.requestSubmit === "function") {
+      pending.requestSubmit(pendingSubmitter);
+    } else {
+      pending.submit();
+    }
   });
   dialog.querySelector("[data-cancel]").addEventListener("click", function () {
     pending = null;

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import statistics
 
 import pytest
@@ -125,8 +126,8 @@ def test_benchmark_download_for_staff_names_no_peer(client_for, country):
 
 def test_staff_benchmark_of_a_thin_year_withholds_every_group(client_for, country):
     staff = staff_of(country.institutions["TLO-K1"], username="k1-staff")
-    # FY2011 (the default: K1's latest) has one other report in the country.
-    response = client_for(staff).get(url("TLO-K1"), {"download": "position"})
+    # FY2011 (K1's latest, asked for) has one other report in the country.
+    response = client_for(staff).get(url("TLO-K1"), {"fy": 2011, "download": "position"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     roc = next(r for r in rows if r[0].startswith("収益率"))
     assert roc[1] == "80.0"  # its own value stays: 1,000,000 / 1,250,000
@@ -142,3 +143,37 @@ def test_benchmark_distribution_for_a_chosen_metric(client_for, country, mext_of
 def test_benchmark_without_values(client_for, mext_official, institution_a):
     body = get_ok(client_for(mext_official), url(institution_a.code)).content.decode()
     assert 'id="no-values"' in body
+
+
+def test_benchmark_download_in_shift_jis_and_its_link(client_for, country):
+    staff = staff_of(country.institutions["TLO-K1"], username="k1-staff")
+    client = client_for(staff)
+
+    page = client.get(url("TLO-K1"), {"fy": 2010}).content.decode()
+    response = client.get(url("TLO-K1"), {"fy": 2010, "download": "position", "encoding": "cp932"})
+
+    assert "データ(CSV・Shift_JIS)" in page and "encoding=cp932" in page
+    assert response["Content-Type"] == "text/csv; charset=Shift_JIS"
+    assert response.content.decode("cp932").startswith("指標,値")
+
+
+def test_benchmark_default_year_is_the_latest_most_reported_and_says_why(client_for, country):
+    staff = staff_of(country.institutions["TLO-K1"], username="k1-staff")
+
+    response = client_for(staff).get(url("TLO-K1"))
+
+    assert response.context["board"].fiscal_year == 2010  # FY2011: 2 of 8 reports
+    note = re.search(
+        r'<p class="note" id="default-year">(.*?)</p>', response.content.decode(), re.S
+    )
+    assert "2010年度(平成22年度)を表示しています" in note.group(1)
+    assert "8機関中8機関" in note.group(1)
+    assert "2011年度(平成23年度)はまだ8機関中2機関の報告しかありません" in note.group(1)
+
+
+def test_benchmark_year_asked_for_says_nothing_about_defaults(client_for, country):
+    staff = staff_of(country.institutions["TLO-K1"], username="k1-staff")
+
+    response = client_for(staff).get(url("TLO-K1"), {"fy": 2011})
+
+    assert 'id="default-year"' not in response.content.decode()

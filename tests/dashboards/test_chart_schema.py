@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from plotly.offline import get_plotlyjs_version
 
+from dashboards.charts.base import PLOT_CONFIG
 from dashboards.selectors import national as national_selectors
 from institutions.enums import Role
 from metrics.models import MetricDefinition
@@ -59,8 +60,15 @@ def sent_figures(response) -> dict[str, dict]:
 
 def assert_valid(figures: dict[str, dict]) -> None:
     for key, figure in figures.items():
-        # dashboards.js hands plotly.js figure.data and figure.layout, nothing else.
-        assert set(figure) == {"data", "layout"}, key
+        # dashboards.js hands plotly.js figure.data, figure.layout and figure.config.
+        assert set(figure) == {"data", "layout", "config"}, key
+        # Nothing leaves the site: no cloud, no link to plotly's own pages.
+        config = figure["config"]
+        assert (config["showSendToCloud"], config["displaylogo"], config["plotlyServerURL"]) == (
+            False,
+            False,
+            "",
+        ), key
         try:
             go.Figure(data=figure["data"], layout=figure["layout"])
         except ValueError as error:
@@ -193,7 +201,9 @@ def test_an_invalid_attribute_fails_the_check():
     with pytest.raises(ValueError, match="hovertemplat"):
         go.Figure(data=[{"type": "bar", "x": [1], "y": [2], "hovertemplat": "%{y}"}])
     with pytest.raises(pytest.fail.Exception):
-        assert_valid({"bad": {"data": [], "layout": {"xaxis": {"titel": "x"}}}})
+        assert_valid(
+            {"bad": {"data": [], "layout": {"xaxis": {"titel": "x"}}, "config": PLOT_CONFIG}}
+        )
 
 
 def test_a_reader_without_the_right_to_the_quadrant_gets_valid_figures(client_for, country):

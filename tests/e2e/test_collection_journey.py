@@ -91,6 +91,12 @@ def test_collection_journey_open_round_submit_bulk_accept_full_status(page, live
     page.goto(live_server.url + _path("metrics:round_create"))
     assert page.is_checked("#expected-institutions input[value=TLO-NORTH]")
     assert page.is_checked("#expected-institutions input[value=TLO-SOUTH]")
+    # Select none, then all: the list's own buttons.
+    page.click("#expected-institutions button[data-tick=none]")
+    assert not page.is_checked("#expected-institutions input[value=TLO-NORTH]")
+    page.click("#expected-institutions button[data-tick=all]")
+    assert page.is_checked("#expected-institutions input[value=TLO-NORTH]")
+    assert page.is_checked("#expected-institutions input[value=TLO-SOUTH]")
     page.fill("#id_fiscal_year", str(fiscal_year))
     page.fill("#id_deadline", deadline.isoformat())
     _shot(page, "open-round")

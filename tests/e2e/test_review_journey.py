@@ -54,6 +54,11 @@ def _score(page, live_server, username, necessity):
         page.check(f"#criterion-{code} input[value='{value}']")
         page.fill(f"#criterion-{code} textarea", f"{code}についての所見")
     page.click("#submit-scores")
+    # Submitting asks first, naming what cannot be undone without an official.
+    page.wait_for_selector("#confirm-dialog[open]")
+    assert "担当官" in page.locator("#confirm-dialog [data-question]").inner_text()
+    page.keyboard.press("Tab")  # from 「キャンセル」 to 「実行」, by the keyboard alone
+    page.keyboard.press("Enter")
     page.wait_for_selector("#score-state")
 
 

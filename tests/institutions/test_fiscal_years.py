@@ -84,3 +84,27 @@ def test_wareki_round_trips(year):
     assert parse_fiscal_year(wareki(year)) == year
     assert parse_fiscal_year(wareki(year, short=True)) == year
     assert parse_fiscal_year(f"{year}年度") == year
+
+
+def test_format_date_with_weekday_in_japanese_and_english():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from institutions.fiscal_years import format_date
+
+    moment = timezone.make_aware(dt.datetime(2027, 1, 20, 10, 0))
+
+    assert format_date(moment, "ja", weekday=True) == "令和9年1月20日(水) 10:00"
+    assert format_date(moment, "en", weekday=True) == "Wed 20 Jan 2027 10:00"
+    assert format_date(dt.date(2010, 4, 1), "ja") == "平成22年4月1日"  # unchanged without it
+
+
+def test_jday_filter_shows_the_weekday_in_a_time_element():
+    from django.template import Context, Template
+
+    rendered = Template("{% load tlo %}{{ day|jday }}").render(
+        Context({"day": __import__("datetime").date(2011, 1, 20)})
+    )
+
+    assert rendered == '<time datetime="2011-01-20">平成23年1月20日(木)</time>'

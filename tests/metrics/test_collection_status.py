@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from institutions.enums import TloType
 from metrics.enums import ReportState
@@ -113,6 +114,20 @@ def test_an_import_accepted_without_submission_counts_by_its_acceptance(tlos, ro
     assert collection_status(fiscal_year=2010).rows[0].on_time is True
 
 
+def test_figures_loaded_as_accepted_after_the_deadline_are_not_late(
+    client_for, mext_official, tlos, round_2010
+):
+    report = make_report(tlos[0], 2010, state=ReportState.ACCEPTED)
+    report.accepted_at = _at(D(2012, 5, 1))  # historical figures loaded long after
+    report.save()
+
+    row = collection_status(fiscal_year=2010).rows[0]
+    page = get_ok(client_for(mext_official), "/metrics/status/", fy="2010").content.decode()
+
+    assert row.on_time is None
+    assert "受理済みとして登録" in page
+
+
 def test_status_csv_for_scripts(client_for, mext_official, tlos, reports):
     response = get_ok(client_for(mext_official), "/metrics/status/", fy="2010", format="csv")
     assert response["Content-Type"].startswith("text/csv")
@@ -133,6 +148,38 @@ def test_status_csv_for_scripts(client_for, mext_official, tlos, reports):
 def test_status_xlsx_download(client_for, mext_official, tlos, reports):
     response = get_ok(client_for(mext_official), "/metrics/status/", fy="2010", format="xlsx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_status_xlsx_for_people_is_japanese_with_date_cells(
+    client_for, mext_official, tlos, reports
+):
+    response = get_ok(client_for(mext_official), "/metrics/status/", fy="2010", format="xlsx")
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows())
+    assert [c.value for c in rows[0]] == [
+        "機関コード",
+        "機関名",
+        "状況",
+        "提出日",
+        "受理日",
+        "期限内",
+    ]
+    accepted = rows[5]
+    assert accepted[0].value == "TLO-5" and accepted[2].value == "受理済み"
+    assert accepted[3].is_date and accepted[3].value.date() == datetime.date(2011, 6, 30)
+    assert accepted[4].is_date and accepted[4].value.date() == datetime.date(2011, 7, 5)
+
+
+def test_status_xlsx_headers_codes_keeps_the_codes(client_for, mext_official, tlos, reports):
+    response = get_ok(
+        client_for(mext_official), "/metrics/status/", fy="2010", format="xlsx", headers="codes"
+    )
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("institution_code", "institution_name", "state")
+    assert rows[5][2] == "accepted"
 
 
 def test_status_page_shows_counts_and_rates(client_for, mext_official, tlos, reports):

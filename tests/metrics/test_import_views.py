@@ -240,3 +240,22 @@ def test_preview_page_query_count_does_not_grow_with_rows(
         jobs.append(job_of(staff_a, [HEADER, *rows]))
 
     assert_constant_queries(preview_page, larger_file, at_most=6)
+
+
+def test_preview_is_compact_years_and_outcomes_do_not_wrap(client_for, staff_a, institution_a):
+    header = ["機関コード", "年度", "特許出願件数", "特許取得件数", "ライセンス件数", "人件費"]
+    rows = [
+        header,
+        ["TLO-AAA", "平成22年度", "12", "3", "4", "5"],
+        ["TLO-AAA", "H21", "1", "", "", ""],
+    ]
+    client = client_for(staff_a)
+    response = post_file(client, csv_bytes(rows, "utf-8"))
+
+    page = client.get(response.url).content.decode()
+
+    assert '<td class="nowrap">2010年度(平成22年度)</td>' in page
+    assert page.count('<td class="nowrap">新規</td>') == 2
+    # Four figures fold under a one-line summary; one figure stays a plain line.
+    assert page.count('<details class="row-changes"><summary>4項目: ') == 1
+    assert page.count('<details class="row-changes">') == 1

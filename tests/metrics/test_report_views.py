@@ -685,3 +685,10 @@ def test_edit_refuses_hostile_licence_rows(client_for, staff_a, report_a, row):
     assert response.status_code == 200
     assert report_a.licences.count() == 0
     assert AnnualReport.objects.get(pk=report_a.pk).version == 1
+
+
+def test_detail_delete_looks_unlike_submit(client_for, staff_a, report_a):
+    body = client_for(staff_a).get(url("report_detail", report_a)).content.decode()
+
+    assert '<button type="submit" id="delete-report" class="danger secondary">' in body
+    assert '<button type="submit" id="submit-report">' in body

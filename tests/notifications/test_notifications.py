@@ -194,3 +194,23 @@ def test_outbox_asks_the_workflow_table_which_messages_may_be_released(
     assert release_notifications(actor=mext_official, notifications=[failed]) == 0
     assert Notification.objects.get().state == NotificationState.FAILED
     assert mail.outbox == []
+
+
+def test_officials_home_says_how_many_messages_wait(client_for, staff_a, mext_official, viewer):
+    _person(staff_a, "staff@example.com")
+    for subject in ("一", "二"):
+        notify(
+            actor=mext_official,
+            kind=NotificationKind.DECISION_PUBLISHED,
+            recipients=[staff_a],
+            subject=subject,
+            body="…",
+            hold=True,
+        )
+
+    official_home = client_for(mext_official).get("/").content.decode()
+    viewer_home = client_for(viewer).get("/").content.decode()
+
+    assert "送信待ちのメールが2通あります。" in official_home
+    assert 'href="/notifications/?state=staged"' in official_home
+    assert 'id="outbox-waiting"' not in viewer_home

@@ -177,7 +177,7 @@ def test_result_table_download_for_officials(
     scoring, entry_a, mext_reviewer, mext_official, client_for
 ):
     score_all(Assignment.objects.get(entry=entry_a, reviewer=mext_reviewer), 4)
-    response = client_for(mext_official).get("/reviews/2010/results.csv")
+    response = client_for(mext_official).get("/reviews/2010/results.csv?headers=codes")
     text = response.content.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("institution_code,institution_name,model_activity_mext")
     assert "TLO-AAA" in text

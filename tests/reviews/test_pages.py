@@ -221,3 +221,27 @@ def test_hearing_sheet_withholds_positions_by_the_small_group_setting(
     positions = row[-3:]
     assert (positions == ["非表示"] * 3) is withheld
     assert all(p.startswith("1位/4") for p in positions) is not withheld
+
+
+def test_deliberation_is_by_rank_and_says_when_totals_tie(
+    scoring, entry_a, entry_b, mext_reviewer, mext_official, client_for
+):
+    from reviews.models import CycleEntry
+
+    from .conftest import assign
+
+    entry_c = CycleEntry.objects.create(
+        cycle=scoring, institution=InstitutionFactory(code="TLO-CCC", name_ja="機関C")
+    )
+    score_all(Assignment.objects.get(entry=entry_a, reviewer=mext_reviewer), 2)
+    score_all(assign(entry_b, mext_reviewer), 4)
+    score_all(assign(entry_c, mext_reviewer), 4)
+
+    response = client_for(mext_official).get("/reviews/2010/deliberation/")
+
+    body = response.content.decode()
+    order = [body.index(f'id="row-{code}"') for code in ("TLO-BBB", "TLO-CCC", "TLO-AAA")]
+    assert order == sorted(order)  # 1st, 1st (tied, by code), then 3rd
+    assert body.count("1位<small>(同順位)</small>") == 2
+    assert "3位</td>" in body
+    assert '<th scope="row" class="institution"' in body  # the sticky first column

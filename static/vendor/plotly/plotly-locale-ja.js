@@ -23,7 +23,7 @@ window.Plotly.register({
         'IE only supports svg.  Changing format to svg.': 'IEはSVGのみサポートしています。SVGに変換します。', // components/modebar/buttons.js:60
         'Lasso Select': '投げ縄選択',                                                                      // components/modebar/buttons.js:112
         'Orbital rotation': '軌道回転',                                                                    // components/modebar/buttons.js:279
-        'Pan': '拡大',                                                                                     // components/modebar/buttons.js:94
+        'Pan': '移動',                                                                                     // components/modebar/buttons.js:94
         'Produced with Plotly.js': 'Plotly.jsにより作成',                                                  // components/modebar/modebar.js:256
         'Reset': 'リセット',                                                                                // components/modebar/buttons.js:432
         'Reset axes': '軸をリセット',                                                                       // components/modebar/buttons.js:148
@@ -32,9 +32,6 @@ window.Plotly.register({
         'Reset view': 'ビューをリセット',                                                                   // components/modebar/buttons.js:583
         'Reset views': 'ビューをリセット',                                                                  // components/modebar/buttons.js:529
         'Show closest data on hover': 'ホバー時に一番近いデータを表示',                                     // components/modebar/buttons.js:157
-        'Snapshot succeeded': 'スナップショットに成功',                                                     // components/modebar/buttons.js:66
-        'Sorry, there was a problem downloading your snapshot!': 'すみません、スナップショットダウンロードでエラーです!', // components/modebar/buttons.js:69
-        'Taking snapshot - this may take a few seconds': 'スナップショットを撮影',                          // components/modebar/buttons.js:57
         'Zoom': 'ズーム',                                                                                   // components/modebar/buttons.js:85
         'Zoom in': '拡大',                                                                                  // components/modebar/buttons.js:121
         'Zoom out': '縮小',                                                                                 // components/modebar/buttons.js:130
@@ -63,7 +60,25 @@ window.Plotly.register({
         'outgoing flow count:': '流出フローカウント:',                                                      // traces/sankey/plot.js:143
         'kde:': 'kde:',                                                                                     // traces/violin/calc.js:73
         'Click to enter radial axis title': '放射軸タイトルを入力するにはクリック',
-        'new text': '新規テキスト'
+        'new text': '新規テキスト',
+        // Added for plotly.js 4.1.1 (this product): strings of the bundle missing from the 3.7.0 locale.
+        'Click to enter Plot subtitle': 'プロットのサブタイトルを入力するにはクリック',
+        'Download plot as JSON': 'JSONファイルでダウンロード',
+        'Draw circle': '円を描く',
+        'Draw closed freeform': '閉じた自由線を描く',
+        'Draw line': '線を描く',
+        'Draw open freeform': '開いた自由線を描く',
+        'Draw rectangle': '四角形を描く',
+        'Erase active shape': '選択中の図形を消す',
+        'Image download succeeded': '画像をダウンロードしました',
+        'JSON download succeeded': 'JSONファイルをダウンロードしました',
+        'Preparing image - this may take a few seconds': '画像を準備しています(数秒かかることがあります)',
+        'Share chart...': 'グラフを共有',
+        'Sorry, there was a problem downloading your JSON file!': 'JSONファイルのダウンロードに失敗しました',
+        'Sorry, there was a problem downloading your image!': '画像のダウンロードに失敗しました',
+        'Taking snapshot - this may take a few seconds': '画像を準備しています(数秒かかることがあります)',
+        'Snapshot succeeded': '画像をダウンロードしました',
+        'Sorry, there was a problem downloading your snapshot!': '画像のダウンロードに失敗しました'
     },
     format: {
         days: ['日曜日', '月曜日', '火曜日', '水曜日', '木曜日', '金曜日', '土曜日'],
