@@ -162,9 +162,7 @@ def test_ranking_download_for_scripts_keeps_its_columns(surveyed, client_for, me
     assert rows[0] == ["rank", "institution_code", "label", "value", "value_display"]
 
 
-def test_aggregate_download_for_people_names_the_years_source(
-    surveyed, client_for, mext_official
-):
+def test_aggregate_download_for_people_names_the_years_source(surveyed, client_for, mext_official):
     client = client_for(mext_official)
     rows_2009 = _download(client, 2009, "&table=aggregates")
     rows_2010 = _download(client, 2010, "&table=aggregates")
