@@ -51,6 +51,12 @@ def _thousands(value: float) -> str:
     return f"{chr(0x2212) if amount < 0 else ''}{abs(amount):,}"
 
 
+def _trend_cell(value: float | None, display: str, source: str, *, is_yen: bool) -> str:
+    """A metric's value of one year; a satisfaction value with its source (issue #18)."""
+    text = _thousands(value) if is_yen and value is not None else display
+    return f"{text} ({source})" if source else text
+
+
 def position_text(position: PeerPosition) -> str:
     """A compact position for a cell: “32/46 · Q4” (Japanese “32位/46 · 第4五分位”)."""
     if position.withheld:
@@ -101,7 +107,10 @@ def hearing_sheet(entry: CycleEntry, *, user: User) -> list[Section]:
                 [
                     [
                         t.definition.name,
-                        *[_thousands(v) if t.is_yen and v is not None else d for v, d in t.cells],
+                        *[
+                            _trend_cell(v, d, source, is_yen=t.is_yen)
+                            for v, d, source in t.sourced_cells
+                        ],
                         *[position_text(p) for p in t.positions],
                     ]
                     for t in material.trends

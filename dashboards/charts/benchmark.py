@@ -56,10 +56,6 @@ def position_chart(board: Benchmark, amount_unit: str) -> Chart:
     group_keys = list(dict.fromkeys(g.key for m in board.metrics for g in m.groups))
     group_labels = {g.key: g.label for m in board.metrics for g in m.groups}
     headers = [_("metric"), _("value")]
-    # Satisfaction values say where they came from (issue #18): a column, for every row.
-    with_source = any(m.source_label for m in board.metrics)
-    if with_source:
-        headers.append(_("source"))
     for key in group_keys:
         headers += [
             _("%(group)s: institutions") % {"group": group_labels[key]},
@@ -73,8 +69,6 @@ def position_chart(board: Benchmark, amount_unit: str) -> Chart:
             metric_header(m.definition, amount_unit),
             metric_number(m.value, unit, amount_unit),
         ]
-        if with_source:
-            row.append(m.source or m.source_label)
         by_key = {g.key: g for g in m.groups}
         for key in group_keys:
             g = by_key.get(key)
@@ -89,6 +83,13 @@ def position_chart(board: Benchmark, amount_unit: str) -> Chart:
                     quintile_label(g.quintile),
                 ]
         rows.append(row)
+    # Satisfaction values say where they came from (issue #18): a last column, when the
+    # year has any.
+    if any(m.source_label for m in board.metrics):
+        headers.append(_("source"))
+        rows = [
+            [*row, m.source or m.source_label] for row, m in zip(rows, board.metrics, strict=True)
+        ]
     metrics_shown = [m for m in board.metrics if m.value is not None]
     names = [_marked_name(m) for m in metrics_shown]
     data = []

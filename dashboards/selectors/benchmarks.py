@@ -161,7 +161,7 @@ def peer_benchmark(*, institution: Institution, fiscal_year: int | None, user) -
                 )
             )
         source, source_label = "", ""
-        if sources is not None and uses_satisfaction(definition):
+        if sources is not None and found and uses_satisfaction(definition):
             source_label = sources.kind_label(fiscal_year)
             if own_value is not None:
                 source = sources.source_for(institution.pk, fiscal_year, may_see=may_see_survey)
