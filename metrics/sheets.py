@@ -138,6 +138,7 @@ _RANKING_HEADERS = {
     "label": "機関",
     "value": "値",
     "value_display": "表示値",
+    "source": "出典",
 }
 _AGGREGATE_HEADERS = {
     "grouping": "区分",
@@ -147,6 +148,7 @@ _AGGREGATE_HEADERS = {
     "included": "対象機関数",
     "excluded": "除外機関数(値なし)",
     "note": "備考",
+    "source": "出典",
 }
 _GROUPINGS_JA = {"national": "全国", "region": "地域", "tlo_type": "TLO類型"}
 
@@ -158,7 +160,8 @@ def ranking_sheet(
     Japanese headers unless `codes`.
 
     `value` is the plain number (whole yen for amounts, for scripts); `value_display` is
-    for people, so an amount is shown in the reader's unit, named in its header."""
+    for people, so an amount is shown in the reader's unit, named in its header. A
+    satisfaction metric's download for people ends with each value's source (出典)."""
     displays = [r.display for r in table.rows]
     unit = ""
     if table.definition.unit == MetricUnit.YEN:
@@ -176,6 +179,11 @@ def ranking_sheet(
     headers = _headers(columns, _RANKING_HEADERS, codes)
     if unit:
         headers[-1] = f"{headers[-1]} ({unit})"
+    if not codes and any(r.source for r in table.rows):
+        # A satisfaction value's source (self-reported or the survey), for people only:
+        # the scripts' columns stay fixed.
+        headers.append(_RANKING_HEADERS["source"])
+        rows = [[*row, r.source] for row, r in zip(rows, table.rows, strict=True)]
     return headers, rows
 
 
@@ -195,6 +203,10 @@ def aggregate_sheet(page: MetricPage, *, codes: bool = False) -> tuple[list[str]
         rows.append(
             [shown, row.group, row.pooled, row.median, result.included, result.excluded, note]
         )
+    if not codes and page.source_label:
+        # Every value of the year has the same source; for people only, as above.
+        columns.append("source")
+        rows = [[*row, page.source_label] for row in rows]
     return _headers(columns, _AGGREGATE_HEADERS, codes), rows
 
 

@@ -137,7 +137,10 @@ def hearing_sheet(entry: CycleEntry, *, user: User) -> list[Section]:
                 [
                     [
                         t.definition.name,
-                        *[metric_figure(v, t.definition.unit, d) for v, d in t.cells],
+                        *[
+                            f"{d} ({source})" if source else metric_figure(v, t.definition.unit, d)
+                            for v, d, source in t.sourced_cells
+                        ],
                         *[position_text(p) for p in t.positions],
                     ]
                     for t in material.trends

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from metrics.selectors.metric_values import withheld_text
 
-from ..selectors.benchmarks import Benchmark
+from ..selectors.benchmarks import Benchmark, MetricBenchmark
 from .base import (
     COLOURS,
     OWN_COLOUR,
@@ -83,8 +83,15 @@ def position_chart(board: Benchmark, amount_unit: str) -> Chart:
                     quintile_label(g.quintile),
                 ]
         rows.append(row)
+    # Satisfaction values say where they came from (issue #18): a last column, when the
+    # year has any.
+    if any(m.source_label for m in board.metrics):
+        headers.append(_("source"))
+        rows = [
+            [*row, m.source or m.source_label] for row, m in zip(rows, board.metrics, strict=True)
+        ]
     metrics_shown = [m for m in board.metrics if m.value is not None]
-    names = [m.definition.name for m in metrics_shown]
+    names = [_marked_name(m) for m in metrics_shown]
     data = []
     symbols = ["circle", "square", "diamond", "triangle-up"]
     for index, key in enumerate(group_keys):
@@ -103,6 +110,7 @@ def position_chart(board: Benchmark, amount_unit: str) -> Chart:
                     "median": metric_text(g.median, m.definition.unit, amount_unit),
                     "value": metric_text(m.value, m.definition.unit, amount_unit),
                 }
+                + _source_suffix(m.source)
             )
         data.append(
             {
@@ -168,6 +176,8 @@ def distribution_chart(board: Benchmark, metric, amount_unit: str) -> Chart:
             for h in headers[2:]
         ),
     ]
+    if metric.source_label:
+        headers.append(_("source"))
     rows = []
     for g in metric.groups:
         if g.withheld:
@@ -177,6 +187,7 @@ def distribution_chart(board: Benchmark, metric, amount_unit: str) -> Chart:
                     withheld_text(),
                     *([withheld_text()] * 5),
                     metric_number(metric.value, unit, amount_unit),
+                    *([metric.source_label] if metric.source_label else []),
                 ]
             )
         else:
@@ -187,6 +198,7 @@ def distribution_chart(board: Benchmark, metric, amount_unit: str) -> Chart:
                     *(metric_number(q, unit, amount_unit) for q in g.quintiles),
                     metric_number(g.median, unit, amount_unit),
                     metric_number(metric.value, unit, amount_unit),
+                    *([metric.source_label] if metric.source_label else []),
                 ]
             )
     labels = [g.label for g in shown]
@@ -206,6 +218,7 @@ def distribution_chart(board: Benchmark, metric, amount_unit: str) -> Chart:
             **hover_text(
                 [
                     f"{g.label}: {metric_text(g.quintiles[0], unit, amount_unit)} – {metric_text(g.quintiles[3], unit, amount_unit)}"
+                    + _source_suffix(metric.source_label)
                     for g in shown
                 ]
             ),
@@ -225,6 +238,7 @@ def distribution_chart(board: Benchmark, metric, amount_unit: str) -> Chart:
             **hover_text(
                 [
                     f"{g.label} {_('median')}: {metric_text(g.median, unit, amount_unit)}"
+                    + _source_suffix(metric.source_label)
                     for g in shown
                 ],
                 trace="scatter",
@@ -238,7 +252,10 @@ def distribution_chart(board: Benchmark, metric, amount_unit: str) -> Chart:
             "x": [num(metric.value)] * len(shown),
             "marker": {"size": 14, "symbol": "star", "color": OWN_COLOUR},
             **hover_text(
-                [f"{_own_name(board)}: {metric_text(metric.value, unit, amount_unit)}"]
+                [
+                    f"{_own_name(board)}: {metric_text(metric.value, unit, amount_unit)}"
+                    + _source_suffix(metric.source)
+                ]
                 * len(shown),
                 trace="scatter",
             ),
@@ -254,6 +271,11 @@ def distribution_chart(board: Benchmark, metric, amount_unit: str) -> Chart:
             margin={"l": 220, "r": 20, "t": 50, "b": 60},
         ),
     }
+    note = (
+        _("Source of this institution's value: %(source)s") % {"source": metric.source}
+        if metric.source
+        else ""
+    )
     if not shown or metric.value is None:
         return Chart(
             "distribution",
@@ -262,12 +284,27 @@ def distribution_chart(board: Benchmark, metric, amount_unit: str) -> Chart:
             rows,
             None,
             empty=_("No comparison to show for this metric."),
+            note=note,
         )
     summary = "; ".join(
         f"{g.label}: {_('median')} {metric_text(g.median, unit, amount_unit)}, {quintile_label(g.quintile)}"
         for g in shown
     )
-    return Chart("distribution", title, headers, rows, figure, summary=summary)
+    return Chart("distribution", title, headers, rows, figure, summary=summary, note=note)
+
+
+def _marked_name(metric: MetricBenchmark) -> str:
+    """A metric's name on an axis; a satisfaction metric's with the year's source."""
+    if not metric.source_label:
+        return metric.definition.name
+    return _("%(metric)s (%(source)s)") % {
+        "metric": metric.definition.name,
+        "source": metric.source_label,
+    }
+
+
+def _source_suffix(source: str) -> str:
+    return f" ({source})" if source else ""
 
 
 def _own_name(board: Benchmark) -> str:

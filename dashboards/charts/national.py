@@ -218,11 +218,20 @@ def balance_chart(board: NationalDashboard) -> Chart:
 def ranking_chart(ranking: Ranking, amount_unit: str, *, key: str) -> Chart:
     definition = ranking.definition
     nickname = f" ({definition.nickname})" if definition.nickname else ""
-    title = _("Ranking: %(metric)s") % {"metric": f"{definition.name}{nickname}"}
+    name = f"{definition.name}{nickname}"
+    if ranking.source_label:
+        # A satisfaction metric says where the year's values came from (issue #18).
+        name = _("%(metric)s (%(source)s)") % {"metric": name, "source": ranking.source_label}
+    title = _("Ranking: %(metric)s") % {"metric": name}
     unit = definition.unit
     headers = [_("rank"), _("institution"), metric_header(definition, amount_unit)]
     rows = [[e.rank, e.label, metric_number(e.value, unit, amount_unit)] for e in ranking.entries]
+    if ranking.source_label:
+        headers.append(_("source"))
+        rows = [[*row, e.source] for row, e in zip(rows, ranking.entries, strict=True)]
     note = ranking_counts_text(ranking.ranked, ranking.excluded, ranking.no_report)
+    if ranking.source_note:
+        note = f"{note} {ranking.source_note}"
     if not ranking.entries:
         return Chart(
             key, title, headers, rows, None, empty=_("No value for this fiscal year."), note=note
@@ -242,6 +251,7 @@ def ranking_chart(ranking: Ranking, amount_unit: str, *, key: str) -> Chart:
                 **hover_text(
                     [
                         f"{e.rank}. {e.label}: {metric_text(e.value, unit, amount_unit)}"
+                        + (f" ({e.source})" if e.source else "")
                         for e in ranking.entries
                     ]
                 ),

@@ -19,6 +19,7 @@ from metrics.enums import ReportState
 from metrics.models import AnnualReport, MetricDefinition, MetricValue
 from metrics.selectors.coverage import Coverage, coverage
 from metrics.selectors.disclosure import NATIONAL, REGION, TLO_TYPE, year_tables
+from metrics.selectors.satisfaction import satisfaction_sources, uses_satisfaction
 
 from .national import SIZE_PEERS, Audience, institutions_of_kind, year_values
 
@@ -44,6 +45,10 @@ class MetricBenchmark:
     definition: MetricDefinition
     value: float | None
     groups: list[PeerGroup]
+    # Satisfaction metrics (issue #18): the institution's value's source for this reader,
+    # and the short mark of the year's values, the groups' included.
+    source: str = ""
+    source_label: str = ""
 
 
 @dataclass
@@ -87,7 +92,8 @@ def _default_year(
 def peer_benchmark(*, institution: Institution, fiscal_year: int | None, user) -> Benchmark:
     """The institution on every metric against its region, its TLO type, the nation (its
     kind of institution) and its size peers (the ten nearest in total costs that year):
-    median, quintile boundaries and the fifth it stands in, as the KEF shows. Six queries."""
+    median, quintile boundaries and the fifth it stands in, as the KEF shows. Six queries,
+    seven with a satisfaction metric (whose values say where they came from)."""
     audience = Audience.of(user)
     fiscal_years = benchmark_fiscal_years(institution)
     default_coverage, passed_over = None, []
@@ -136,6 +142,8 @@ def peer_benchmark(*, institution: Institution, fiscal_year: int | None, user) -
     }
     if audience.named:
         board.size_peers = sorted(population[pk].name() for pk in peers)
+    sources = satisfaction_sources() if any(map(uses_satisfaction, definitions)) else None
+    may_see_survey = audience.named or institution.pk in audience.own_ids
     for definition in definitions:
         found = values.get(definition.code, {})
         own_value = found[institution.pk][0] if institution.pk in found else None
@@ -173,7 +181,12 @@ def peer_benchmark(*, institution: Institution, fiscal_year: int | None, user) -
                     ),
                 )
             )
-        board.metrics.append(MetricBenchmark(definition, own_value, groups))
+        source, source_label = "", ""
+        if sources is not None and found and uses_satisfaction(definition):
+            source_label = sources.kind_label(fiscal_year)
+            if own_value is not None:
+                source = sources.source_for(institution.pk, fiscal_year, may_see=may_see_survey)
+        board.metrics.append(MetricBenchmark(definition, own_value, groups, source, source_label))
     return board
 
 

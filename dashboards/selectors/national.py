@@ -52,6 +52,7 @@ from metrics.selectors.coverage import Coverage as MetricsCoverage
 from metrics.selectors.coverage import existed_in, round_expectations
 from metrics.selectors.disclosure import NATIONAL, REGION, TLO_TYPE, YearTables, tables_by_year
 from metrics.selectors.metric_values import own_institution_ids
+from metrics.selectors.satisfaction import satisfaction_sources, uses_satisfaction
 from reviews.selectors.disclosure import known_institution_ids
 from reviews.selectors.quadrant import quadrant_points
 
@@ -194,6 +195,7 @@ class RankingEntry:
     label: str
     value: float
     is_own: bool = False
+    source: str = ""  # satisfaction values: 「自己申告」 or the survey (issue #18)
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,8 @@ class Ranking:
     ranked: int
     excluded: int
     no_report: int = 0
+    source_label: str = ""  # satisfaction values: the year's short mark
+    source_note: str = ""  # and what the year's values are
 
 
 @dataclass(frozen=True)
@@ -559,6 +563,7 @@ def national_dashboard(*, filters: DashboardFilters, user) -> NationalDashboard:
         institutions,
         filters,
         audience,
+        fiscal_year,
         expected_ids=frozenset(
             pk for pk, i in institutions.items() if i.expected_in(fiscal_year, rounds)
         ),
@@ -630,11 +635,18 @@ def _rankings(
     institutions,
     filters: DashboardFilters,
     audience: Audience,
+    fiscal_year: int,
     expected_ids: frozenset[int] = frozenset(),
 ) -> list[Ranking]:
     """Top ten per metric; anonymised labels continue from one table to the next, as the
-    seed letters its three tables in one run (a letter names no institution)."""
+    seed letters its three tables in one run (a letter names no institution).
+
+    A satisfaction metric's entries say where each value came from, the survey's size
+    and response rate to named readers and for the reader's own TLO only (one query)."""
     prefix = kind_prefix(filters.kind)
+    sources = None
+    if any(uses_satisfaction(definitions[code]) for code in codes):
+        sources = satisfaction_sources()
     rankings = []
     letters_used = 0
     in_view = [pk for pk, i in institutions.items() if filters.matches(i.cell)]
@@ -655,6 +667,7 @@ def _rankings(
         )
         letters = anonymised_letters(len(ranked.rows), start=letters_used)
         letters_used += len(ranked.rows)
+        about_satisfaction = sources is not None and uses_satisfaction(definition)
         entries = []
         for row, letter in zip(ranked.rows, letters, strict=True):
             own = row.key in audience.own_ids
@@ -664,10 +677,18 @@ def _rankings(
                 label = anonymised_label(prefix, letter)
                 if own:
                     label = _("%(label)s — your institution") % {"label": label}
-            entries.append(RankingEntry(row.rank, label, row.value, own))
-        rankings.append(
-            Ranking(definition, entries, ranked.ranked, ranked.excluded, ranked.no_report)
-        )
+            source = ""
+            if about_satisfaction:
+                source = sources.source_for(row.key, fiscal_year, may_see=audience.named or own)
+            entries.append(RankingEntry(row.rank, label, row.value, own, source))
+        ranking = Ranking(definition, entries, ranked.ranked, ranked.excluded, ranked.no_report)
+        if about_satisfaction:
+            ranking = replace(
+                ranking,
+                source_label=sources.kind_label(fiscal_year),
+                source_note=sources.year_note(fiscal_year),
+            )
+        rankings.append(ranking)
     return rankings
 
 
@@ -792,7 +813,12 @@ def _group_trends(
                 hidden = {
                     i
                     for i, (key, _label) in enumerate(labels)
-                    if counts[i] and not tables[fiscal_year].totals_shown(table, key)
+                    # A year whose accepted reports give no totals has no fixed table.
+                    if counts[i]
+                    and (
+                        fiscal_year not in tables
+                        or not tables[fiscal_year].totals_shown(table, key)
+                    )
                 }
             elif audience.anonymised:
                 hidden = withheld_groups(counts, threshold=audience.threshold, additive_total=True)

@@ -110,6 +110,7 @@ class MetricPage:
     by_region: list[AggregateRow] = field(default_factory=list)
     by_type: list[AggregateRow] = field(default_factory=list)
     source_note: str = ""  # satisfaction values: what the year's values are
+    source_label: str = ""  # and its short mark, for the aggregates' download
 
 
 def own_institution_ids(user) -> list[int]:
@@ -321,9 +322,9 @@ def metric_page(
     if fiscal_year is None:
         return MetricPage(definition, None, fiscal_years, kind, None, None)
     values = _values_of(definition, fiscal_year, kind)
-    row_source, source_note = None, ""
+    row_source, source_note, source_label = None, "", ""
     if uses_satisfaction(definition):
-        row_source, source_note = _satisfaction_row_source(fiscal_year)
+        row_source, source_note, source_label = _satisfaction_row_source(fiscal_year)
     ranking = _ranking(
         definition,
         fiscal_year,
@@ -354,20 +355,19 @@ def metric_page(
         by_region,
         by_type,
         source_note=source_note,
+        source_label=source_label,
     )
 
 
-def _satisfaction_row_source(fiscal_year: int) -> tuple[Callable[[int, bool], str], str]:
-    """Each row's source, and the year's note. An anonymised reader sees the survey's size
+def _satisfaction_row_source(fiscal_year: int) -> tuple[Callable[[int, bool], str], str, str]:
+    """Each row's source, the year's note and its short mark. An anonymised reader sees the survey's size
     and response rate of their own TLO only (the survey shows TLO staff nothing more)."""
     sources = satisfaction_sources()
 
     def row_source(institution_id: int, may_see: bool) -> str:
-        if may_see or sources.is_self_reported(fiscal_year):
-            return sources.source(institution_id, fiscal_year)
-        return _("customer survey")
+        return sources.source_for(institution_id, fiscal_year, may_see=may_see)
 
-    return row_source, sources.year_note(fiscal_year)
+    return row_source, sources.year_note(fiscal_year), sources.kind_label(fiscal_year)
 
 
 def ranking_table(

@@ -49,6 +49,21 @@ class SatisfactionSources:
             "rate": format_value(answered / invited if invited else 0, MetricUnit.PERCENT),
         }
 
+    def kind_label(self, fiscal_year: int) -> str:
+        """The short mark of every value of one fiscal year, for labels and for figures
+        over several TLOs (medians, quintiles): 「自己申告」 or 「顧客満足度調査」."""
+        if self.is_self_reported(fiscal_year):
+            return self_reported_label()
+        return _("customer survey")
+
+    def source_for(self, institution_id: int, fiscal_year: int, *, may_see: bool) -> str:
+        """One value's source for a reader: the survey's size and response rate only when
+        `may_see` (named readers, and the TLO's own staff, to whom the survey shows them);
+        to anyone else only that it came from the customer survey."""
+        if may_see or self.is_self_reported(fiscal_year):
+            return self.source(institution_id, fiscal_year)
+        return self.kind_label(fiscal_year)
+
     def year_note(self, fiscal_year: int) -> str:
         """What every value of one fiscal year is, for a page about that year."""
         if self.first_year is None:

@@ -20,6 +20,7 @@ from metrics.calculations import format_value, rank
 from metrics.enums import MetricUnit
 from metrics.models import AnnualReport, MetricDefinition, MetricValue
 from metrics.selectors.disclosure import NATIONAL, REGION, TLO_TYPE, year_tables
+from metrics.selectors.satisfaction import satisfaction_sources, uses_satisfaction
 
 from ..calculations import loads_within_one_of_mean, propose_assignments
 from ..display import local_name
@@ -152,10 +153,17 @@ class MetricTrend:
     displays: list[str]
     is_yen: bool
     positions: list[PeerPosition] = field(default_factory=list)
+    # Satisfaction metrics (issue #18): each year's source, 「自己申告」 or the survey; else empty.
+    sources: list[str] = field(default_factory=list)
 
     @property
     def cells(self) -> list[tuple[float | None, str]]:
         return list(zip(self.values, self.displays, strict=True))
+
+    @property
+    def sourced_cells(self) -> list[tuple[float | None, str, str]]:
+        sources = self.sources or [""] * len(self.values)
+        return list(zip(self.values, self.displays, sources, strict=True))
 
 
 @dataclass(frozen=True)
@@ -192,7 +200,11 @@ def material_of(entry: CycleEntry, *, user: User) -> Material:
     """The institution's named metrics for the cycle's year and the years before, its
     position among approved TLOs, its region and its type for the cycle's year (withheld
     from all but officials in a group of fewer than the small-group threshold), and the
-    accepted reports this person may open. Four queries."""
+    accepted reports this person may open. Four queries, five with a satisfaction metric.
+
+    A satisfaction value says where it came from: self-reported, or the survey of the
+    institution's customers with its size and response rate (an assigned reviewer sees
+    the TLO's survey summary, issue #18)."""
     institution = entry.institution
     withhold = not is_official(user)
     year = entry.cycle.fiscal_year
@@ -236,10 +248,17 @@ def material_of(entry: CycleEntry, *, user: User) -> Material:
     if institution.tlo_type:
         labels.append(str(institution.get_tlo_type_display()))
     trends = []
+    sources = satisfaction_sources() if any(map(uses_satisfaction, definitions)) else None
     for definition in definitions:
         values = [own.get((definition.pk, y)) for y in years]
         if all(v is None for v in values):
             continue
+        value_sources = []
+        if sources is not None and uses_satisfaction(definition):
+            value_sources = [
+                "" if v is None else sources.source(institution.pk, y)
+                for v, y in zip(values, years, strict=True)
+            ]
         rows = by_definition.get(definition.pk, [])
         groups = [(labels[0], {i: v for i, v, _r, _t in rows})]
         if institution.region_id:
@@ -266,6 +285,7 @@ def material_of(entry: CycleEntry, *, user: User) -> Material:
                     )
                     for (label, group), cell in zip(groups, cells, strict=True)
                 ],
+                sources=value_sources,
             )
         )
     reports = list(material_reports(entry, user=user)[:TREND_YEARS])

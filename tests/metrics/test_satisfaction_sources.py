@@ -2,6 +2,8 @@
 survey's fiscal year on (「顧客N社への調査(回答率R%)」), self-reported (自己申告) before;
 on the metric page, the institution page and the catalogue (issue #18)."""
 
+import csv
+import io
 import re
 
 import pytest
@@ -130,3 +132,49 @@ def test_catalogue_says_both_sources(surveyed, client_for, viewer):
 def test_catalogue_before_any_survey_says_self_reported_until_the_first(db, client_for, viewer):
     page = _text(get_ok(client_for(viewer), reverse("metrics:catalogue")).content.decode())
     assert "両省がTLOの顧客への調査を初めて行うまでは" in page
+
+
+def _download(client, fy, query=""):
+    url = reverse("metrics:metric_detail", args=["satisfaction_index"])
+    response = get_ok(client, f"{url}?fy={fy}&format=csv{query}")
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_ranking_download_for_people_has_a_source_column(surveyed, client_for, mext_official):
+    rows = _download(client_for(mext_official), 2010)
+    assert rows[0][-1] == "出典"
+    assert rows[1][-1] == "顧客8社への調査(回答率75.0%)"
+    rows_2009 = _download(client_for(mext_official), 2009)
+    assert [row[-1] for row in rows_2009[1:]] == ["自己申告", "自己申告"]
+
+
+def test_ranking_download_anonymised_keeps_other_tlos_survey_size_out(
+    surveyed, client_for, staff_b
+):
+    rows = _download(client_for(staff_b), 2010)
+    assert rows[1][0] == "1"
+    assert rows[1][-1] == "顧客満足度調査"
+    assert "8社" not in repr(rows)
+
+
+def test_ranking_download_for_scripts_keeps_its_columns(surveyed, client_for, mext_official):
+    rows = _download(client_for(mext_official), 2010, "&headers=codes")
+    assert rows[0] == ["rank", "institution_code", "label", "value", "value_display"]
+
+
+def test_aggregate_download_for_people_names_the_years_source(surveyed, client_for, mext_official):
+    client = client_for(mext_official)
+    rows_2009 = _download(client, 2009, "&table=aggregates")
+    rows_2010 = _download(client, 2010, "&table=aggregates")
+    assert rows_2009[0][-1] == "出典"
+    assert {row[-1] for row in rows_2009[1:]} == {"自己申告"}
+    assert {row[-1] for row in rows_2010[1:]} == {"顧客満足度調査"}
+    codes = _download(client, 2010, "&table=aggregates&headers=codes")
+    assert codes[0] == ["grouping", "group", "pooled", "median", "included", "excluded", "note"]
+
+
+def test_download_of_another_metric_has_no_source_column(surveyed, client_for, mext_official):
+    url = reverse("metrics:metric_detail", args=["return_on_cost"])
+    response = get_ok(client_for(mext_official), f"{url}?fy=2010&format=csv")
+    header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert "出典" not in header

@@ -4,8 +4,8 @@ hearing at the right hour (issue 16)."""
 import datetime
 
 from icalendar import Calendar
-from reviews.services.versions import NEW
 
+from core.versions import NEW
 from reviews.services import hearings
 
 
