@@ -17,7 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from core.text import safe_excerpt
+from core.text import safe_excerpt, single_line_problem
 
 from .enums import InstitutionKind, InstitutionStatus, LegalForm, Specialisation, TloType
 from .fiscal_years import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
@@ -189,6 +189,9 @@ class _RowChecker:
                 values[column] = ""
             elif "\x00" in value:
                 self.problem(row, column, _("the cell contains a NUL character"))
+                values[column] = ""
+            elif (problem := single_line_problem(value)) is not None:
+                self.problem(row, column, problem)
                 values[column] = ""
         for column in REQUIRED_COLUMNS:
             if not values.get(column):

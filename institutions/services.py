@@ -205,13 +205,13 @@ def load_institution_rows(
     regions = {r.code: r for r in Region.objects.all()}
     english = _english_names()
     abbreviations = university_abbreviations()
+    problems: list[str] = []
     for row in rows:
         row = {k: (v or "").strip() for k, v in row.items() if k}
-        values: dict[str, Any] = {
-            "name_ja": row["name_ja"],
-            "kind": row["kind"],
-            "status": row.get("status") or InstitutionStatus.ACTIVE,
-        }
+        values: dict[str, Any] = {"name_ja": row["name_ja"], "kind": row["kind"]}
+        # A blank or absent status names no change (a new institution starts active).
+        if row.get("status"):
+            values["status"] = row["status"]
         for column in ("tlo_type", "legal_form"):
             if column in row:
                 values[column] = row[column]
@@ -228,6 +228,10 @@ def load_institution_rows(
         name_en = row.get("name_en") or english.get(row["name_ja"])
         if name_en:
             values["name_en"] = name_en
+        constraint_problems = _constraint_problems(row, values)
+        if constraint_problems:
+            problems.extend(constraint_problems)
+            continue
         institution = _upsert(
             Institution, lookup={"code": row["code"]}, values=values, actor=actor, summary=summary
         )
@@ -242,7 +246,52 @@ def load_institution_rows(
                 abbreviation=abbreviations.get(partner.strip(), ""),
             )
             Partnership.objects.get_or_create(tlo=institution, university=university)
+    if problems:
+        # Raised inside the transaction: nothing of the file is kept.
+        raise RegistryError(problems)
     return summary
+
+
+def _constraint_problems(row: dict[str, str], values: dict[str, Any]) -> list[str]:
+    """The database constraints of Institution, checked on what the row would store (its
+    values over the stored institution's), each problem naming the row and the column
+    to change: a TLO type only on an approved TLO, a revocation date only when revoked."""
+    stored = Institution.objects.filter(code=row["code"]).first()
+
+    def effective(field_name: str, default: Any) -> Any:
+        if field_name in values:
+            return values[field_name]
+        return getattr(stored, field_name) if stored is not None else default
+
+    number = row.get("_row", "?")
+    problems = []
+    tlo_type = effective("tlo_type", "")
+    if tlo_type and effective("kind", "") != InstitutionKind.APPROVED_TLO:
+        problems.append(
+            _(
+                "Row %(row)s, column %(column)s: only approved TLOs have a TLO type "
+                "(this one would have “%(value)s”)."
+            )
+            % {
+                "row": number,
+                "column": "tlo_type" if "tlo_type" in row else "kind",
+                "value": tlo_type,
+            }
+        )
+    revoked_on = effective("revoked_on", None)
+    if revoked_on and effective("status", InstitutionStatus.ACTIVE) != InstitutionStatus.REVOKED:
+        problems.append(
+            _(
+                "Row %(row)s, column %(column)s: only a revoked institution has a "
+                "revocation date (this one would have %(value)s)."
+            )
+            % {
+                "row": number,
+                "column": "revoked_on" if "revoked_on" in row else "status",
+                "value": revoked_on.isoformat(),
+            }
+        )
+    return problems
 
 
 def read_registry_file(data: bytes) -> list[dict[str, str]]:
