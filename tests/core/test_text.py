@@ -46,7 +46,9 @@ def test_validate_single_line_refuses_line_break_and_override():
             validate_single_line(value)
 
 
+@pytest.mark.django_db
 def test_hearing_place_with_line_break_is_refused():
+    from institutions.models import User
     from reviews.forms import HearingForm
 
     form = HearingForm(
@@ -56,7 +58,8 @@ def test_hearing_place_with_line_break_is_refused():
             "starts_at": "10:00",
             "ends_at": "11:00",
             "place": "会議室\nBcc: x@example.com",
-        }
+        },
+        attendee_choices=User.objects.none(),
     )
     assert not form.is_valid()
     assert "place" in form.errors
