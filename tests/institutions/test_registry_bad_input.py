@@ -66,7 +66,9 @@ def test_registry_constraint_problems_keep_every_row_unchanged(kanto):
     assert not Institution.objects.filter(code="TLO-OK").exists()
 
 
-@pytest.mark.parametrize("name", ["機関\nX", "機関\rX", "機関\u2028X", "機関\u202eX", "機関\u2066X"])
+@pytest.mark.parametrize(
+    "name", ["機関\nX", "機関\rX", "機関\u2028X", "機関\u202eX", "機関\u2066X"]
+)
 def test_registry_name_with_line_break_or_direction_control_is_refused(kanto, name):
     text = f'code,name_ja,kind\nTLO-N,"{name}",approved_tlo\n'
     with pytest.raises(RegistryError) as error:
