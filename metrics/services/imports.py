@@ -201,36 +201,40 @@ def confirm_import(*, actor: User, job: ImportJob, as_accepted: bool = False) ->
         raise PermissionDenied(_ACCEPT_REFUSED)
     if has_errors(job.result):
         raise ImportNotPossible(job.state)
-    ImportJob.objects.filter(pk=job.pk).update(as_accepted=as_accepted)
     if job.total_rows > limits.background_rows():
-        if not _move_job(job.pk, ImportAction.CONFIRM, processed_rows=0):
+        # The choice is recorded by the same conditional update that wins the job, so
+        # a confirmation that loses a race records nothing.
+        if not _move_job(job.pk, ImportAction.CONFIRM, processed_rows=0, as_accepted=as_accepted):
             raise ImportNotPossible(job.state)
         enqueue("metrics.apply_import", job.pk)
         job.refresh_from_db()
         return job
-    return apply_import_job(job_id=job.pk)
+    return apply_import_job(job_id=job.pk, as_accepted=as_accepted)
 
 
-def apply_import_job(*, job_id: int) -> ImportJob:
-    """Apply a job's preview in one transaction.
+def apply_import_job(*, job_id: int, as_accepted: bool | None = None) -> ImportJob:
+    """Apply a job's preview in one transaction, `as_accepted` as asked, or as recorded
+    on the job when the confirmation queued it (None).
 
     Side effects, in order, all in one transaction: locks the job; creates the new
     reports (draft) and updates the changed ones (version + 1), each with a history
-    record by the uploader; marks the job applied; queues a metric recompute for the
-    institutions and fiscal years touched. On a conflict or any other error, nothing of
-    that happens and the job is marked failed with the reasons.
+    record by the uploader; marks the job applied, recording `as_accepted`; queues a
+    metric recompute for the institutions and fiscal years touched. On a conflict or
+    any other error, nothing of that happens and the job is marked failed with the
+    reasons.
     """
     try:
         with transaction.atomic():
             job = ImportJob.objects.select_for_update().select_related("uploaded_by").get(pk=job_id)
             if job.state not in IMPORT_WORKFLOW[ImportAction.APPLY].sources:
                 raise ImportNotPossible(job.state)
+            accepted = job.as_accepted if as_accepted is None else as_accepted
             with translation.override(job.result.get("language")):
                 apply_preview(
                     actor=job.uploaded_by,
                     preview=job.result,
-                    change_reason=change_reason(job.original_name, as_accepted=job.as_accepted),
-                    as_accepted=job.as_accepted,
+                    change_reason=change_reason(job.original_name, as_accepted=accepted),
+                    as_accepted=accepted,
                 )
             # The counts are the preview's (new → created, changed → updated); the
             # stored preview, which can be large, is not written again.
@@ -239,6 +243,7 @@ def apply_import_job(*, job_id: int) -> ImportJob:
                 ImportAction.APPLY,
                 applied_at=timezone.now(),
                 processed_rows=job.total_rows,
+                as_accepted=accepted,
             )
     except ImportConflict as conflict:
         _fail(job_id, messages=conflict.messages)

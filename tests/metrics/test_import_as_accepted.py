@@ -195,3 +195,23 @@ def test_a_row_before_the_approval_year_is_an_error(staff_a, institution_a):
     )
     assert applied is None
     assert [row["outcome"] for row in preview["rows"]] == ["error", "new"]
+
+
+def test_losing_confirmation_does_not_overwrite_the_winner_as_accepted(
+    mext_official, institution_a, recomputes
+):
+    """The same preview confirmed twice at once (two tabs): the audit flag is the one
+    of the confirmation that applied it."""
+    job = imports.start_import(
+        actor=mext_official,
+        file_name="過去分.csv",
+        data=csv_bytes([HEADER, ["TLO-AAA", "2010", "12", "1000"]]),
+        language="ja",
+    )
+    seen_by_second = imports.ImportJob.objects.get(pk=job.pk)  # opened before the first won
+    imports.confirm_import(actor=mext_official, job=job, as_accepted=True)
+    with pytest.raises(imports.ImportNotPossible):
+        imports.confirm_import(actor=mext_official, job=seen_by_second, as_accepted=False)
+    job.refresh_from_db()
+    assert (job.state, job.as_accepted) == (ImportState.APPLIED, True)
+    assert AnnualReport.objects.get().state == ReportState.ACCEPTED
