@@ -179,6 +179,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic work (celery beat). Each app's tasks module names what it runs.
 CELERY_BEAT_SCHEDULE: dict = {
+    # Tasks whose sending failed (the broker was down) are sent again (core.outbox).
+    "send-waiting-tasks": {"task": "core.send_waiting_tasks", "schedule": 60},
     "fail-stale-imports": {"task": "metrics.fail_stale_imports", "schedule": 15 * 60},
     "delete-old-uploads": {"task": "metrics.delete_old_uploads", "schedule": 24 * 60 * 60},
     # Japan time (CELERY_TIMEZONE), before the working day starts.
