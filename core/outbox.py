@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import datetime
 import logging
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 from celery import current_app
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
 
@@ -52,8 +54,9 @@ def send_queued_task(task_id: int) -> bool:
     another sender holds or sent it, or the broker refused it (the error is recorded and
     the sweep sends it later). Never raises for an unreachable broker.
 
-    Under eager settings the task runs here, in-process, and its own errors propagate
-    as they did before the outbox (it counts as sent: it ran)."""
+    Under eager settings the task runs here, in-process (in a background thread when
+    TASKS_IN_THREAD), and counts as sent; run in this thread, its own errors propagate
+    as they did before the outbox."""
     now = timezone.now()
     claimed = (
         QueuedTask.objects.waiting()
@@ -67,7 +70,15 @@ def send_queued_task(task_id: int) -> bool:
     task = current_app.tasks[queued.task_name]
     if current_app.conf.task_always_eager:
         _mark_sent(queued.pk)
-        task.apply_async(args=queued.args, kwargs=queued.kwargs)
+        if getattr(settings, "TASKS_IN_THREAD", False):
+            threading.Thread(
+                target=_run_in_thread,
+                args=(task, queued.args, queued.kwargs),
+                name=f"task-{queued.pk}",
+                daemon=True,
+            ).start()
+        else:
+            task.apply_async(args=queued.args, kwargs=queued.kwargs)
         return True
     try:
         task.apply_async(args=queued.args, kwargs=queued.kwargs)
@@ -79,6 +90,17 @@ def send_queued_task(task_id: int) -> bool:
         return False
     _mark_sent(queued.pk)
     return True
+
+
+def _run_in_thread(task: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
+    """An eager task in its own thread (TASKS_IN_THREAD, for `make run`): the request
+    that queued it returns at once, as with a worker. Its errors go to the log."""
+    try:
+        task.apply(args=args, kwargs=kwargs, throw=True)
+    except Exception:
+        logger.exception("task %s failed in its background thread", task.name)
+    finally:
+        connection.close()  # this thread's own connection
 
 
 def _mark_sent(task_id: int) -> None:

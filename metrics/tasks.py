@@ -42,6 +42,13 @@ def fail_stale_imports() -> int:
     return imports.fail_stale_imports(older_than=STALE_IMPORT_AFTER)
 
 
+@shared_task(name="metrics.fail_silent_imports")
+def fail_silent_imports() -> int:
+    """Periodic: fail imports being checked whose worker gave no sign of life for a few
+    minutes (it was killed; its task is redelivered to another worker, if any)."""
+    return imports.fail_silent_imports()
+
+
 @shared_task(name="metrics.delete_old_uploads")
 def delete_old_uploads() -> int:
     """Periodic: delete uploads never applied, 30 days after they were uploaded."""

@@ -173,6 +173,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# Eager tasks run in a background thread started on commit (`make run`): an upload
+# returns its job page at once, as it does with a worker (core.outbox).
+TASKS_IN_THREAD = env_bool("TASKS_IN_THREAD", CELERY_TASK_ALWAYS_EAGER)
+# Every task may safely run again (each checks its job's state, a recompute computes
+# from the reports, sending skips what was sent): acknowledge after the work, so that
+# the task of a worker that died mid-way is redelivered instead of lost.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -182,6 +191,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Tasks whose sending failed (the broker was down) are sent again (core.outbox).
     "send-waiting-tasks": {"task": "core.send_waiting_tasks", "schedule": 60},
     "fail-stale-imports": {"task": "metrics.fail_stale_imports", "schedule": 15 * 60},
+    "fail-silent-imports": {"task": "metrics.fail_silent_imports", "schedule": 60},
     "delete-old-uploads": {"task": "metrics.delete_old_uploads", "schedule": 24 * 60 * 60},
     # Japan time (CELERY_TIMEZONE), before the working day starts.
     "send-report-reminders": {

@@ -13,6 +13,8 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run in-process unless a test starts a real worker itself.
 CELERY_TASK_ALWAYS_EAGER = True
+# In the calling thread, so that tests see the outcome when the commit's callbacks ran.
+TASKS_IN_THREAD = False
 CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
 AXES_FAILURE_LIMIT = 3
 LANGUAGE_CODE = "ja"

@@ -12,7 +12,7 @@ from django.utils import translation
 from metrics.enums import ImportState, ReportState
 from metrics.models import AnnualReport
 from metrics.services import imports
-from tests.metrics.importing_support import csv_bytes, make_report, messages_of
+from tests.metrics.importing_support import csv_bytes, make_report, messages_of, start_and_check
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +130,7 @@ def test_accept_is_refused_for_tlo_staff(tmp_path, staff_a, institution_a):
 def test_web_confirmation_as_accepted_by_an_official(
     client_for, mext_official, institution_a, recomputes
 ):
-    job = imports.start_import(
+    job = start_and_check(
         actor=mext_official,
         file_name="過去分.csv",
         data=csv_bytes([HEADER, ["TLO-AAA", "2010", "12", "1000"]]),
@@ -149,7 +149,7 @@ def test_web_confirmation_as_accepted_by_an_official(
 
 
 def test_web_confirmation_as_accepted_by_staff_is_refused(client_for, staff_a, institution_a):
-    job = imports.start_import(
+    job = start_and_check(
         actor=staff_a,
         file_name="r.csv",
         data=csv_bytes([HEADER, ["TLO-AAA", "2010", "12", "1000"]]),
@@ -202,7 +202,7 @@ def test_losing_confirmation_does_not_overwrite_the_winner_as_accepted(
 ):
     """The same preview confirmed twice at once (two tabs): the audit flag is the one
     of the confirmation that applied it."""
-    job = imports.start_import(
+    job = start_and_check(
         actor=mext_official,
         file_name="過去分.csv",
         data=csv_bytes([HEADER, ["TLO-AAA", "2010", "12", "1000"]]),
