@@ -192,6 +192,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "send-waiting-tasks": {"task": "core.send_waiting_tasks", "schedule": 60},
     "fail-stale-imports": {"task": "metrics.fail_stale_imports", "schedule": 15 * 60},
     "fail-silent-imports": {"task": "metrics.fail_silent_imports", "schedule": 60},
+    "fail-silent-registry-uploads": {
+        "task": "institutions.fail_silent_registry_uploads",
+        "schedule": 60,
+    },
     "delete-old-uploads": {"task": "metrics.delete_old_uploads", "schedule": 24 * 60 * 60},
     # Japan time (CELERY_TIMEZONE), before the working day starts.
     "send-report-reminders": {
