@@ -20,8 +20,13 @@ pytestmark = pytest.mark.django_db
 CLOSED_PORT = "redis://127.0.0.1:1/0"  # nothing listens there: other tests keep theirs
 
 
+BROKER_SETTINGS = ("broker_url", "broker_write_url", "broker_read_url", "task_always_eager")
+
+
 def _use_broker(url: str, *, eager: bool) -> None:
-    current_app.conf.update(broker_url=url, task_always_eager=eager)
+    current_app.conf.update(
+        broker_url=url, broker_write_url=url, broker_read_url=url, task_always_eager=eager
+    )
     # The connection pools were made for the broker configured before.
     current_app._pool = None
     current_app.amqp._producer_pool = None
@@ -29,10 +34,12 @@ def _use_broker(url: str, *, eager: bool) -> None:
 
 @pytest.fixture
 def broker_down():
-    saved = (current_app.conf.broker_url, current_app.conf.task_always_eager)
+    saved = {name: current_app.conf[name] for name in BROKER_SETTINGS}
     _use_broker(CLOSED_PORT, eager=False)
     yield
-    _use_broker(saved[0], eager=saved[1])
+    current_app.conf.update(saved)
+    current_app._pool = None
+    current_app.amqp._producer_pool = None
 
 
 def broker_back() -> None:
