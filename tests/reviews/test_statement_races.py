@@ -71,3 +71,32 @@ def test_three_simultaneous_first_uploads_are_all_stored(assigned, entry_a, staf
     assert errors == []
     assert HearingStatement.objects.count() == 1
     assert StatementAttachment.objects.count() == 3
+
+
+def test_conflict_declared_in_two_windows_at_once_keeps_one(
+    assigned, entry_a, conflicted_reviewer, monkeypatch
+):
+    """The race window, made deterministic: the lookup saw no conflict, but the other
+    window's declaration was stored before this one's insert."""
+    from reviews.enums import ConflictKind
+    from reviews.models import Conflict
+    from reviews.services import conflicts
+
+    conflicts.declare_conflict(
+        actor=conflicted_reviewer, entry=entry_a, kind=ConflictKind.PERSONAL, reason="親族"
+    )
+    original_first = QuerySet.first
+    missed = []
+
+    def first_missing_the_conflict_once(self):
+        if self.model is Conflict and not missed:
+            missed.append(True)
+            return None
+        return original_first(self)
+
+    monkeypatch.setattr(QuerySet, "first", first_missing_the_conflict_once)
+    conflicts.declare_conflict(
+        actor=conflicted_reviewer, entry=entry_a, kind=ConflictKind.PERSONAL, reason="元同僚"
+    )
+    assert missed == [True]
+    assert Conflict.objects.get(person=conflicted_reviewer, entry=entry_a).reason == "元同僚"
