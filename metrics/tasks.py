@@ -25,15 +25,23 @@ def recompute_metrics_task(
 
 @shared_task(name="metrics.preview_import")
 def preview_import(job_id: int) -> None:
-    """Check an uploaded file in the background and store its preview."""
-    imports.run_import_preview(job_id=job_id)
+    """Check an uploaded file in the background and store its preview. Delivered again
+    after the job moved on (a redelivery after a worker died), it does nothing."""
+    try:
+        imports.run_import_preview(job_id=job_id)
+    except imports.ImportNotPossible:
+        return
 
 
 @shared_task(name="metrics.apply_import")
 def apply_import(job_id: int) -> None:
     """Apply a confirmed import in the background, in one transaction (a conflict or an
-    error is recorded on the job, which the person's page shows; nothing to retry)."""
-    imports.apply_import_job(job_id=job_id)
+    error is recorded on the job, which the person's page shows; nothing to retry).
+    Delivered again after the job moved on, it does nothing."""
+    try:
+        imports.apply_import_job(job_id=job_id)
+    except imports.ImportNotPossible:
+        return
 
 
 @shared_task(name="metrics.fail_stale_imports")

@@ -84,3 +84,14 @@ def test_eager_upload_is_checked_in_a_background_thread(staff_a, client_for, set
         job.refresh_from_db()
     assert job.state in (ImportState.PREVIEW, ImportState.FAILED)
     assert threading.active_count() <= started + 1
+
+
+def test_redelivered_tasks_after_the_job_moved_on_do_nothing(staff_a):
+    from metrics.tasks import apply_import, preview_import
+
+    job = _job_checking(staff_a, silent_for=SILENT_AFTER * 2)
+    imports.fail_silent_imports()
+    preview_import(job.pk)  # the task of the dead worker, delivered again
+    apply_import(job.pk)
+    job.refresh_from_db()
+    assert job.state == ImportState.FAILED
