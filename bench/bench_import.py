@@ -44,11 +44,28 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.report import MISSING, ResultTable, number, ratio  # noqa: E402
 from bench.scratch import ScratchDatabase  # noqa: E402
 
 SCRATCH_DB = "tlo_bench_import"
 INSTITUTIONS = 1_000
 FIRST_YEAR = 1991
+
+# The methods' labels in the results, and their names in docs/benchmarks.md.
+OURS_CSV = "ours, CSV (preview + confirm)"
+OURS_XLSX = "ours, XLSX (preview + confirm)"
+COMMAND_LINE = "ours, CSV, command line"
+BULK_CREATE = "bulk_create of parsed rows"
+FLOOR = "floor: read CSV + COPY"
+STOCK = "django-import-export, CSV"
+METHOD_NAMES = {
+    OURS_CSV: "ours, web, CSV (upload, preview, confirm)",
+    OURS_XLSX: "ours, web, XLSX (upload, preview, confirm)",
+    COMMAND_LINE: "ours, command line, CSV (`import_reports`)",
+    BULK_CREATE: "plain `bulk_create` of the parsed rows",
+    FLOOR: "physical floor: read the CSV + `COPY`",
+    STOCK: "django-import-export `ModelResource`, CSV",
+}
 
 
 def figures_for(rng: random.Random, base: dict[str, float]) -> dict[str, object]:
@@ -214,7 +231,7 @@ def command_line(actor, data: bytes, name: str):
     def run() -> None:
         preview, applied = imports.import_file(actor=actor, data=data, file_name=name)
         if applied is None:
-            raise SystemExit(f"import failed: {json.dumps(preview)[:2000]}")
+            raise SystemExit(f"import failed: {json.dumps(preview.to_json())[:2000]}")
 
     return run
 
@@ -329,14 +346,10 @@ def plain_bulk_create(actor, data: bytes):
 
     empty_reports()
     preview = build_preview(data=data, file_name="bench.csv", actor=actor)
-    fields = preview["fields"]
+    fields = preview.fields
     parsed = [
-        (
-            row["institution_id"],
-            row["fiscal_year"],
-            figures_from_json(fields, row["values"]),
-        )
-        for row in preview["rows"]
+        (row.institution_id, row.fiscal_year, figures_from_json(fields, row.values or []))
+        for row in preview.rows
     ]
 
     def run() -> None:
@@ -345,6 +358,77 @@ def plain_bulk_create(actor, data: bytes):
         )
 
     return run
+
+
+def result_table(figures: dict) -> ResultTable:
+    """The import's table for docs/benchmarks.md, from the figures main() writes with --json:
+    each method's best time, its rows per second, and its time against plain
+    `bulk_create` and against the physical floor."""
+    results = {result["method"]: result for result in figures.get("results", ())}
+    seconds = {method: result["seconds"] for method, result in results.items()}
+    rows = figures.get("rows")
+    table_rows = []
+    for method, name in METHOD_NAMES.items():
+        if method not in results:  # the stock resource is left out with --skip-stock
+            continue
+        result = results[method]
+        per_second = result.get("rows_per_second")
+        if per_second is None and rows:
+            per_second = rows / result["seconds"]
+        table_rows.append(
+            (
+                name,
+                number(result["seconds"], suffix=" s"),
+                number(per_second, "{:,.0f}"),
+                ratio(result["seconds"], seconds.get(BULK_CREATE)),
+                ratio(result["seconds"], seconds.get(FLOOR)),
+            )
+        )
+
+    bulk = seconds.get(BULK_CREATE)
+    web = [ratio(seconds.get(m), bulk) for m in (OURS_CSV, OURS_XLSX)]
+    web_met = bulk and all(m in seconds and seconds[m] <= 3 * bulk for m in (OURS_CSV, OURS_XLSX))
+    target = (
+        f"the web import at most 3× plain `bulk_create`: {'met' if web_met else 'NOT met'} "
+        f"(CSV {web[0]}, XLSX {web[1]}); at least 20× as fast as django-import-export: "
+    )
+    if STOCK in seconds and OURS_CSV in seconds:
+        faster = seconds[STOCK] / seconds[OURS_CSV]
+        target += f"{'met' if faster >= 20 else 'NOT met'} ({faster:,.0f}× on CSV)."
+    else:
+        target += "not measured in this run (`--skip-stock`)."
+
+    institutions, columns = figures.get("institutions"), figures.get("columns")
+    size = f"{number(rows, '{:,}')} rows"
+    if rows and institutions and columns:
+        # Two columns name the institution and the fiscal year; the rest are figures.
+        years, partial = divmod(rows, institutions)
+        who = (
+            f"{institutions:,} institutions × {years} fiscal years"
+            if years and not partial
+            else f"institution-years of {min(rows, institutions):,} institutions"
+        )
+        size += f" ({who}, {columns - 2} figures each)"
+    files = [
+        f"{kind} {number(figures[key] / 1e6, '{:.1f}', ' MB')}"
+        for kind, key in (("CSV", "csv_bytes"), ("XLSX", "xlsx_bytes"))
+        if figures.get(key)
+    ]
+    if files:
+        size += ", as " + " and ".join(files)
+    size += (
+        "; each run into an empty table, from the uploaded bytes to committed reports; "
+        f"best of {figures.get('repeat', MISSING)} interleaved rounds."
+    )
+    return ResultTable(
+        title="Annual-report import",
+        data_size=size,
+        columns=("method", "best time", "rows/s", "× plain `bulk_create`", "× floor"),
+        align=("l", "r", "r", "r", "r"),
+        rows=tuple(table_rows),
+        target=target,
+        about="reports-and-import.md#speed",
+    )
 
 
 def main() -> None:
@@ -432,34 +516,33 @@ def main() -> None:
         bulk = plain_bulk_create(actor, csv_data)
         results = timed_rounds(
             [
-                ("ours, CSV (preview + confirm)", ours(actor, csv_data, "b.csv")),
-                ("ours, XLSX (preview + confirm)", ours(actor, xlsx_data, "b.xlsx")),
-                ("ours, CSV, command line", command_line(actor, csv_data, "c.csv")),
-                ("bulk_create of parsed rows", bulk),
-                ("floor: read CSV + COPY", parse_and_copy(csv_data)),
+                (OURS_CSV, ours(actor, csv_data, "b.csv")),
+                (OURS_XLSX, ours(actor, xlsx_data, "b.xlsx")),
+                (COMMAND_LINE, command_line(actor, csv_data, "c.csv")),
+                (BULK_CREATE, bulk),
+                (FLOOR, parse_and_copy(csv_data)),
             ],
             options.rows,
             repeat,
         )
         if not options.skip_stock:
-            label = "django-import-export, CSV"
             results.append(
-                report(label, options.rows, [run_once(label, options.rows, stock(csv_data, "csv"))])
+                report(STOCK, options.rows, [run_once(STOCK, options.rows, stock(csv_data, "csv"))])
             )
         rates = {r["method"]: r["rows_per_second"] for r in results}
-        floor = rates["bulk_create of parsed rows"]
-        copy = rates["floor: read CSV + COPY"]
+        floor = rates[BULK_CREATE]
+        copy = rates[FLOOR]
         summary = {
-            "ours_csv_vs_bulk_create": round(floor / rates["ours, CSV (preview + confirm)"], 2),
-            "ours_xlsx_vs_bulk_create": round(floor / rates["ours, XLSX (preview + confirm)"], 2),
-            "command_line_vs_bulk_create": round(floor / rates["ours, CSV, command line"], 2),
-            "command_line_vs_floor": round(copy / rates["ours, CSV, command line"], 2),
+            "ours_csv_vs_bulk_create": round(floor / rates[OURS_CSV], 2),
+            "ours_xlsx_vs_bulk_create": round(floor / rates[OURS_XLSX], 2),
+            "command_line_vs_bulk_create": round(floor / rates[COMMAND_LINE], 2),
+            "command_line_vs_floor": round(copy / rates[COMMAND_LINE], 2),
             "bulk_create_vs_floor": round(copy / floor, 2),
         }
         if not options.skip_stock:
-            base = rates["django-import-export, CSV"]
-            summary["ours_csv_vs_stock"] = round(rates["ours, CSV (preview + confirm)"] / base, 1)
-            summary["ours_xlsx_vs_stock"] = round(rates["ours, XLSX (preview + confirm)"] / base, 1)
+            base = rates[STOCK]
+            summary["ours_csv_vs_stock"] = round(rates[OURS_CSV] / base, 1)
+            summary["ours_xlsx_vs_stock"] = round(rates[OURS_XLSX] / base, 1)
         print("ratios (targets: ours ≥ 20× stock; bulk_create ≤ 3× ours):")
         for key, value in summary.items():
             print(f"  {key:<28} {value}")
@@ -471,9 +554,18 @@ def main() -> None:
                 print(f"  {label:<48} {seconds:7.2f} s")
         if options.json:
             options.json.parent.mkdir(parents=True, exist_ok=True)
-            options.json.write_text(
-                json.dumps({"results": results, "ratios": summary, "phases": breakdown}, indent=2)
-            )
+            figures = {
+                "institutions": INSTITUTIONS,
+                "rows": options.rows,
+                "columns": len(_table[0]),
+                "csv_bytes": len(csv_data),
+                "xlsx_bytes": len(xlsx_data),
+                "repeat": repeat,
+                "results": results,
+                "ratios": summary,
+                "phases": breakdown,
+            }
+            options.json.write_text(json.dumps(figures, indent=2))
     finally:
         from django.db import connections
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from .enums import InstitutionKind, TloType
 from .models import ConsolidationEvent, Institution, InstitutionAlias, RegistryUpload, User
-from .names import normalise_name
+from .names import closest_names, normalise_name
 
 
 def institution_list(*, search: str = "") -> QuerySet[Institution]:
@@ -124,8 +124,6 @@ class InstitutionMatcher:
         text = (text or "").strip()
         found = self._by_code.get(text.casefold()) or self._by_name.get(normalise_name(text))
         if found is None:
-            from .names import closest_names
-
             raise InstitutionNotFound(text, closest_names(text, self._display))
         return found
 

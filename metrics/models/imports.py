@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from core.models import BackgroundJob
 from core.storage import generated_path, get_private_storage
 
+from ..enums import ImportState
+
 
 def import_file_path(instance: ImportJob, filename: str) -> str:
     """Uploads are stored privately under a generated name (core.storage)."""
@@ -43,7 +45,14 @@ class ImportJob(BackgroundJob):
             models.CheckConstraint(
                 condition=models.Q(processed_rows__lte=models.F("total_rows")),
                 name="import_progress_within_total",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=ImportState.values), name="import_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state=ImportState.APPLIED) | models.Q(applied_at__isnull=False),
+                name="import_applied_has_time",
+            ),
         ]
 
     def __str__(self) -> str:

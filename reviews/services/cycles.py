@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from core.versions import claim_version
 from institutions.models import Institution, User
 
 from ..defaults import DEFAULT_CRITERIA
@@ -22,7 +23,6 @@ from ..permissions import can_manage_cycles
 from ..workflow import CYCLE_WORKFLOW
 from . import notices
 from .conflicts import propose_conflicts
-from .versions import claim_version
 
 SETTING_FIELDS = (
     "home_run_threshold",

@@ -5,7 +5,7 @@ home panel, HTML comment or data attribute. The strongest form: every page and f
 reviewer can reach is the same, byte for byte (less CSRF tokens and timestamps), whether
 or not a co-reviewer has scored.
 
-Decided and documented (README): a reviewer may know who their co-reviewers are (they
+Decided and documented (docs/reviews.md): a reviewer may know who their co-reviewers are (they
 attend the hearing together, and the hearing lists its attendees); they never learn how
 far a co-reviewer has got, nor any score or comment, before submitting their own. After
 submitting, they see the submitted scores (so also how many have submitted), never drafts.
@@ -52,8 +52,8 @@ def blind_world(scoring, entry_a, mext_reviewer, meti_reviewer, mext_official):
     saved a draft (their own scores, not submitted)."""
     import datetime
 
+    from core.versions import NEW
     from reviews.services.hearings import schedule_hearing
-    from reviews.services.versions import NEW
 
     schedule_hearing(
         actor=mext_official,

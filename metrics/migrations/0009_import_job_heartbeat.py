@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('metrics', '0005_collection_rounds'),
+        ('metrics', '0008_survey_results'),
     ]
 
     operations = [
