@@ -6,6 +6,7 @@ import time
 import pytest
 from celery import current_app
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import QueuedTask
 from core.outbox import enqueue, send_waiting_tasks
@@ -55,6 +56,7 @@ def submitted(institution_a, staff_a):
         institution=institution_a,
         fiscal_year=2010,
         state=ReportState.SUBMITTED,
+        submitted_at=timezone.now(),
         licence_income=30_000_000,
         personnel_costs=8_000_000,
         patent_costs=2_000_000,

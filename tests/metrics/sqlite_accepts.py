@@ -20,7 +20,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connections  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
-from django.utils import translation  # noqa: E402
+from django.utils import timezone, translation  # noqa: E402
 
 from metrics.enums import ReportState  # noqa: E402
 from metrics.models import AnnualReport  # noqa: E402
@@ -34,7 +34,10 @@ def main() -> None:
     institution = InstitutionFactory(code="TLO-RACE")
     officials = [official_of(username=f"official-{n}") for n in range(PEOPLE)]
     report = AnnualReport.objects.create(
-        institution=institution, fiscal_year=2010, state=ReportState.SUBMITTED
+        institution=institution,
+        fiscal_year=2010,
+        state=ReportState.SUBMITTED,
+        submitted_at=timezone.now(),
     )
     connections.close_all()
     start = threading.Barrier(PEOPLE)
