@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('metrics', '0008_survey_results'),
+        ('metrics', '0009_satisfaction_index_from_the_survey'),
     ]
 
     operations = [
