@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
+from .outbox import backlog
+
 logger = logging.getLogger(__name__)
 
 
@@ -41,16 +43,20 @@ def _broker_status() -> str:
 @login_not_required
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:
-    """For load balancers and compose: the database and the broker, each on its own.
+    """For load balancers and compose: the database and the broker, each on its own,
+    and how many tasks wait to be sent to the broker and the age of the oldest in
+    seconds (core.outbox; a growing age means the sweep cannot reach the broker).
 
     200 when both work (or tasks run in-process on purpose), 503 otherwise.
     """
     database, broker = _database_status(), _broker_status()
     healthy = database == "ok" and broker in ("ok", "eager")
-    return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "database": database, "broker": broker},
-        status=200 if healthy else 503,
-    )
+    answer = {"status": "ok" if healthy else "unavailable", "database": database, "broker": broker}
+    if database == "ok":
+        waiting = backlog()
+        answer["tasks_waiting"] = waiting.waiting
+        answer["oldest_waiting_seconds"] = waiting.oldest_seconds
+    return JsonResponse(answer, status=200 if healthy else 503)
 
 
 @login_not_required

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.amounts import AmountUnit
+from core.models import BackgroundJob
+from core.storage import generated_path, get_private_storage
 
 from .enums import (
     MINISTRY_ROLES,
@@ -299,3 +301,43 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.institution}"
+
+
+def registry_file_path(instance: RegistryUpload, filename: str) -> str:
+    """Registry uploads are stored privately under a generated name (core.storage)."""
+    return generated_path("registry", filename, keep_suffixes=(".csv", ".xlsx"))
+
+
+class RegistryUpload(BackgroundJob):
+    """An upload of the registry file, checked and loaded in the background (core.jobs):
+    uploaded → checking → applying → applied, or failed with the problems, each naming
+    its row and column."""
+
+    uploaded_by = models.ForeignKey(
+        "User",
+        on_delete=models.PROTECT,
+        related_name="registry_uploads",
+        verbose_name=_("uploaded by"),
+    )
+    file = models.FileField(
+        _("file"), upload_to=registry_file_path, storage=get_private_storage, max_length=200
+    )
+    original_name = models.CharField(_("file name"), max_length=255)
+    # The language of the person who uploaded it: the problems are worded in it.
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("registry upload")
+        verbose_name_plural = _("registry uploads")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(processed_rows__lte=models.F("total_rows")),
+                name="registry_upload_progress_within_total",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from core.text import safe_excerpt
+from core.text import safe_excerpt, single_line_problem
 
 from .enums import InstitutionKind, InstitutionStatus, LegalForm, Specialisation, TloType
 from .fiscal_years import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
@@ -87,9 +87,18 @@ def template_rows() -> tuple[list[str], list[list[str]]]:
     return list(REGISTRY_COLUMNS), [[str(example[c]) for c in REGISTRY_COLUMNS]]
 
 
-def registry_rows(table: list[list[Any]], *, regions: Iterable[str]) -> list[dict[str, str]]:
+PROGRESS_EVERY = 500
+
+
+def registry_rows(
+    table: list[list[Any]],
+    *,
+    regions: Iterable[str],
+    progress: Callable[[int, int], None] | None = None,
+) -> list[dict[str, str]]:
     """The rows of an uploaded table (a header row, then one row per institution), as
-    dicts of checked text; RegistryError listing every problem otherwise."""
+    dicts of checked text; RegistryError listing every problem otherwise. `progress` is
+    told (rows checked, rows) every few hundred rows."""
     rows = [[_text(cell) for cell in row] for row in table]
     header_index = next((i for i, row in enumerate(rows) if any(row)), None)
     if header_index is None:
@@ -102,6 +111,8 @@ def registry_rows(table: list[list[Any]], *, regions: Iterable[str]) -> list[dic
     found: list[dict[str, str]] = []
     first_row_of: dict[str, int] = {}
     for index, cells in enumerate(rows[header_index + 1 :], header_index + 2):
+        if progress is not None and index % PROGRESS_EVERY == 0:
+            progress(index - header_index - 2, len(rows) - header_index - 1)  # rows before
         if not any(cells):
             continue
         values = {
@@ -189,6 +200,9 @@ class _RowChecker:
                 values[column] = ""
             elif "\x00" in value:
                 self.problem(row, column, _("the cell contains a NUL character"))
+                values[column] = ""
+            elif (problem := single_line_problem(value)) is not None:
+                self.problem(row, column, problem)
                 values[column] = ""
         for column in REQUIRED_COLUMNS:
             if not values.get(column):

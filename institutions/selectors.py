@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from .enums import InstitutionKind, TloType
-from .models import ConsolidationEvent, Institution, InstitutionAlias
+from .models import ConsolidationEvent, Institution, InstitutionAlias, RegistryUpload, User
 from .names import closest_names, normalise_name
 
 
@@ -125,3 +126,19 @@ class InstitutionMatcher:
         if found is None:
             raise InstitutionNotFound(text, closest_names(text, self._display))
         return found
+
+
+def registry_upload_of(*, user: User, pk: int) -> RegistryUpload:
+    """One of this person's own registry uploads; anyone else's is a 404."""
+    return get_object_or_404(RegistryUpload, pk=pk, uploaded_by=user)
+
+
+def registry_upload_progress_of(*, user: User, pk: int) -> RegistryUpload:
+    """One of this person's registry uploads, its progress columns only (for a poll)."""
+    return get_object_or_404(
+        RegistryUpload.objects.only(
+            "pk", "uploaded_by", "state", "total_rows", "processed_rows", "heartbeat_at"
+        ),
+        pk=pk,
+        uploaded_by=user,
+    )

@@ -6,15 +6,25 @@ import csv
 import datetime
 import hashlib
 import io
-from collections.abc import Iterable
+import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import models, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from core.enums import JobState
+from core.jobs import move_job, record_progress, silent_jobs
+from core.tables.files import check_size
 from core.tables.uploads import UnreadableUpload, read_upload_rows
+from core.tasks import enqueue
+from core.text import display_file_name
 
 from .enums import (
     ConsolidationKind,
@@ -30,10 +40,14 @@ from .models import (
     Membership,
     Partnership,
     Region,
+    RegistryUpload,
     User,
 )
 from .names import normalise_name
+from .permissions import can_manage_registry
 from .registry_file import RegistryError, registry_rows
+
+logger = logging.getLogger(__name__)
 
 MINISTRIES = (
     ("MEXT", "文部科学省", "Ministry of Education, Culture, Sports, Science and Technology"),
@@ -205,13 +219,13 @@ def load_institution_rows(
     regions = {r.code: r for r in Region.objects.all()}
     english = _english_names()
     abbreviations = university_abbreviations()
+    problems: list[str] = []
     for row in rows:
         row = {k: (v or "").strip() for k, v in row.items() if k}
-        values: dict[str, Any] = {
-            "name_ja": row["name_ja"],
-            "kind": row["kind"],
-            "status": row.get("status") or InstitutionStatus.ACTIVE,
-        }
+        values: dict[str, Any] = {"name_ja": row["name_ja"], "kind": row["kind"]}
+        # A blank or absent status names no change (a new institution starts active).
+        if row.get("status"):
+            values["status"] = row["status"]
         for column in ("tlo_type", "legal_form"):
             if column in row:
                 values[column] = row[column]
@@ -228,6 +242,10 @@ def load_institution_rows(
         name_en = row.get("name_en") or english.get(row["name_ja"])
         if name_en:
             values["name_en"] = name_en
+        constraint_problems = _constraint_problems(row, values)
+        if constraint_problems:
+            problems.extend(constraint_problems)
+            continue
         institution = _upsert(
             Institution, lookup={"code": row["code"]}, values=values, actor=actor, summary=summary
         )
@@ -242,17 +260,173 @@ def load_institution_rows(
                 abbreviation=abbreviations.get(partner.strip(), ""),
             )
             Partnership.objects.get_or_create(tlo=institution, university=university)
+    if problems:
+        # Raised inside the transaction: nothing of the file is kept.
+        raise RegistryError(problems)
     return summary
 
 
-def read_registry_file(data: bytes) -> list[dict[str, str]]:
+def _constraint_problems(row: dict[str, str], values: dict[str, Any]) -> list[str]:
+    """The database constraints of Institution, checked on what the row would store (its
+    values over the stored institution's), each problem naming the row and the column
+    to change: a TLO type only on an approved TLO, a revocation date only when revoked."""
+    stored = Institution.objects.filter(code=row["code"]).first()
+
+    def effective(field_name: str, default: Any) -> Any:
+        if field_name in values:
+            return values[field_name]
+        return getattr(stored, field_name) if stored is not None else default
+
+    number = row.get("_row", "?")
+    problems = []
+    tlo_type = effective("tlo_type", "")
+    if tlo_type and effective("kind", "") != InstitutionKind.APPROVED_TLO:
+        problems.append(
+            _(
+                "Row %(row)s, column %(column)s: only approved TLOs have a TLO type "
+                "(this one would have “%(value)s”)."
+            )
+            % {
+                "row": number,
+                "column": "tlo_type" if "tlo_type" in row else "kind",
+                "value": tlo_type,
+            }
+        )
+    revoked_on = effective("revoked_on", None)
+    if revoked_on and effective("status", InstitutionStatus.ACTIVE) != InstitutionStatus.REVOKED:
+        problems.append(
+            _(
+                "Row %(row)s, column %(column)s: only a revoked institution has a "
+                "revocation date (this one would have %(value)s)."
+            )
+            % {
+                "row": number,
+                "column": "revoked_on" if "revoked_on" in row else "status",
+                "value": revoked_on.isoformat(),
+            }
+        )
+    return problems
+
+
+def read_registry_file(
+    data: bytes, *, progress: Callable[[int, int], None] | None = None
+) -> list[dict[str, str]]:
     """The checked rows of an uploaded registry file (CSV in UTF-8 or Shift_JIS, or XLSX:
     core.tables.uploads); RegistryError listing every problem with its row and column."""
     try:
         table = read_upload_rows(data)
     except UnreadableUpload as error:
         raise RegistryError(str(error)) from None
-    return registry_rows(table, regions=Region.objects.values_list("code", flat=True))
+    return registry_rows(
+        table, regions=Region.objects.values_list("code", flat=True), progress=progress
+    )
+
+
+@transaction.atomic
+def start_registry_upload(
+    *, actor: User, file_name: str, data: bytes, language: str
+) -> RegistryUpload:
+    """Store an uploaded registry file, to be checked and loaded in the background;
+    nothing is parsed here, so that no file holds the request.
+
+    Side effects, in order: refuses a file over the size limit (FileProblem, nothing
+    stored); stores the file privately and a RegistryUpload (uploaded); queues
+    institutions.tasks.load_registry_upload for when the transaction commits.
+    """
+    if not can_manage_registry(actor):
+        raise PermissionDenied
+    check_size(len(data))
+    name = display_file_name(file_name)
+    upload = RegistryUpload.objects.create(
+        uploaded_by=actor, file=ContentFile(data, name=name), original_name=name, language=language
+    )
+    enqueue("institutions.load_registry_upload", upload.pk)
+    return upload
+
+
+def run_registry_upload(*, upload_id: int) -> RegistryUpload:
+    """Check and load an uploaded registry file (the background half of
+    start_registry_upload): all rows or none.
+
+    Side effects, in order: the upload moves to checking (a task delivered again after
+    its upload moved on does nothing); the file is read and every row checked, with
+    progress; it moves to applying and the rows are loaded (load_institution_rows, one
+    transaction); it ends applied with the counts, or failed with the problems, each
+    naming its row and column (nothing of the file stored).
+    """
+    running = (JobState.UPLOADED, JobState.PARSING)
+    if not move_job(RegistryUpload, upload_id, sources=running, target=JobState.PARSING):
+        return RegistryUpload.objects.get(pk=upload_id)
+    upload = RegistryUpload.objects.select_related("uploaded_by").get(pk=upload_id)
+
+    def progress(done: int, total: int) -> None:
+        record_progress(RegistryUpload, upload_id, done=done, total=total)
+
+    try:
+        with translation.override(upload.language or None):
+            with upload.file.open("rb") as stored:
+                data = stored.read()
+            rows = read_registry_file(data, progress=progress)
+            move_job(
+                RegistryUpload,
+                upload_id,
+                sources=[JobState.PARSING],
+                target=JobState.APPLYING,
+                total_rows=len(rows),
+                processed_rows=0,
+            )
+            summary = load_institution_rows(rows=rows, actor=upload.uploaded_by)
+    except RegistryError as error:
+        _fail_upload(upload_id, error.problems)
+    except Exception:
+        logger.exception("registry upload %s: loading failed; nothing was stored", upload_id)
+        with translation.override(upload.language or None):
+            _fail_upload(upload_id, [_(SYSTEM_ERROR)])
+    else:
+        move_job(
+            RegistryUpload,
+            upload_id,
+            sources=[JobState.APPLYING],
+            target=JobState.APPLIED,
+            processed_rows=len(rows),
+            summary={
+                "created": summary.created,
+                "updated": summary.updated,
+                "unchanged": summary.unchanged,
+            },
+        )
+    return RegistryUpload.objects.get(pk=upload_id)
+
+
+SYSTEM_ERROR = gettext_noop(
+    "The file could not be loaded because of an error in the system. Nothing was "
+    "changed; please try again later or tell the system administrator."
+)
+WORKER_LOST = gettext_noop(
+    "Loading the file stopped: the process working on it gave no sign of life for "
+    "several minutes (it may have been restarted). Nothing was changed; please upload "
+    "the file again."
+)
+
+
+def _fail_upload(upload_id: int, problems: list[str]) -> bool:
+    return move_job(
+        RegistryUpload,
+        upload_id,
+        sources=[JobState.UPLOADED, JobState.PARSING, JobState.APPLYING],
+        target=JobState.FAILED,
+        problems=problems,
+    )
+
+
+def fail_silent_registry_uploads() -> int:
+    """Fail the uploads being checked whose worker gave no sign of life for a few
+    minutes, saying so in the uploader's language. Returns how many."""
+    failed = 0
+    for upload in RegistryUpload.objects.filter(pk__in=silent_jobs(RegistryUpload)):
+        with translation.override(upload.language or None):
+            failed += _fail_upload(upload.pk, [_(WORKER_LOST)])
+    return failed
 
 
 @transaction.atomic

@@ -3,16 +3,21 @@ service, render or redirect."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from core.downloads import download_response
+from core.enums import RUNNING_JOB_STATES
 from core.sections import contributions
+from core.tables.problems import FileProblem
+from core.tables.wording import sentence
 from core.views import refuse_bad_request
 
 from . import permissions, selectors, services
@@ -95,23 +100,51 @@ def registry_upload(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = RegistryUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            rows = services.read_registry_file(form.cleaned_data["file"].read())
-            summary = services.load_institution_rows(rows=rows, actor=request.user)
-        except services.RegistryError as error:
-            for problem in error.problems:
-                form.add_error("file", problem)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Registry updated: %(created)s added, %(updated)s changed, %(unchanged)s as before."
-                )
-                % vars(summary),
+            job = services.start_registry_upload(
+                actor=request.user,
+                file_name=upload.name or "",
+                data=upload.read(),
+                language=get_language(),
             )
-            return redirect("institutions:list")
+        except FileProblem as failure:
+            form.add_error("file", sentence(failure.problem))
+        else:
+            return redirect("institutions:upload_detail", pk=job.pk)
     context = {"form": form, "columns": REGISTRY_COLUMNS, "extra_columns": EXTRA_COLUMNS}
     return render(request, "institutions/registry_upload.html", context)
+
+
+def registry_upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An upload being checked and loaded (the page polls its progress), or its outcome."""
+    if not permissions.can_manage_registry(request.user):
+        raise PermissionDenied
+    job = selectors.registry_upload_of(user=request.user, pk=pk)
+    return render(
+        request,
+        "institutions/registry_upload_detail.html",
+        {"job": job, "running": job.state in RUNNING_JOB_STATES},
+    )
+
+
+@never_cache
+@require_GET
+def registry_upload_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    if not permissions.can_manage_registry(request.user):
+        raise PermissionDenied
+    job = selectors.registry_upload_progress_of(user=request.user, pk=pk)
+    return JsonResponse(
+        {
+            "state": job.state,
+            "state_label": str(job.get_state_display()),
+            "processed_rows": job.processed_rows,
+            "total_rows": job.total_rows,
+            "percent": job.progress_percent,
+            "running": job.state in RUNNING_JOB_STATES,
+            "url": reverse("institutions:upload_detail", args=[job.pk]),
+        }
+    )
 
 
 @require_GET

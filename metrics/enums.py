@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.enums import JobState
+
 
 class ReportState(models.TextChoices):
     DRAFT = "draft", _("draft")
@@ -20,14 +22,8 @@ class LicenseeKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class ImportState(models.TextChoices):
-    UPLOADED = "uploaded", _("uploaded")
-    PARSING = "parsing", _("checking")
-    PREVIEW = "preview", _("ready to confirm")
-    FAILED = "failed", _("has errors")
-    APPLYING = "applying", _("applying")
-    APPLIED = "applied", _("applied")
-    CANCELLED = "cancelled", _("cancelled")
+# An import is a background job of core.jobs: its states are the jobs' states.
+ImportState = JobState
 
 
 class Window(models.TextChoices):

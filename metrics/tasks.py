@@ -25,21 +25,36 @@ def recompute_metrics_task(
 
 @shared_task(name="metrics.preview_import")
 def preview_import(job_id: int) -> None:
-    """Check an uploaded file in the background and store its preview."""
-    imports.run_import_preview(job_id=job_id)
+    """Check an uploaded file in the background and store its preview. Delivered again
+    after the job moved on (a redelivery after a worker died), it does nothing."""
+    try:
+        imports.run_import_preview(job_id=job_id)
+    except imports.ImportNotPossible:
+        return
 
 
 @shared_task(name="metrics.apply_import")
 def apply_import(job_id: int) -> None:
     """Apply a confirmed import in the background, in one transaction (a conflict or an
-    error is recorded on the job, which the person's page shows; nothing to retry)."""
-    imports.apply_import_job(job_id=job_id)
+    error is recorded on the job, which the person's page shows; nothing to retry).
+    Delivered again after the job moved on, it does nothing."""
+    try:
+        imports.apply_import_job(job_id=job_id)
+    except imports.ImportNotPossible:
+        return
 
 
 @shared_task(name="metrics.fail_stale_imports")
 def fail_stale_imports() -> int:
     """Periodic: fail imports the system has been working on for more than an hour."""
     return imports.fail_stale_imports(older_than=STALE_IMPORT_AFTER)
+
+
+@shared_task(name="metrics.fail_silent_imports")
+def fail_silent_imports() -> int:
+    """Periodic: fail imports being checked whose worker gave no sign of life for a few
+    minutes (it was killed; its task is redelivered to another worker, if any)."""
+    return imports.fail_silent_imports()
 
 
 @shared_task(name="metrics.delete_old_uploads")

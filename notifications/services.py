@@ -198,7 +198,9 @@ def deliver_notification(*, notification_id: int) -> Notification:
     """
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update()
+            # Only the message's row: PostgreSQL locks no nullable side of an outer join
+            # (a message to an address has no recipient).
+            Notification.objects.select_for_update(of=("self",))
             .select_related("recipient")
             .get(pk=notification_id)
         )

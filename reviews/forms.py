@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.amounts import AmountError, parse_yen
 from core.people import person_name
+from core.text import validate_single_line
 from core.versions import VersionField, VersionForm
 from institutions.enums import InstitutionKind, InstitutionStatus, Role, TloType
 from institutions.fiscal_years import FiscalYearError, parse_fiscal_year
@@ -274,7 +275,9 @@ class StatementForm(forms.Form):
 
 
 class SupportLineForm(forms.Form):
-    provider = forms.CharField(label=_("from whom"), max_length=200, required=False)
+    provider = forms.CharField(
+        label=_("from whom"), max_length=200, required=False, validators=[validate_single_line]
+    )
     amount = forms.IntegerField(
         label=_("amount (yen)"), min_value=0, max_value=10**15, required=False
     )
@@ -338,7 +341,9 @@ class HearingForm(forms.Form):
     date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
     starts_at = forms.TimeField(label=_("start"), widget=forms.TimeInput(attrs={"type": "time"}))
     ends_at = forms.TimeField(label=_("end"), widget=forms.TimeInput(attrs={"type": "time"}))
-    place = forms.CharField(label=_("place"), max_length=200, required=False)
+    place = forms.CharField(
+        label=_("place"), max_length=200, required=False, validators=[validate_single_line]
+    )
     online_url = forms.URLField(
         label=_("online meeting link"), max_length=300, required=False, assume_scheme="https"
     )

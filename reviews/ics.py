@@ -42,7 +42,8 @@ def _event(hearing: Hearing, *, with_attendees: bool) -> Event:
             if line
         ),
     )
-    for person in hearing.attendees.all() if with_attendees else ():
+    attendees = sorted(hearing.attendees.all(), key=lambda p: (p.role, p.ministry, p.username))
+    for person in attendees if with_attendees else ():
         if person.email:
             attendee = vCalAddress(f"mailto:{person.email}")
             attendee.params["cn"] = vText(person_name(person))

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.QueryParameterCheckMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -102,6 +103,13 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run`: concurrent writes wait for each other (a write transaction takes the
+    # lock when it begins, and waits up to 20 s for it) instead of failing with
+    # "database is locked" halfway through.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "institutions.User"
@@ -124,6 +132,13 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 60 * 60))
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# And one address trying many user names (password spraying): a higher limit, so that a
+# ministry behind one address is not locked out by a few mistyped passwords
+# (core.login_throttle, over django-axes' log of failures).
+AXES_HANDLER = "core.login_throttle.AddressLimitedHandler"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "50"))
+LOGIN_ADDRESS_WINDOW = timedelta(minutes=int(os.environ.get("LOGIN_ADDRESS_WINDOW_MINUTES", "15")))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
@@ -159,13 +174,29 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# Eager tasks run in a background thread started on commit (`make run`): an upload
+# returns its job page at once, as it does with a worker (core.outbox).
+TASKS_IN_THREAD = env_bool("TASKS_IN_THREAD", CELERY_TASK_ALWAYS_EAGER)
+# Every task may safely run again (each checks its job's state, a recompute computes
+# from the reports, sending skips what was sent): acknowledge after the work, so that
+# the task of a worker that died mid-way is redelivered instead of lost.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic work (celery beat). Each app's tasks module names what it runs.
 CELERY_BEAT_SCHEDULE: dict = {
+    # Tasks whose sending failed (the broker was down) are sent again (core.outbox).
+    "send-waiting-tasks": {"task": "core.send_waiting_tasks", "schedule": 60},
     "fail-stale-imports": {"task": "metrics.fail_stale_imports", "schedule": 15 * 60},
+    "fail-silent-imports": {"task": "metrics.fail_silent_imports", "schedule": 60},
+    "fail-silent-registry-uploads": {
+        "task": "institutions.fail_silent_registry_uploads",
+        "schedule": 60,
+    },
     "delete-old-uploads": {"task": "metrics.delete_old_uploads", "schedule": 24 * 60 * 60},
     # Japan time (CELERY_TIMEZONE), before the working day starts.
     "send-report-reminders": {

@@ -76,7 +76,10 @@ def looks_large(data: bytes) -> bool:
     """Whether parsing and applying this file should run in the background.
 
     A cheap estimate without parsing: the size, and for CSV the number of lines; for
-    XLSX the declared unpacked size of its worksheets (about 1 kB per row of figures).
+    XLSX the declared unpacked size of the sheets its workbook names (about 1 kB per row
+    of figures), found through the workbook's relationships: a sheet stored outside
+    xl/worksheets/ counts too. A workbook that cannot be followed is large: the
+    background check refuses it with its reason.
     """
     if len(data) > limits.background_bytes():
         return True
@@ -87,12 +90,13 @@ def looks_large(data: bytes) -> bool:
     if kind == CSV:
         return data.count(b"\n") > limits.background_rows()
     try:
+        xlsx.check_zip(
+            data,
+            max_entries=limits.xlsx_max_entries(),
+            max_unpacked_bytes=limits.xlsx_max_unpacked_bytes(),
+        )
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            sheet_bytes = sum(
-                entry.file_size
-                for entry in archive.infolist()
-                if entry.filename.startswith("xl/worksheets/")
-            )
-    except zipfile.BadZipFile:
-        return False
+            sheet_bytes = xlsx.sheet_parts_bytes(archive)
+    except (FileProblem, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return True
     return sheet_bytes > limits.background_rows() * 1024

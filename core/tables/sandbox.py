@@ -85,6 +85,7 @@ def read_rows_in_child(
         "cpu_seconds": timeout_seconds,
         "answer_bytes": _MAX_ANSWER_BYTES,
         "sheets": list(sheets),
+        "parent_pid": os.getpid(),  # the child dies with this process (sandbox_child)
     }
     # -S: no site module (it costs a third of the start-up); the child gets this
     # process's import path instead, which already holds what .pth files added.

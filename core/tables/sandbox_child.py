@@ -9,6 +9,7 @@ only what parsing needs: no Django, no logging, no subprocess, so that it starts
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 from datetime import date, datetime, time, timedelta
@@ -47,10 +48,29 @@ def _limit_resources(*, memory_bytes: int, cpu_seconds: int, answer_bytes: int) 
         resource.setrlimit(kind, (min(soft, hard), hard))
 
 
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent(parent_pid: int | None) -> None:
+    """Ask Linux to kill this process when its parent (the web or Celery worker that
+    started it) dies, so that a killed worker leaves no parser running on its own; and
+    stop at once if the parent is already gone. Elsewhere the CPU limit ends it."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if parent_pid is not None and os.getppid() != parent_pid:
+        os._exit(1)  # the parent died before the request above took effect
+
+
 def main(arguments: list[str], source: IO[bytes], sink: IO[bytes]) -> None:
     """Limits first, then the file from `source`, the answer to `sink`. `arguments[0]` is
     the request sandbox.read_rows_in_child sends: format, table limits, resource limits."""
     request = json.loads(arguments[0])
+    _die_with_parent(request.get("parent_pid"))
     _limit_resources(
         memory_bytes=request["memory_bytes"],
         cpu_seconds=request["cpu_seconds"],

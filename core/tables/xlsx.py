@@ -122,6 +122,15 @@ def first_visible_worksheet(archive: zipfile.ZipFile) -> tuple[str, str]:
     return visible[0], entry(next(path for name, path, _shown in sheets if name == visible[0]))
 
 
+def sheet_parts_bytes(archive: zipfile.ZipFile) -> int:
+    """The unpacked size of every sheet the workbook names, found through its own
+    relationships (_rels/.rels, workbook.xml, workbook.xml.rels) wherever in the zip
+    they point, not by the folder sheets usually sit in. Raises FileProblem for a
+    workbook whose list of sheets cannot be followed."""
+    sheets, entry = _sheet_list(archive)
+    return sum(archive.getinfo(entry(path)).file_size for _name, path, _shown in sheets)
+
+
 def _sheet_list(archive: zipfile.ZipFile):
     """The workbook's sheets in order, as (name, zip path, visible worksheet), and the
     function that finds a zip entry by path (first_visible_worksheet says how)."""

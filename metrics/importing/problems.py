@@ -13,6 +13,7 @@ class ProblemKind(StrEnum):
     NO_DATA = "no_data"
     PROCESSING_FAILED = "processing_failed"
     TIMED_OUT = "timed_out"
+    WORKER_LOST = "worker_lost"
     # the header row
     UNKNOWN_COLUMN = "unknown_column"
     UNKNOWN_UNIT = "unknown_unit"

@@ -33,6 +33,11 @@ MESSAGES = {
         "Checking or applying the file did not finish within an hour and was stopped. "
         "Nothing was imported; please upload the file again."
     ),
+    ProblemKind.WORKER_LOST: _(
+        "Checking the file stopped: the process working on it gave no sign of life for "
+        "several minutes (it may have been restarted). Nothing was imported; please upload "
+        "the file again."
+    ),
     ProblemKind.PROCESSING_FAILED: _(
         "The file could not be checked because of an error in the system. Nothing was "
         "imported; please try again later or tell the system administrator."

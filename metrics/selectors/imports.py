@@ -33,6 +33,18 @@ def import_job_of(*, user: User, pk: int) -> ImportJob:
     )
 
 
+def import_progress_of(*, user: User, pk: int) -> ImportJob:
+    """One of this person's import jobs with its progress columns only: a poll every
+    second never reads the stored preview, which can weigh megabytes."""
+    return get_object_or_404(
+        ImportJob.objects.only(
+            "pk", "uploaded_by", "state", "total_rows", "processed_rows", "heartbeat_at"
+        ),
+        pk=pk,
+        uploaded_by=user,
+    )
+
+
 def recent_import_jobs(*, user: User, limit: int = 10) -> QuerySet[ImportJob]:
     """This person's latest uploads, without the stored previews (they can be large)."""
     return (

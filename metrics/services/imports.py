@@ -22,8 +22,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history
 
+from core.jobs import move_job, record_progress, silent_jobs
 from core.tables import limits
-from core.tables.files import check_size, looks_large
+from core.tables.files import check_size
 from core.tables.problems import FileProblem, Problem
 from core.tasks import enqueue
 from core.text import display_file_name
@@ -79,13 +80,10 @@ class Applied:
 def _move_job(job_id: int, action: ImportAction, **fields: Any) -> bool:
     """Move the job along IMPORT_WORKFLOW if it is still in a state the action starts
     from; False if it is not (someone cancelled it, a timeout failed it). A conditional
-    UPDATE, so that a background task never overwrites a person's later decision."""
+    UPDATE (core.jobs), so that a background task never overwrites a person's later
+    decision."""
     row = IMPORT_WORKFLOW[action]
-    return bool(
-        ImportJob.objects.filter(pk=job_id, state__in=row.sources).update(
-            state=row.target, state_changed_at=timezone.now(), **fields
-        )
-    )
+    return move_job(ImportJob, job_id, sources=row.sources, target=row.target, **fields)
 
 
 def _fail(
@@ -102,14 +100,15 @@ def _fail(
     return _move_job(job_id, ImportAction.FAIL, result=preview.to_json())
 
 
+@transaction.atomic
 def start_import(*, actor: User, file_name: str, data: bytes, language: str) -> ImportJob:
-    """Store an uploaded file and check it.
+    """Store an uploaded file, to be checked in the background; nothing is parsed here,
+    so that no file, however built, holds the request.
 
     Side effects, in order: refuses a file over the size limit (FileProblem, nothing
-    stored); stores the file privately (core.storage) and an ImportJob; then, for a
-    small file, builds the preview at once and stores it (state preview, or failed when
-    it has errors or the check itself fails); for a large one, moves the job to checking
-    and queues metrics.tasks.preview_import on commit, so the upload returns at once.
+    stored); stores the file privately (core.storage) and an ImportJob (uploaded);
+    queues metrics.tasks.preview_import for when the transaction commits (under eager
+    settings it runs then in a background thread: the upload returns at once either way).
     """
     if not can_import(actor):
         raise PermissionDenied
@@ -122,18 +121,14 @@ def start_import(*, actor: User, file_name: str, data: bytes, language: str) -> 
         state=ImportState.UPLOADED,
         result=Preview.before_check(language),
     )
-    if looks_large(data):
-        _move_job(job.pk, ImportAction.CHECK)
-        enqueue("metrics.preview_import", job.pk)
-    else:
-        _check(job, data)
-    job.refresh_from_db()
+    enqueue("metrics.preview_import", job.pk)
     return job
 
 
 def run_import_preview(*, job_id: int) -> ImportJob:
     """Build and store the preview of an uploaded file (the background half of
-    start_import). Updates processed_rows / total_rows as rows are checked."""
+    start_import). Updates processed_rows / total_rows, and the heartbeat, as rows are
+    checked. Run again after its worker died (late acknowledgement), it starts over."""
     job = ImportJob.objects.select_related("uploaded_by").get(pk=job_id)
     if job.state not in IMPORT_WORKFLOW[ImportAction.SHOW_PREVIEW].sources:
         raise ImportNotPossible(job.state)
@@ -155,7 +150,7 @@ def _check(job: ImportJob, data: bytes) -> None:
     with a message the person can read (never a job left checking for ever)."""
 
     def progress(done: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(total_rows=total, processed_rows=done)
+        record_progress(ImportJob, job.pk, done=done, total=total)
 
     try:
         with translation.override(Preview.from_json(job.result).language):
@@ -202,37 +197,41 @@ def confirm_import(*, actor: User, job: ImportJob, as_accepted: bool = False) ->
         raise PermissionDenied(_ACCEPT_REFUSED)
     if Preview.from_json(job.result).has_errors():
         raise ImportNotPossible(job.state)
-    ImportJob.objects.filter(pk=job.pk).update(as_accepted=as_accepted)
     if job.total_rows > limits.background_rows():
-        if not _move_job(job.pk, ImportAction.CONFIRM, processed_rows=0):
+        # The choice is recorded by the same conditional update that wins the job, so
+        # a confirmation that loses a race records nothing.
+        if not _move_job(job.pk, ImportAction.CONFIRM, processed_rows=0, as_accepted=as_accepted):
             raise ImportNotPossible(job.state)
         enqueue("metrics.apply_import", job.pk)
         job.refresh_from_db()
         return job
-    return apply_import_job(job_id=job.pk)
+    return apply_import_job(job_id=job.pk, as_accepted=as_accepted)
 
 
-def apply_import_job(*, job_id: int) -> ImportJob:
-    """Apply a job's preview in one transaction.
+def apply_import_job(*, job_id: int, as_accepted: bool | None = None) -> ImportJob:
+    """Apply a job's preview in one transaction, `as_accepted` as asked, or as recorded
+    on the job when the confirmation queued it (None).
 
     Side effects, in order, all in one transaction: locks the job; creates the new
     reports (draft) and updates the changed ones (version + 1), each with a history
-    record by the uploader; marks the job applied; queues a metric recompute for the
-    institutions and fiscal years touched. On a conflict or any other error, nothing of
-    that happens and the job is marked failed with the reasons.
+    record by the uploader; marks the job applied, recording `as_accepted`; queues a
+    metric recompute for the institutions and fiscal years touched. On a conflict or
+    any other error, nothing of that happens and the job is marked failed with the
+    reasons.
     """
     try:
         with transaction.atomic():
             job = ImportJob.objects.select_for_update().select_related("uploaded_by").get(pk=job_id)
             if job.state not in IMPORT_WORKFLOW[ImportAction.APPLY].sources:
                 raise ImportNotPossible(job.state)
+            accepted = job.as_accepted if as_accepted is None else as_accepted
             preview = Preview.from_json(job.result)
             with translation.override(preview.language):
                 apply_preview(
                     actor=job.uploaded_by,
                     preview=preview,
-                    change_reason=change_reason(job.original_name, as_accepted=job.as_accepted),
-                    as_accepted=job.as_accepted,
+                    change_reason=change_reason(job.original_name, as_accepted=accepted),
+                    as_accepted=accepted,
                 )
             # The counts are the preview's (new → created, changed → updated); the
             # stored preview, which can be large, is not written again.
@@ -241,6 +240,7 @@ def apply_import_job(*, job_id: int) -> ImportJob:
                 ImportAction.APPLY,
                 applied_at=timezone.now(),
                 processed_rows=job.total_rows,
+                as_accepted=accepted,
             )
     except ImportConflict as conflict:
         _fail(job_id, messages=conflict.messages)
@@ -273,6 +273,14 @@ def fail_stale_imports(*, older_than: datetime.timedelta) -> int:
         state__in=RUNNING_IMPORT_STATES, state_changed_at__lt=timezone.now() - older_than
     ).values_list("pk", flat=True)
     return sum(_fail(job_id, problem=Problem(ProblemKind.TIMED_OUT)) for job_id in list(stale))
+
+
+def fail_silent_imports() -> int:
+    """Fail the jobs being checked whose worker gave no sign of life for a few minutes
+    (core.jobs.silent_jobs), with a message saying so. Returns how many."""
+    return sum(
+        _fail(job_id, problem=Problem(ProblemKind.WORKER_LOST)) for job_id in silent_jobs(ImportJob)
+    )
 
 
 def delete_old_uploads(*, older_than: datetime.timedelta) -> int:

@@ -133,7 +133,7 @@ def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
     if not can_import(request.user):
         raise PermissionDenied
-    job = selectors.import_job_of(user=request.user, pk=pk)
+    job = selectors.import_progress_of(user=request.user, pk=pk)
     return JsonResponse(
         {
             "state": job.state,

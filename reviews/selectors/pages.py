@@ -357,7 +357,13 @@ def hearing_attendee_choices(entry: CycleEntry) -> QuerySet[User]:
 
 def hearing_of(entry: CycleEntry) -> Hearing | None:
     """The institution's hearing with its attendees, if scheduled."""
-    return Hearing.objects.filter(entry=entry).prefetch_related("attendees").first()
+    return Hearing.objects.filter(entry=entry).prefetch_related(_attendees_in_order()).first()
+
+
+def _attendees_in_order() -> Prefetch:
+    """A hearing's attendees in a fixed order (role, ministry, user name): an order that
+    followed the rows' storage would move a person who signs in, telling a co-reviewer."""
+    return Prefetch("attendees", queryset=User.objects.order_by("role", "ministry", "username"))
 
 
 # --- officials' views -------------------------------------------------------------------
@@ -488,7 +494,7 @@ def hearings_for(cycle: ReviewCycle, *, user: User) -> QuerySet[Hearing]:
     hearings = (
         Hearing.objects.filter(entry__cycle=cycle)
         .select_related("entry__institution", "entry__cycle")
-        .prefetch_related("attendees")
+        .prefetch_related(_attendees_in_order())
         .order_by("date", "starts_at", "entry__institution__code")
     )
     if is_official(user):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -202,7 +202,13 @@ def declare_conflict(*, actor: User, entry: CycleEntry, kind: str, reason: str) 
     conflict.reason = reason
     conflict.declared_by = actor
     conflict._history_user = actor
-    conflict.save()
+    try:
+        with transaction.atomic():  # a savepoint: the first declaration may race another
+            conflict.save()
+    except IntegrityError:  # declared in another window at the same moment: update that one
+        if not Conflict.objects.filter(person=actor, entry=entry).exists():
+            raise
+        return declare_conflict(actor=actor, entry=entry, kind=kind, reason=reason)
     _after_assignment(actor=actor, conflict=conflict)
     return conflict
 

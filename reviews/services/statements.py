@@ -127,16 +127,12 @@ def add_attachment(*, actor: User, entry: CycleEntry, upload: UploadedFile) -> S
     if not can_edit_statement(actor, entry):
         raise PermissionDenied
     suffix = _check_file(upload)
-    statement = HearingStatement.objects.select_for_update().filter(entry=entry).first()
-    if statement is not None and statement.attachments.count() >= MAX_ATTACHMENTS:
+    statement = _statement_for_update(entry=entry, actor=actor)
+    if statement.attachments.count() >= MAX_ATTACHMENTS:
         raise ReviewError(
             _("A statement can have at most %(count)s attachments; remove one first.")
             % {"count": MAX_ATTACHMENTS}
         )
-    if statement is None:
-        statement = HearingStatement(entry=entry, updated_by=actor)
-        statement._history_user = actor
-        statement.save()
     attachment = StatementAttachment(
         statement=statement,
         original_name=display_file_name(upload.name or "")[:200],
@@ -148,6 +144,22 @@ def add_attachment(*, actor: User, entry: CycleEntry, upload: UploadedFile) -> S
     attachment._history_user = actor
     attachment.save()
     return attachment
+
+
+def _statement_for_update(*, entry: CycleEntry, actor: User) -> HearingStatement:
+    """The entry's statement, locked; created (empty) if it has none yet. Race-safe: when
+    several first uploads arrive at once, one creates it and the others use that one."""
+    statement = HearingStatement.objects.select_for_update().filter(entry=entry).first()
+    if statement is not None:
+        return statement
+    try:
+        with transaction.atomic():  # a savepoint: the unique entry may be taken meanwhile
+            statement = HearingStatement(entry=entry, updated_by=actor)
+            statement._history_user = actor
+            statement.save()
+            return statement
+    except IntegrityError:  # created by a colleague's upload at the same moment
+        return HearingStatement.objects.select_for_update().get(entry=entry)
 
 
 @transaction.atomic

@@ -78,6 +78,8 @@ def test_health_reports_database_and_broker_separately(anonymous_client):
         "status": "ok",
         "database": "ok",
         "broker": "eager",
+        "tasks_waiting": 0,
+        "oldest_waiting_seconds": None,
     }
 
 
@@ -93,7 +95,13 @@ def test_health_says_when_the_broker_is_unreachable(anonymous_client):
     finally:
         conf.task_always_eager, conf.broker_url, conf.broker_write_url = saved
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "ok", "broker": "unreachable"}
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "ok",
+        "broker": "unreachable",
+        "tasks_waiting": 0,
+        "oldest_waiting_seconds": None,
+    }
 
 
 def _stored_upload(person, content=b"<html><script>alert(1)</script></html>"):

@@ -29,3 +29,37 @@ def test_display_file_name_drops_paths_and_control_characters():
     assert display_file_name("C:\\Users\\x\\報告\x00.csv") == "報告.csv"
     assert display_file_name("../../etc/passwd") == "passwd"
     assert display_file_name("\x01\x02") == "upload"
+
+
+def test_display_file_name_shows_direction_override_escaped():
+    assert display_file_name("report\u202exslx.exe") == "report<U+202E>xslx.exe"
+
+
+def test_validate_single_line_refuses_line_break_and_override():
+    from django.core.exceptions import ValidationError
+
+    from core.text import validate_single_line
+
+    validate_single_line("東京大学 TLO")
+    for value in ("a\nb", "a\x0bb", "a\u202eb"):
+        with pytest.raises(ValidationError):
+            validate_single_line(value)
+
+
+@pytest.mark.django_db
+def test_hearing_place_with_line_break_is_refused():
+    from institutions.models import User
+    from reviews.forms import HearingForm
+
+    form = HearingForm(
+        {
+            "version": "1",
+            "date": "2026-01-05",
+            "starts_at": "10:00",
+            "ends_at": "11:00",
+            "place": "会議室\nBcc: x@example.com",
+        },
+        attendee_choices=User.objects.none(),
+    )
+    assert not form.is_valid()
+    assert "place" in form.errors

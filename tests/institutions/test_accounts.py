@@ -125,3 +125,25 @@ def test_load_registry_command_reports_bad_file(registry, tmp_path):
     path.write_text("code,name_ja,kind\nTLO-X,X,spaceship\n", encoding="utf-8")
     with pytest.raises(CommandError, match="spaceship"):
         call_command("load_registry", "--file", str(path))
+
+
+def test_login_throttled_per_address_across_user_names(anonymous_client, viewer, settings):
+    settings.LOGIN_FAILURES_PER_ADDRESS = 6
+    for number in range(6):  # each user name fails once: under the per-name limit
+        _login(anonymous_client, f"guess-{number}", "wrong")
+    response = _login(anonymous_client, "viewer", PASSWORD)
+    assert response.status_code == 429
+    assert anonymous_client.get("/institutions/").status_code == 302
+
+
+def test_login_per_address_limit_spares_a_few_mistakes(anonymous_client, viewer, settings):
+    settings.LOGIN_FAILURES_PER_ADDRESS = 6
+    for number in range(5):
+        _login(anonymous_client, f"colleague-{number}", "mistyped")
+    assert _login(anonymous_client, "viewer", PASSWORD).status_code == 302
+
+
+def test_login_per_address_limit_is_fifty_by_default():
+    from config.settings import base
+
+    assert base.LOGIN_FAILURES_PER_ADDRESS == 50

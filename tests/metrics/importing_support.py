@@ -151,3 +151,16 @@ def problems_of(preview: Any) -> list[dict[str, Any]]:
     for row in preview.get("rows", []):
         found += row.get("problems", [])
     return found
+
+
+def start_and_check(**arguments):
+    """imports.start_import, then the background check it queues (run on commit), as a
+    worker would; the job as it is afterwards."""
+    from django.test import TestCase
+
+    from metrics.services import imports
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        job = imports.start_import(**arguments)
+    job.refresh_from_db()
+    return job

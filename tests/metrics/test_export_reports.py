@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
@@ -127,10 +128,11 @@ def test_report_export_neutralises_formula_like_text(client_for, mext_official, 
 def test_report_export_reimports_unchanged(client_for, mext_official, reports):
     client = client_for(mext_official)
     exported = client.get(reverse(EXPORT_URL) + "?format=csv").content
-    client.post(
-        reverse("metrics:import_upload"),
-        {"file": SimpleUploadedFile("export.csv", exported)},
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the background check
+        client.post(
+            reverse("metrics:import_upload"),
+            {"file": SimpleUploadedFile("export.csv", exported)},
+        )
     summary = ImportJob.objects.get().result["summary"]
     assert (summary["unchanged"], summary["error"]) == (3, 0)
 

@@ -14,7 +14,7 @@ from metrics.enums import ImportState, ReportAction, ReportState
 from metrics.models import AnnualReport
 from metrics.services import imports
 from metrics.workflow import REPORT_WORKFLOW
-from tests.metrics.importing_support import csv_bytes, make_report, messages_of
+from tests.metrics.importing_support import csv_bytes, make_report, messages_of, start_and_check
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +132,7 @@ def test_accept_is_refused_for_tlo_staff(tmp_path, staff_a, institution_a):
 def test_web_confirmation_as_accepted_by_an_official(
     client_for, mext_official, institution_a, recomputes
 ):
-    job = imports.start_import(
+    job = start_and_check(
         actor=mext_official,
         file_name="過去分.csv",
         data=csv_bytes([HEADER, ["TLO-AAA", "2010", "12", "1000"]]),
@@ -151,7 +151,7 @@ def test_web_confirmation_as_accepted_by_an_official(
 
 
 def test_web_confirmation_as_accepted_by_staff_is_refused(client_for, staff_a, institution_a):
-    job = imports.start_import(
+    job = start_and_check(
         actor=staff_a,
         file_name="r.csv",
         data=csv_bytes([HEADER, ["TLO-AAA", "2010", "12", "1000"]]),
@@ -175,7 +175,7 @@ def test_web_confirmation_as_accepted_by_staff_is_refused(client_for, staff_a, i
 def test_large_import_as_accepted_by_staff_is_refused_before_it_is_queued(
     staff_a, institution_a, settings, django_capture_on_commit_callbacks
 ):
-    job = imports.start_import(
+    job = start_and_check(
         actor=staff_a,
         file_name="r.csv",
         data=csv_bytes([HEADER, ["TLO-AAA", "2010", "12", "1000"]]),
@@ -261,7 +261,7 @@ def test_accept_asks_the_workflow_who_may_accept_by_import(
     data = csv_bytes([HEADER, ["TLO-AAA", "2010", "12", "1000"]])
     with pytest.raises(PermissionDenied):
         imports.import_file(actor=mext_official, data=data, file_name="r.csv", as_accepted=True)
-    job = imports.start_import(actor=mext_official, file_name="r.csv", data=data, language="ja")
+    job = start_and_check(actor=mext_official, file_name="r.csv", data=data, language="ja")
     with pytest.raises(PermissionDenied):
         imports.confirm_import(actor=mext_official, job=job, as_accepted=True)
     assert not AnnualReport.objects.exists()
@@ -273,7 +273,7 @@ def test_web_confirmation_refused_by_the_workflow_fails_the_job_with_the_reason(
     submitted = make_report(
         institution_a, 2010, state=ReportState.SUBMITTED, patent_applications=12, licence_income=9
     )
-    job = imports.start_import(
+    job = start_and_check(
         actor=mext_official,
         file_name="r.csv",
         data=csv_bytes([HEADER, ["TLO-AAA", "2010", "12", "9"]]),
@@ -316,3 +316,23 @@ def test_accept_accepts_an_unchanged_returned_report_and_clears_the_reason(
         "",
     )
     assert stored.accepted_at is not None and stored.submitted_at is None
+
+
+def test_losing_confirmation_does_not_overwrite_the_winner_as_accepted(
+    mext_official, institution_a, recomputes
+):
+    """The same preview confirmed twice at once (two tabs): the audit flag is the one
+    of the confirmation that applied it."""
+    job = start_and_check(
+        actor=mext_official,
+        file_name="過去分.csv",
+        data=csv_bytes([HEADER, ["TLO-AAA", "2010", "12", "1000"]]),
+        language="ja",
+    )
+    seen_by_second = imports.ImportJob.objects.get(pk=job.pk)  # opened before the first won
+    imports.confirm_import(actor=mext_official, job=job, as_accepted=True)
+    with pytest.raises(imports.ImportNotPossible):
+        imports.confirm_import(actor=mext_official, job=seen_by_second, as_accepted=False)
+    job.refresh_from_db()
+    assert (job.state, job.as_accepted) == (ImportState.APPLIED, True)
+    assert AnnualReport.objects.get().state == ReportState.ACCEPTED

@@ -54,7 +54,7 @@ def test_large_import_runs_in_a_real_worker(transactional_db, real_worker, staff
     job = imports.start_import(
         actor=staff_a, file_name="big.csv", data=csv_bytes(rows, "cp932"), language="ja"
     )
-    assert job.state == ImportState.PARSING  # returned before the worker checked anything
+    assert job.state == ImportState.UPLOADED  # returned before the worker checked anything
 
     job = _wait_for(job, ImportState.PREVIEW, ImportState.FAILED)
     assert (job.state, job.processed_rows, job.total_rows) == (ImportState.PREVIEW, 20, 20)

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -13,7 +14,7 @@ from core.storage import private_storage
 from metrics.enums import ImportState
 from metrics.models import AnnualReport, ImportJob
 from metrics.services import imports
-from tests.metrics.importing_support import csv_bytes, messages_of, xlsx_bytes
+from tests.metrics.importing_support import csv_bytes, messages_of, start_and_check, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,11 @@ def _japanese():
 
 
 def _post(client, data, name="報告.csv"):
-    return client.post(reverse("metrics:import_upload"), {"file": SimpleUploadedFile(name, data)})
+    """Upload, and let the background check run (the upload's on-commit task)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            reverse("metrics:import_upload"), {"file": SimpleUploadedFile(name, data)}
+        )
 
 
 def _job_after(response):
@@ -91,7 +96,7 @@ def test_an_error_while_storing_the_preview_fails_the_job(staff_a, monkeypatch):
         raise RuntimeError("the database refused the preview")
 
     monkeypatch.setattr(imports, "_store_preview", broken)
-    job = imports.start_import(
+    job = start_and_check(
         actor=staff_a,
         file_name="r.csv",
         data=csv_bytes([HEADER, ["TLO-AAA", "2010", "1"]]),
@@ -167,7 +172,7 @@ def test_preview_pages_of_a_large_file_stay_small(client_for, mext_official, set
     settings.IMPORT_BACKGROUND_BYTES = 100 * 1024 * 1024
     institution = InstitutionFactory()
     rows = [[institution.code, 1950 + n % 150, n] for n in range(3_000)]
-    job = imports.start_import(
+    job = start_and_check(
         actor=mext_official, file_name="big.csv", data=csv_bytes([HEADER, *rows]), language="ja"
     )
     response = client_for(mext_official).get(reverse("metrics:import_detail", args=[job.pk]))

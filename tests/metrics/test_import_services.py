@@ -11,7 +11,7 @@ from metrics.enums import ImportState, ReportState
 from metrics.models import AnnualReport, ImportJob
 from metrics.services import imports
 from tests.factories import InstitutionFactory
-from tests.metrics.importing_support import csv_bytes, make_report, xlsx_bytes
+from tests.metrics.importing_support import csv_bytes, make_report, start_and_check, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ HEADER = ["機関コード", "年度", "特許出願件数", "ライセンス収
 
 def upload(actor, rows, *, name="reports.csv", encoding="cp932", language="ja"):
     data = xlsx_bytes(rows) if encoding == "xlsx" else csv_bytes(rows, encoding)
-    return imports.start_import(actor=actor, file_name=name, data=data, language=language)
+    return start_and_check(actor=actor, file_name=name, data=data, language=language)
 
 
 def snapshot():
@@ -338,9 +338,11 @@ def test_large_file_is_checked_and_applied_in_the_background(
     settings.IMPORT_BACKGROUND_ROWS = 3
     rows = [HEADER] + [["TLO-AAA", 2001 + n, n, "1", "3"] for n in range(5)]
     with django_capture_on_commit_callbacks() as queued:
-        job = upload(staff_a, rows)
+        job = imports.start_import(
+            actor=staff_a, file_name="r.csv", data=csv_bytes(rows, "cp932"), language="ja"
+        )
     # The upload returns before any row is checked; the task runs after commit.
-    assert (job.state, job.result.get("rows")) == (ImportState.PARSING, None)
+    assert (job.state, job.result.get("rows")) == (ImportState.UPLOADED, None)
     assert len(queued) == 1
     queued[0]()
     job.refresh_from_db()
@@ -354,6 +356,20 @@ def test_large_file_is_checked_and_applied_in_the_background(
     job.refresh_from_db()
     assert job.state == ImportState.APPLIED
     assert AnnualReport.objects.count() == 5
+
+
+def test_small_upload_is_not_parsed_in_the_request(staff_a, django_capture_on_commit_callbacks):
+    rows = [HEADER, ["TLO-AAA", "H22", "12", "1,234", "3.5"]]
+    with django_capture_on_commit_callbacks() as queued:
+        job = imports.start_import(
+            actor=staff_a, file_name="r.csv", data=csv_bytes(rows), language="ja"
+        )
+    job.refresh_from_db()
+    assert (job.state, job.total_rows, "rows" in job.result) == (ImportState.UPLOADED, 0, False)
+    assert len(queued) == 1
+    queued[0]()
+    job.refresh_from_db()
+    assert (job.state, job.total_rows) == (ImportState.PREVIEW, 1)
 
 
 def test_background_preview_reports_progress(staff_a, monkeypatch):

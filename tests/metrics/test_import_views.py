@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
@@ -12,8 +13,7 @@ from openpyxl import load_workbook
 from metrics.enums import ImportState
 from metrics.models import AnnualReport, ImportJob
 from metrics.report_fields import REPORT_FIELDS
-from metrics.services import imports
-from tests.metrics.importing_support import csv_bytes, make_report, xlsx_bytes
+from tests.metrics.importing_support import csv_bytes, make_report, start_and_check, xlsx_bytes
 from tests.support import get_ok
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,11 @@ def _japanese():
 
 
 def post_file(client, data, name="reports.csv"):
-    return client.post(reverse("metrics:import_upload"), {"file": SimpleUploadedFile(name, data)})
+    """Upload, and let the background check run (the upload's on-commit task)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            reverse("metrics:import_upload"), {"file": SimpleUploadedFile(name, data)}
+        )
 
 
 def english_url(name, *args):
@@ -38,7 +42,7 @@ def english_url(name, *args):
 
 
 def job_of(user, rows):
-    return imports.start_import(actor=user, file_name="r.csv", data=csv_bytes(rows), language="ja")
+    return start_and_check(actor=user, file_name="r.csv", data=csv_bytes(rows), language="ja")
 
 
 @pytest.fixture
@@ -156,9 +160,11 @@ def test_large_upload_returns_at_once_with_a_progress_bar(
     client = client_for(staff_a)
     rows = [HEADER] + [["TLO-AAA", 2001 + n, n, "1"] for n in range(4)]
     with django_capture_on_commit_callbacks(execute=False) as queued:
-        response = post_file(client, csv_bytes(rows))
+        response = client.post(
+            reverse("metrics:import_upload"), {"file": SimpleUploadedFile("r.csv", csv_bytes(rows))}
+        )
     job = ImportJob.objects.get()
-    assert job.state == ImportState.PARSING
+    assert job.state == ImportState.UPLOADED
     page = client.get(response.url).content.decode()
     assert 'id="import-progress"' in page
     assert reverse("metrics:import_progress", args=[job.pk]) in page
@@ -259,3 +265,16 @@ def test_preview_is_compact_years_and_outcomes_do_not_wrap(client_for, staff_a, 
     # Four figures fold under a one-line summary; one figure stays a plain line.
     assert page.count('<details class="row-changes"><summary>4項目: ') == 1
     assert page.count('<details class="row-changes">') == 1
+
+
+def test_progress_poll_reads_no_stored_preview(client_for, staff_a, job_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(staff_a)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("metrics:import_progress", args=[job_a.pk]))
+    assert response.status_code == 200
+    job_queries = [q["sql"] for q in queries if "metrics_importjob" in q["sql"]]
+    assert len(job_queries) == 1
+    assert '"result"' not in job_queries[0]
