@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.amounts import unit_label
+from core.cache import cached_page_data
 from core.downloads import download_response
 from core.views import refuse_bad_request
+from institutions.audience import audience_key
 from institutions.models import Institution
 
 from . import charts, permissions
@@ -29,8 +31,15 @@ def national(request: HttpRequest) -> HttpResponse:
     form = DashboardFilterForm(request.GET, **choices)
     if not form.is_valid():
         return refuse_bad_request(request, form.problem())
-    board = selectors.national_dashboard(filters=form.filters(), user=request.user)
-    figures = charts.national_charts(board, request.user.amount_unit)
+    filters, unit = form.filters(), request.user.amount_unit
+
+    def compute() -> tuple:
+        board = selectors.national_dashboard(filters=filters, user=request.user)
+        return board, charts.national_charts(board, unit), charts.kpi_tiles(board, unit)
+
+    board, figures, kpis = cached_page_data(
+        "national", (audience_key(request.user), filters, unit), compute
+    )
     if "download" in request.GET:
         return _download(request, figures, f"dashboard_{board.fiscal_year}")
     context = {
@@ -39,7 +48,7 @@ def national(request: HttpRequest) -> HttpResponse:
         "badges": selectors.filter_badges(form.filters(), request.GET, choices=choices),
         "charts": {chart.key: chart for chart in figures},
         "ranking_charts": [chart for chart in figures if chart.key.startswith("ranking_")],
-        "kpis": charts.kpi_tiles(board, request.user.amount_unit),
+        "kpis": kpis,
         "amount_unit_label": unit_label(request.user.amount_unit),
         "benchmark_links": selectors.benchmark_links(request.user),
     }
@@ -56,11 +65,19 @@ def benchmark(request: HttpRequest, code: str) -> HttpResponse:
     form = DashboardFilterForm(request.GET, **selectors.filter_choices())
     if not form.is_valid():
         return refuse_bad_request(request, form.problem())
-    filters = form.filters()
-    board = benchmarks.peer_benchmark(
-        institution=institution, fiscal_year=filters.fiscal_year, user=request.user
+    filters, unit = form.filters(), request.user.amount_unit
+
+    def compute() -> tuple:
+        board = benchmarks.peer_benchmark(
+            institution=institution, fiscal_year=filters.fiscal_year, user=request.user
+        )
+        return board, charts.benchmark_charts(board, unit, metric=filters.metric)
+
+    board, figures = cached_page_data(
+        "benchmark",
+        (audience_key(request.user), institution.pk, filters.fiscal_year, filters.metric, unit),
+        compute,
     )
-    figures = charts.benchmark_charts(board, request.user.amount_unit, metric=filters.metric)
     if "download" in request.GET:
         return _download(request, figures, f"benchmark_{institution.code}_{board.fiscal_year}")
     context = {

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from core.cache import cached_page_data
 from core.sections import Section
+from institutions.audience import audience_key
 from institutions.models import Institution, User
 
 from .permissions import can_create_report, can_view_institution_metrics, can_view_report_list_of
@@ -30,5 +32,11 @@ def metrics_section(*, user: User, institution: Institution) -> Section | None:
         return None
     return Section(
         "metrics/metric_pages/_institution_metrics.html",
-        {"metrics": institution_metrics(institution=institution, amount_unit=user.amount_unit)},
+        {
+            "metrics": cached_page_data(
+                "institution_metrics",
+                (audience_key(user), institution.pk, user.amount_unit),
+                lambda: institution_metrics(institution=institution, amount_unit=user.amount_unit),
+            )
+        },
     )

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
+from core.cache import bump_data_version
 from core.tasks import enqueue
 from institutions.models import ConsolidationEvent, User
 
@@ -99,7 +100,8 @@ def recompute_metric_values(
     Side effects, in order: on PostgreSQL, a transaction-level advisory lock so that
     two recomputes never interleave; then, within the scope, inserts the values that
     are new, updates the ones that changed, deletes the ones whose report is no longer
-    accepted. Unchanged rows are not written.
+    accepted. Unchanged rows are not written. If any row was written, the data version
+    moves on (core.cache); a recompute that changes nothing leaves cached pages be.
     """
     _lock()
     definitions = list(MetricDefinition.objects.order_by("pk"))
@@ -121,6 +123,8 @@ def recompute_metric_values(
     )
     existing = _existing_values(institution_ids=scope, from_fiscal_year=from_fiscal_year)
     result = _write(computed, existing)
+    if result.created or result.updated or result.deleted:
+        bump_data_version()
     logger.info(
         "Recomputed metric values (by %s, institutions %s, from FY%s): %s",
         getattr(actor, "username", "system"),
@@ -345,10 +349,11 @@ def load_default_definitions(*, actor: User | None = None) -> tuple[int, int]:
     """Create the default metric definitions, or put back any that were changed.
 
     Returns (created, updated). Side effects, in order: writes the definitions (each
-    change lands in the definitions' history); if any changed, queues a recompute of
-    every value once the transaction commits.
+    change lands in the definitions' history); if any changed, moves the data version on
+    (core.cache) and queues a recompute of every value once the transaction commits.
     """
     created, updated = sync_default_definitions(MetricDefinition)
     if created or updated:
+        bump_data_version()
         queue_full_recompute()
     return created, updated

@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.cache import cached_page_data
 from core.workflow import WorkflowError
+from institutions.audience import audience_key
 
 from .. import permissions
 from ..enums import AidRule
@@ -25,7 +27,11 @@ def deliberation_page(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     cycle = load_cycle(request, fiscal_year)
     if not permissions.can_deliberate(request.user, cycle):
         raise PermissionDenied
-    data = deliberation(user=request.user, cycle=cycle)
+    data = cached_page_data(
+        "deliberation",
+        (audience_key(request.user), cycle.pk),
+        lambda: deliberation(user=request.user, cycle=cycle),
+    )
     context = {"cycle": cycle, "data": data, "aid_rules": AidRule.choices}
     return render(request, "reviews/deliberation.html", context)
 
