@@ -51,6 +51,7 @@ def institution_list(request: HttpRequest) -> HttpResponse:
         {
             "filter": filterset,
             "page": page,
+            "institutions": page,
             "search": search,
             "can_manage": permissions.can_manage_registry(request.user),
         },
