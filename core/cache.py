@@ -12,6 +12,9 @@ page's data is cached under a key made of:
   TLO staff their institutions), the filters and the amount unit, given by the caller;
 - the language of the request.
 
+A page's template may also keep its rendered HTML under the same key (`{% cache %}` with
+`fragment_key`), so that a warm request neither computes nor draws the figures again.
+
 The version is read before the data is computed, so an entry never holds data older
 than its version (at worst newer, under a key nobody will ask for again). Old entries
 are never deleted: they expire after PAGE_CACHE_TIMEOUT.
@@ -28,6 +31,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.cache import caches
 from django.db.models import F
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from .models import DataVersion
@@ -84,12 +88,28 @@ def page_cache_key(page: str, parts: Any, *, version: int) -> str:
     return f"{KEY_PREFIX}:{page}:v{version}:{digest}"
 
 
+def page_key(page: str, parts: Any) -> str:
+    """The key of `page`'s data for `parts` (audience, filters, unit, …) now: one query
+    for the version. `parts` is made of strings, numbers, enums, and tuples, lists, dicts
+    or dataclasses of those (core.cache.plain)."""
+    return page_cache_key(page, parts, version=current_data_version())
+
+
 def cached_page_data(page: str, parts: Any, compute: Callable[[], T]) -> T:
-    """The data of `page` for `parts` (audience, filters, unit, …): from the cache, or
-    computed by `compute()` and stored. `parts` is made of strings, numbers, enums, and
-    tuples, lists, dicts or dataclasses of those (core.cache.plain)."""
+    """The data of `page` for `parts`: from the cache, or computed by `compute()` and
+    stored."""
+    return cached_data(page_key(page, parts), compute)
+
+
+def lazily_cached_data(key: str, compute: Callable[[], T]) -> T:
+    """cached_data, fetched only when first used: for a page whose rendered HTML is
+    cached under the same key, a warm request never loads the data at all."""
+    return SimpleLazyObject(lambda: cached_data(key, compute))  # type: ignore[return-value]
+
+
+def cached_data(key: str, compute: Callable[[], T]) -> T:
+    """The data under `key` (from page_key), or `compute()` stored under it."""
     cache = caches[CACHE_ALIAS]
-    key = page_cache_key(page, parts, version=current_data_version())
     found = cache.get(key)
     if found is not None:
         return found

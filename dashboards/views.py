@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.amounts import unit_label
-from core.cache import cached_page_data
+from core.cache import cached_data, cached_page_data, page_key
 from core.downloads import download_response
 from core.views import refuse_bad_request
 from institutions.audience import audience_key
@@ -37,9 +37,8 @@ def national(request: HttpRequest) -> HttpResponse:
         board = selectors.national_dashboard(filters=filters, user=request.user)
         return board, charts.national_charts(board, unit), charts.kpi_tiles(board, unit)
 
-    board, figures, kpis = cached_page_data(
-        "national", (audience_key(request.user), filters, unit), compute
-    )
+    key = page_key("national", (audience_key(request.user), filters, unit))
+    board, figures, kpis = cached_data(key, compute)
     if "download" in request.GET:
         return _download(request, figures, f"dashboard_{board.fiscal_year}")
     context = {
@@ -51,6 +50,7 @@ def national(request: HttpRequest) -> HttpResponse:
         "kpis": kpis,
         "amount_unit_label": unit_label(request.user.amount_unit),
         "benchmark_links": selectors.benchmark_links(request.user),
+        "fragment_key": key,
     }
     return render(request, "dashboards/national.html", context)
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.cache import cached_page_data
+from core.cache import lazily_cached_data, page_key
 from core.workflow import WorkflowError
 from institutions.audience import audience_key
 
@@ -27,12 +27,9 @@ def deliberation_page(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     cycle = load_cycle(request, fiscal_year)
     if not permissions.can_deliberate(request.user, cycle):
         raise PermissionDenied
-    data = cached_page_data(
-        "deliberation",
-        (audience_key(request.user), cycle.pk),
-        lambda: deliberation(user=request.user, cycle=cycle),
-    )
-    context = {"cycle": cycle, "data": data, "aid_rules": AidRule.choices}
+    key = page_key("deliberation", (audience_key(request.user), cycle.pk))
+    data = lazily_cached_data(key, lambda: deliberation(user=request.user, cycle=cycle))
+    context = {"cycle": cycle, "data": data, "aid_rules": AidRule.choices, "fragment_key": key}
     return render(request, "reviews/deliberation.html", context)
 
 

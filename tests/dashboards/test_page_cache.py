@@ -9,6 +9,7 @@ import io
 import pytest
 from django.utils import translation
 
+from core.amounts import AmountUnit
 from metrics.enums import ReportState
 from metrics.models import AnnualReport
 from metrics.services import reports
@@ -116,3 +117,28 @@ def test_metric_page_for_a_viewer_never_comes_from_the_officials_cache(
     body = get_ok(client_for(viewer), url, fy=2010).content.decode()
     for name in _names(country):
         assert name not in body
+
+
+def test_reopened_report_is_gone_from_the_next_pages_html(client_for, country, mext_official):
+    mext_official.amount_unit = AmountUnit.MILLION
+    mext_official.save()
+    client = client_for(mext_official)
+    total = sum(f["licence_income"] for (_c, fy), f in country.figures.items() if fy == 2010)
+    k1_income = country.figures[("TLO-K1", 2010)]["licence_income"]
+    before = get_ok(client, URL, fy=2010).content.decode()
+    assert f"{round(total / 1_000_000, 1)}百万円" in before
+    report = AnnualReport.objects.get(institution=country.institutions["TLO-K1"], fiscal_year=2010)
+    reports.reopen_report(actor=mext_official, report=report, reason="誤り")
+    after = get_ok(client, URL, fy=2010).content.decode()
+    assert f"{round((total - k1_income) / 1_000_000, 1)}百万円" in after
+
+
+def test_institution_metrics_never_come_from_another_units_page(client_for, country, mext_official):
+    url = "/institutions/TLO-K1/"
+    client = client_for(mext_official)
+    in_yen = get_ok(client, url).content.decode()
+    mext_official.amount_unit = AmountUnit.MILLION
+    mext_official.save()
+    in_millions = get_ok(client, url).content.decode()
+    assert "百万円" not in in_yen.split('id="institution-metrics"')[1]
+    assert "百万円" in in_millions.split('id="institution-metrics"')[1]
