@@ -574,7 +574,7 @@ def result_table(figures: dict) -> ResultTable:
         rows=tuple(rows),
         align=("l", "r", "r", "r", "r", "r"),
         target=target,
-        about="performance.md#pages-under-load",
+        about="configuration-and-production.md#pages-under-load",
     )
 
 
