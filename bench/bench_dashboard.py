@@ -53,6 +53,8 @@ REGIONS = [
 def generate(institutions: int, years: int) -> int:
     """Institutions and accepted reports, in bulk. Returns the report count."""
 
+    from django.utils import timezone
+
     from institutions.enums import InstitutionKind, Specialisation, TloType
     from institutions.models import Institution, Region
     from metrics.enums import ReportState
@@ -82,12 +84,14 @@ def generate(institutions: int, years: int) -> int:
     def figures() -> dict[str, object]:
         return random_figures(rng, lowest=1)
 
+    accepted_at = timezone.now()  # the database requires it of an accepted report
     reports = AnnualReport.objects.bulk_create(
         (
             AnnualReport(
                 institution=institution,
                 fiscal_year=FIRST_YEAR + year,
                 state=ReportState.ACCEPTED,
+                accepted_at=accepted_at,
                 **figures(),
             )
             for institution in created

@@ -231,7 +231,7 @@ def command_line(actor, data: bytes, name: str):
     def run() -> None:
         preview, applied = imports.import_file(actor=actor, data=data, file_name=name)
         if applied is None:
-            raise SystemExit(f"import failed: {json.dumps(preview)[:2000]}")
+            raise SystemExit(f"import failed: {json.dumps(preview.to_json())[:2000]}")
 
     return run
 
@@ -346,14 +346,10 @@ def plain_bulk_create(actor, data: bytes):
 
     empty_reports()
     preview = build_preview(data=data, file_name="bench.csv", actor=actor)
-    fields = preview["fields"]
+    fields = preview.fields
     parsed = [
-        (
-            row["institution_id"],
-            row["fiscal_year"],
-            figures_from_json(fields, row["values"]),
-        )
-        for row in preview["rows"]
+        (row.institution_id, row.fiscal_year, figures_from_json(fields, row.values or []))
+        for row in preview.rows
     ]
 
     def run() -> None:

@@ -48,6 +48,8 @@ def generate(institutions: int, years: int) -> int:
     """Institutions, accepted reports and licence rows, in bulk. Returns the report count."""
     from datetime import date
 
+    from django.utils import timezone
+
     from institutions.enums import ConsolidationKind, InstitutionKind, TloType
     from institutions.models import ConsolidationEvent, Institution, Region
     from metrics.enums import LicenseeKind, ReportState
@@ -79,12 +81,14 @@ def generate(institutions: int, years: int) -> int:
     def figures() -> dict[str, object]:
         return random_figures(rng, lowest=0)
 
+    accepted_at = timezone.now()  # the database requires it of an accepted report
     reports = AnnualReport.objects.bulk_create(
         (
             AnnualReport(
                 institution=institution,
                 fiscal_year=FIRST_YEAR + year,
                 state=ReportState.ACCEPTED,
+                accepted_at=accepted_at,
                 **figures(),
             )
             for institution in created

@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("dashboards/", include("dashboards.urls")),
     path("notifications/", include("notifications.urls")),
     path("reviews/", include("reviews.urls")),
+    path("surveys/", include("surveys.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -9,8 +9,6 @@ from django.http import HttpResponse
 
 from .spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, Sheet, to_csv, to_xlsx
 
-FORMATS = ("csv", "xlsx")
-
 
 def download_response(
     headers: Sequence[str],

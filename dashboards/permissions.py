@@ -3,7 +3,6 @@ the selectors' audience, from metrics.selectors.metric_values."""
 
 from __future__ import annotations
 
-from institutions.enums import Role
 from institutions.models import Institution, User
 from institutions.permissions import can_see_all_institutions
 from metrics.permissions import can_view_institution_metrics
@@ -17,9 +16,20 @@ def can_view_dashboards(user: User) -> bool:
 def can_view_benchmarks(user: User) -> bool:
     """Peer benchmark pages exist for officials, administrators and TLO staff; reviewers
     and viewers get a 403 (they have the anonymised national dashboard)."""
-    return can_see_all_institutions(user) or (user.is_authenticated and user.role == Role.TLO_STAFF)
+    return can_see_all_institutions(user) or (user.is_authenticated and user.is_tlo_staff)
 
 
 def can_view_benchmark(user: User, institution: Institution) -> bool:
     """One institution's benchmark: officials for any, its own staff for it (others 404)."""
+    return can_view_institution_metrics(user, institution)
+
+
+def can_view_support_effects(user: User) -> bool:
+    """The follow-up of support by tier names no institution but stands on the ministries'
+    decisions: officials (and administrators) only."""
+    return can_see_all_institutions(user)
+
+
+def can_view_own_support_effects(user: User, institution: Institution) -> bool:
+    """An institution's own before/after: officials for any, its staff for it."""
     return can_view_institution_metrics(user, institution)

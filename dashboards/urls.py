@@ -9,4 +9,5 @@ app_name = "dashboards"
 urlpatterns = [
     path("", views.national, name="national"),
     path("institutions/<slug:code>/", views.benchmark, name="benchmark"),
+    path("support-effects/", views.support_effects, name="support_effects"),
 ]

@@ -21,6 +21,7 @@ from . import charts, permissions
 from .forms import DashboardFilterForm
 from .selectors import benchmarks
 from .selectors import national as selectors
+from .selectors.support_effects import OFFSETS, follow_up_tables, support_follow_up
 
 
 @require_GET
@@ -51,6 +52,7 @@ def national(request: HttpRequest) -> HttpResponse:
         "amount_unit_label": unit_label(request.user.amount_unit),
         "benchmark_links": selectors.benchmark_links(request.user),
         "fragment_key": key,
+        "can_view_support_effects": permissions.can_view_support_effects(request.user),
     }
     return render(request, "dashboards/national.html", context)
 
@@ -97,3 +99,17 @@ def _download(request: HttpRequest, figures: list[charts.Chart], name: str) -> H
             request, _("There is no chart “%(key)s” on this page.") % {"key": key[:40]}
         )
     return download_response(chart.headers, chart.rows, file_format="csv", name=f"{name}_{key}")
+
+
+@require_GET
+def support_effects(request: HttpRequest) -> HttpResponse:
+    """Whether support worked: each published cycle's tiers against institutions in no
+    cycle (officials)."""
+    if not permissions.can_view_support_effects(request.user):
+        raise PermissionDenied
+    unit = request.user.amount_unit
+    context = {
+        "follow_ups": [(f.cycle, follow_up_tables(f, unit)) for f in support_follow_up()],
+        "offsets": OFFSETS,
+    }
+    return render(request, "dashboards/support_effects.html", context)

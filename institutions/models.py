@@ -123,10 +123,6 @@ class Institution(models.Model):
     def __str__(self) -> str:
         return self.name_ja
 
-    @property
-    def is_tlo(self) -> bool:
-        return self.kind in (InstitutionKind.APPROVED_TLO, InstitutionKind.CERTIFIED_TLO)
-
 
 class InstitutionAlias(models.Model):
     institution = models.ForeignKey(

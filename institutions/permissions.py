@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from .enums import Role
 from .models import Institution, User
+
+
+def is_official(user: User) -> bool:
+    """An official of either ministry (User.is_official, the one place the role is
+    compared), for any person, signed in or not: the predicate permission rules and
+    workflow tables use."""
+    return user.is_authenticated and user.is_official
 
 
 def can_view_registry(user: User) -> bool:
@@ -13,16 +19,16 @@ def can_view_registry(user: User) -> bool:
 
 def can_manage_registry(user: User) -> bool:
     """Officials of either ministry and administrators add and update institutions."""
-    return user.is_authenticated and (user.role == Role.OFFICIAL or user.is_administrator)
+    return is_official(user) or (user.is_authenticated and user.is_administrator)
 
 
 def is_member(user: User, institution: Institution) -> bool:
     """The person is TLO staff of this institution."""
-    if not user.is_authenticated or user.role != Role.TLO_STAFF:
+    if not user.is_authenticated or not user.is_tlo_staff:
         return False
     return user.memberships.filter(institution=institution).exists()
 
 
 def can_see_all_institutions(user: User) -> bool:
     """Officials and administrators see every institution's named data."""
-    return user.is_authenticated and (user.role == Role.OFFICIAL or user.is_administrator)
+    return is_official(user) or (user.is_authenticated and user.is_administrator)

@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from .enums import InstitutionKind, TloType
 from .models import ConsolidationEvent, Institution, InstitutionAlias
-from .names import normalise_name
+from .names import closest_names, normalise_name
 
 # What a row of the institution list shows (institutions/institution_list.html).
 INSTITUTION_LIST_COLUMNS = (
@@ -136,7 +136,5 @@ class InstitutionMatcher:
         text = (text or "").strip()
         found = self._by_code.get(text.casefold()) or self._by_name.get(normalise_name(text))
         if found is None:
-            from .names import closest_names
-
             raise InstitutionNotFound(text, closest_names(text, self._display))
         return found

@@ -11,9 +11,10 @@ the one way in (the admin keeps the export).
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
+
+from core.versions import StaleVersion, VersionField, check_version
 
 from .models import AnnualReport, ImportJob, LicenceAgreement
 from .report_fields import REPORT_FIELD_CODES
@@ -38,7 +39,7 @@ class LicenceInline(admin.TabularInline):
 class RepairForm(forms.ModelForm):
     """The admin's report form, with the version it was opened on."""
 
-    opened_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    opened_version = VersionField()
 
     class Meta:
         model = AnnualReport
@@ -51,13 +52,11 @@ class RepairForm(forms.ModelForm):
 
     def clean_opened_version(self):
         opened = self.cleaned_data["opened_version"]
-        stored = AnnualReport.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
-        if self.instance.pk and opened != stored.first():
-            raise forms.ValidationError(
-                _(
-                    "Someone saved this report after you opened it. Reload the page and repair again."
-                )
-            )
+        if self.instance.pk:
+            try:
+                check_version(AnnualReport.objects.get(pk=self.instance.pk), opened)
+            except StaleVersion as stale:
+                raise forms.ValidationError(str(stale)) from None
         return opened
 
 

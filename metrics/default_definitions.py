@@ -1,8 +1,9 @@
 """The default metric definitions: SPEC §4's table, all of it, with the seed's sources.
 
-Loaded by migration 0003 and by `python manage.py load_metric_definitions` (which
-puts back any definition an administrator changed). Plain data: no models here, so
-that the migration can read it with historical models.
+Loaded by `python manage.py load_metric_definitions` (metrics.services.metric_values.
+load_default_definitions, which puts back any definition an administrator changed).
+Plain data: no models here. Migration 0003 loaded a frozen copy of these as they were
+then; change them here, never there.
 """
 
 from __future__ import annotations
@@ -236,8 +237,19 @@ DEFAULT_DEFINITIONS: tuple[dict, ...] = (
         combination=Combination.MEAN.value,
         numerator_terms=SATISFACTION,
         unit=MetricUnit.SCORE.value,
-        description_ja="満足度(窓口・契約手続き・知財の取扱い)の三つの平均(1〜5)。",
-        description_en="Mean of the three satisfaction scores (1–5).",
+        description_ja=(
+            "満足度(窓口・契約手続き・知財の取扱い)の三つの平均(1〜5)。最初の顧客調査の年度からは"
+            "TLOの顧客(ライセンス先・共同研究先等)への調査の回答から算出し(「該当しない」を除く"
+            "各項目の平均の平均、回答5件以上の場合のみ)、それ以前の年度はTLOが年次報告に記入した"
+            "自己申告の評点による。"
+        ),
+        description_en=(
+            "Mean of the three satisfaction scores (1–5). From the fiscal year of the first "
+            "customer survey on, from the answers of the TLO's customers (licensees, joint "
+            "research partners): the mean of each question's mean, 「該当しない」 left out, "
+            "only with at least 5 answers; earlier years, the scores the TLO reported about "
+            "itself (self-reported)."
+        ),
         seed_source=(f"{SEED_MEASURE_1}: 顧客満足度的な指標(窓口・契約手続き、知財の取扱い面 等)"),
     ),
     _definition(
@@ -268,26 +280,3 @@ for _order, _spec in enumerate(DEFAULT_DEFINITIONS, start=1):
     _spec["order"] = _order * 10
 
 DEFAULT_CODES = tuple(spec["code"] for spec in DEFAULT_DEFINITIONS)
-
-
-def sync_default_definitions(model) -> tuple[int, int]:
-    """Create or put back the default definitions; returns (created, updated).
-
-    `model` is MetricDefinition, or its historical version in a migration. Running it
-    twice changes nothing the second time.
-    """
-    created = updated = 0
-    existing = {d.code: d for d in model.objects.filter(code__in=DEFAULT_CODES)}
-    for spec in DEFAULT_DEFINITIONS:
-        definition = existing.get(spec["code"])
-        if definition is None:
-            model.objects.create(**spec)
-            created += 1
-            continue
-        changed = [name for name, value in spec.items() if getattr(definition, name) != value]
-        if changed:
-            for name in changed:
-                setattr(definition, name, spec[name])
-            definition.save(update_fields=changed)
-            updated += 1
-    return created, updated

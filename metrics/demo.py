@@ -7,6 +7,11 @@ earn a few hundred million yen of licence income a year, joint research brings a
 year by year. Every report comes with its licence detail sheet; the licence income
 is the sum of the sheet, and a few agreements earn ¥10M or more (home runs).
 
+The reports are stored accepted by the demo official (mext-official), as an import of
+figures the ministries already hold would store them: never submitted, each accepted on
+a weekday of the July after its fiscal year ends (fiscal year N runs from April N to
+March N+1), drawn from the fixed seed too.
+
 For the workflow demo, the tlo-utokyo account also gets a draft for FY2011, and the
 ministries a collection round for FY2011 that expects the TLOs of that year.
 """
@@ -19,9 +24,9 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from institutions.enums import Role
 from institutions.models import Institution, User
 
 from .enums import LicenseeKind, ReportAction, ReportState, RoundAction
@@ -33,6 +38,8 @@ from .services import metric_values
 DEMO_SEED = 20110401
 DEMO_FISCAL_YEARS = range(2005, 2011)
 DRAFT_INSTITUTION, DRAFT_FISCAL_YEAR, DRAFT_USERNAME = "TLO-UTTLO", 2011, "tlo-utokyo"
+# The demo official (institutions.demo) accepts the demo reports and opens the round.
+DEMO_OFFICIAL = "mext-official"
 
 # A few TLOs known for their size get a larger scale than the random draw gives.
 SCALE_OVERRIDES = {"TLO-UTTLO": 4.0, "TLO-KANSAI": 2.2, "TLO-TOHOKU": 2.0, "TLO-KYUSHU": 1.8}
@@ -150,16 +157,39 @@ def _score(rng: random.Random) -> Decimal:
     return Decimal(str(round(rng.uniform(2.8, 4.7), 2)))
 
 
+def acceptance_time(code: str, fiscal_year: int) -> datetime.datetime:
+    """When the demo official accepted a report: a weekday of the July after the fiscal
+    year ends, in office hours (Japan time). Its own generator, so that the figures do
+    not depend on it."""
+    rng = random.Random(f"{DEMO_SEED}:{code}:{fiscal_year}:accepted")
+    days = [
+        day
+        for day in (datetime.date(fiscal_year + 1, 7, d) for d in range(1, 32))
+        if day.weekday() < 5
+    ]
+    day = rng.choice(days)
+    moment = datetime.datetime(day.year, day.month, day.day, rng.randint(9, 17), rng.randint(0, 59))
+    return timezone.make_aware(moment)
+
+
 @transaction.atomic
 def load_demo_reports() -> str:
     """Add the demo reports that do not exist yet; returns a line for the command's output.
 
-    Idempotent: a report that exists for an institution and fiscal year (demo or real)
-    is left alone, so a second run changes nothing. Side effects, in order: accepted
-    demo reports and their licence rows are stored with history; the FY2011 draft of
-    the demo TLO account is stored; the FY2011 collection round is opened (by the demo
-    official, if that account exists); a metric recompute is queued for what was added.
+    Needs the demo official (institutions.demo, which load_demo runs first). Idempotent:
+    a report that exists for an institution and fiscal year (demo or real) is left alone,
+    so a second run changes nothing. Side effects, in order: the demo reports are stored
+    accepted by the demo official (acceptance_time), with their licence rows, and one
+    history record each by the official at that time; the FY2011 draft of the demo TLO
+    account is stored; the FY2011 collection round is opened by the demo official; a
+    metric recompute is queued for what was added.
     """
+    official = User.objects.officials().filter(username=DEMO_OFFICIAL).first()
+    if official is None:
+        raise LookupError(
+            f"The demo reports are accepted by the demo official {DEMO_OFFICIAL}: create the "
+            "demo accounts first (python manage.py load_demo does)."
+        )
     institutions = list(Institution.objects.approved_tlos().active().order_by("code"))
     existing = set(
         AnnualReport.objects.filter(institution__in=institutions).values_list(
@@ -173,27 +203,33 @@ def load_demo_reports() -> str:
                 continue
             if (institution.pk, fiscal_year) in existing:
                 continue
-            reports.append(
-                AnnualReport(
-                    institution=institution,
-                    fiscal_year=fiscal_year,
-                    state=ReportState.ACCEPTED,
-                    is_demo=True,
-                    **figures,
-                )
+            accepted_at = acceptance_time(institution.code, fiscal_year)
+            report = AnnualReport(
+                institution=institution,
+                fiscal_year=fiscal_year,
+                state=ReportState.ACCEPTED,
+                accepted_at=accepted_at,
+                accepted_by=official,
+                is_demo=True,
+                **figures,
             )
+            report._history_date = accepted_at  # read by django-simple-history
+            reports.append(report)
             sheets.append(rows)
     reports = bulk_create_with_history(
-        reports, AnnualReport, default_change_reason=ReportAction.CREATE.value
+        reports,
+        AnnualReport,
+        default_user=official,
+        default_change_reason=ReportAction.ACCEPT_BY_IMPORT.value,
     )
     licences = [
         LicenceAgreement(report=report, **row)
         for report, rows in zip(reports, sheets, strict=True)
         for row in rows
     ]
-    bulk_create_with_history(licences, LicenceAgreement, batch_size=1000)
+    bulk_create_with_history(licences, LicenceAgreement, batch_size=1000, default_user=official)
     draft_created = _load_demo_draft()
-    round_opened = _load_demo_round()
+    round_opened = _load_demo_round(official)
     if reports:
         metric_values.queue_recompute(
             institution_ids=sorted({r.institution_id for r in reports}),
@@ -210,13 +246,11 @@ def load_demo_reports() -> str:
 # The demo's collection round: FY2011, asked of the TLOs of that year, as the ministries
 # would have in spring 2012. Its dates are long past, so no reminder ever goes out.
 DEMO_ROUND_OPENS, DEMO_ROUND_DEADLINE = datetime.date(2012, 4, 2), datetime.date(2012, 6, 29)
-DEMO_ROUND_OFFICIAL = "mext-official"
 
 
-def _load_demo_round() -> bool:
+def _load_demo_round(official: User) -> bool:
     """The FY2011 collection round, so that the status page and the home pages have one."""
-    official = User.objects.filter(username=DEMO_ROUND_OFFICIAL, role=Role.OFFICIAL).first()
-    if official is None or CollectionRound.objects.filter(fiscal_year=DRAFT_FISCAL_YEAR).exists():
+    if CollectionRound.objects.filter(fiscal_year=DRAFT_FISCAL_YEAR).exists():
         return False
     collection_round = CollectionRound(
         fiscal_year=DRAFT_FISCAL_YEAR,

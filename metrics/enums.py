@@ -71,6 +71,8 @@ class ReportAction(models.TextChoices):
     SUBMIT = "submit", pgettext_lazy("report action", "Submission")
     RETURN = "return", pgettext_lazy("report action", "Return")
     ACCEPT = "accept", pgettext_lazy("report action", "Acceptance")
+    # An official's import "as accepted": figures the ministries already hold.
+    ACCEPT_BY_IMPORT = "accept_by_import", pgettext_lazy("report action", "Acceptance by import")
     REOPEN = "reopen", pgettext_lazy("report action", "Reopening")
     DELETE = "delete", pgettext_lazy("report action", "Deletion")
 

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.tables import limits
+from core.versions import VersionField
 from institutions.enums import InstitutionKind, TloType
 from institutions.fiscal_years import FiscalYearError, format_fiscal_year, parse_fiscal_year
 from institutions.models import Institution
@@ -81,7 +82,7 @@ def figure_field(spec: ReportField) -> forms.Field:
 class ReportForm(forms.Form):
     """Every figure of a report, and the version the person started from."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+    version = VersionField()
 
     def __init__(self, *args: Any, report: AnnualReport, previous: AnnualReport | None, **kwargs):
         kwargs.setdefault("initial", {**report.figures(), "version": report.version})
@@ -209,7 +210,7 @@ class ReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
     )
     # The version the official saw: a decision on a report that changed since is refused.
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+    version = VersionField()
 
 
 class ReportFilterForm(forms.Form):
@@ -400,9 +401,7 @@ class RoundForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("By default the approved and certified TLOs that exist in the fiscal year."),
     )
-    version = forms.IntegerField(
-        widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1, required=False
-    )
+    version = VersionField(required=False)
 
     def __init__(self, *args: Any, institutions, fixed_year: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)

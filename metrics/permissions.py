@@ -8,9 +8,8 @@ is a 403. What each person may do to a report in its state is metrics.workflow's
 
 from __future__ import annotations
 
-from institutions.enums import Role
 from institutions.models import Institution, User
-from institutions.permissions import can_see_all_institutions, is_member
+from institutions.permissions import can_see_all_institutions, is_member, is_official
 
 from .models import AnnualReport
 
@@ -27,7 +26,7 @@ def is_report_staff(user: User, report: AnnualReport) -> bool:
 
 def can_judge_reports(user: User) -> bool:
     """Officials of either ministry return, accept and reopen reports (the queue is theirs)."""
-    return user.is_authenticated and user.role == Role.OFFICIAL
+    return is_official(user)
 
 
 def can_create_report(user: User, institution: Institution) -> bool:
@@ -41,7 +40,7 @@ def can_view_report_list_of(user: User, institution: Institution) -> bool:
 
 def can_import(user: User) -> bool:
     """TLO staff (for their own institutions) and officials (for all) upload spreadsheets."""
-    return user.is_authenticated and user.role in (Role.TLO_STAFF, Role.OFFICIAL)
+    return is_official(user) or (user.is_authenticated and user.is_tlo_staff)
 
 
 def can_import_for(user: User, institution: Institution) -> bool:
@@ -66,7 +65,7 @@ def can_view_anonymised_metrics(user: User) -> bool:
 
 def can_export_reports(user: User) -> bool:
     """TLO staff export their own institutions' reports; officials and administrators all."""
-    return can_see_all_institutions(user) or (user.is_authenticated and user.role == Role.TLO_STAFF)
+    return can_see_all_institutions(user) or (user.is_authenticated and user.is_tlo_staff)
 
 
 def can_export_institution(user: User, institution: Institution) -> bool:
@@ -75,12 +74,12 @@ def can_export_institution(user: User, institution: Institution) -> bool:
 
 def can_list_reports(user: User) -> bool:
     """The report list: TLO staff (their own institutions) and those who see every institution."""
-    return user.is_authenticated and (user.role == Role.TLO_STAFF or can_see_all_institutions(user))
+    return user.is_authenticated and (user.is_tlo_staff or can_see_all_institutions(user))
 
 
 def can_create_reports(user: User) -> bool:
     """TLO staff start reports for the institutions they belong to."""
-    return user.is_authenticated and user.role == Role.TLO_STAFF and user.memberships.exists()
+    return user.is_authenticated and user.is_tlo_staff and user.memberships.exists()
 
 
 def can_manage_rounds(user: User) -> bool:

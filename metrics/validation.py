@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.amounts import format_yen
 
-from .report_fields import REPORT_FIELDS, REPORT_FIELDS_BY_CODE, Unit
+from .report_fields import REPORT_FIELDS, Unit
 
 # A value more than this many times, or less than its inverse, of last year's is flagged.
 JUMP_FACTOR = 5
@@ -129,7 +129,3 @@ def _year_on_year(
 
 def _shown(spec, value) -> str:
     return format_yen(value) if spec.unit == Unit.YEN else f"{value:,}"
-
-
-def label_of(code: str) -> str:
-    return REPORT_FIELDS_BY_CODE[code].label if code in REPORT_FIELDS_BY_CODE else ""

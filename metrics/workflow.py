@@ -6,11 +6,14 @@
       ▲                                        │
       └────────────── reopen (reason) ─────────┘
     draft never submitted ──delete──▶ (gone)
+    draft, returned, submitted ──accept_by_import──▶ accepted   (an official's import
+                                                                "as accepted")
 
 Each row says from which states an action may be taken, who may take it (a predicate
 on the person and the report), the state it leads to and whether it needs a reason.
-The services in metrics.services.reports take every transition through this table; the
-pages ask it which buttons to show. Who may see a report at all is
+The services in metrics.services.reports, and the import's acceptance in
+metrics.services.imports, take every transition through this table; the pages ask it
+which buttons to show. Who may see a report at all is
 AnnualReport.objects.visible_to().
 """
 
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from core.workflow import Transition, TransitionNotAllowed, Workflow, WorkflowError
+from core.workflow import Transition, TransitionNotAllowed, Workflow, WorkflowError, anyone
 from institutions.models import User
 
 from .enums import ImportAction, ImportState, ReportAction, ReportState, RoundAction, RoundState
@@ -34,7 +37,8 @@ class ReportLockedError(TransitionNotAllowed):
     """The report is accepted: nothing changes until an official reopens it."""
 
 
-def _official(user: User, report: AnnualReport) -> bool:
+def _official(user: User, report: AnnualReport | None) -> bool:
+    """Officials, whatever the report (so that it may be asked before any report is read)."""
     return can_judge_reports(user)
 
 
@@ -67,6 +71,17 @@ REPORT_WORKFLOW: Workflow[AnnualReport] = Workflow(
         Transition(A.RETURN, frozenset({S.SUBMITTED}), S.RETURNED, _official, needs_reason=True),
         Transition(A.ACCEPT, frozenset({S.SUBMITTED}), S.ACCEPTED, _official),
         Transition(A.REOPEN, frozenset({S.ACCEPTED}), S.DRAFT, _official, needs_reason=True),
+        # Figures the ministries already hold, loaded by an official's import "as
+        # accepted" (metrics.services.imports): a new report is a draft until then, a
+        # changed one becomes a draft by the import's edit, an unchanged one is accepted
+        # from where it stands. A submitted report with different figures is refused by
+        # the edit, before this.
+        Transition(
+            A.ACCEPT_BY_IMPORT,
+            frozenset({S.DRAFT, S.RETURNED, S.SUBMITTED}),
+            S.ACCEPTED,
+            _official,
+        ),
         # No target state: the report is gone (its history keeps a deletion record).
         Transition(A.DELETE, frozenset({S.DRAFT}), "", _staff_of_unsent_draft),
     ],
@@ -82,6 +97,12 @@ BUTTON_ACTIONS = (A.SUBMIT, A.ACCEPT, A.RETURN, A.REOPEN, A.DELETE)
 def available_actions(user: User, report: AnnualReport) -> list[str]:
     """The workflow buttons to show this person on this report."""
     return REPORT_WORKFLOW.available(user, report, BUTTON_ACTIONS)
+
+
+def may_accept_by_import(user: User) -> bool:
+    """This person may confirm an import "as accepted" (the table's row, asked before any
+    report is read; each report is checked against the row again when it is applied)."""
+    return bool(REPORT_WORKFLOW[A.ACCEPT_BY_IMPORT].allowed(user, None))
 
 
 def editable(state: str) -> bool:
@@ -103,25 +124,21 @@ def is_uploader(user: User, job) -> bool:
     return user.is_authenticated and job.uploaded_by_id == user.pk
 
 
-def the_system(user, job) -> bool:
-    """Steps taken by the import itself (in the request or in a Celery task)."""
-    return True
-
-
 I = ImportState  # noqa: E741
 IA = ImportAction
 
 IMPORT_WORKFLOW: Workflow = Workflow(
     [
-        Transition(IA.CHECK, frozenset({I.UPLOADED}), I.PARSING, the_system),
-        Transition(IA.SHOW_PREVIEW, frozenset({I.UPLOADED, I.PARSING}), I.PREVIEW, the_system),
+        # `anyone`: steps the import takes itself, in the request or in a Celery task.
+        Transition(IA.CHECK, frozenset({I.UPLOADED}), I.PARSING, anyone),
+        Transition(IA.SHOW_PREVIEW, frozenset({I.UPLOADED, I.PARSING}), I.PREVIEW, anyone),
         Transition(IA.CONFIRM, frozenset({I.PREVIEW}), I.APPLYING, is_uploader),
-        Transition(IA.APPLY, frozenset({I.PREVIEW, I.APPLYING}), I.APPLIED, the_system),
+        Transition(IA.APPLY, frozenset({I.PREVIEW, I.APPLYING}), I.APPLIED, anyone),
         Transition(
             IA.FAIL,
             frozenset({I.UPLOADED, I.PARSING, I.PREVIEW, I.APPLYING}),
             I.FAILED,
-            the_system,
+            anyone,
         ),
         Transition(
             IA.CANCEL,

@@ -35,4 +35,7 @@ class NotificationKind(models.TextChoices):
     SCORES_REOPENED = "scores_reopened", _("scores reopened")
     CONFLICT_DECLARED = "conflict_declared", _("conflict of interest declared")
     DECISION_PUBLISHED = "decision_published", _("decision published")
+    # Licensee survey (surveys)
+    SURVEY_INVITATION = "survey_invitation", _("survey invitation")
+    SURVEY_REMINDER = "survey_reminder", _("survey reminder")
     OTHER = "other", _("other")

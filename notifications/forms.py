@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .enums import NotificationKind, NotificationState
+from .enums import NotificationAction, NotificationKind, NotificationState
 
 ALL = [("", _("all"))]
 
@@ -18,9 +18,13 @@ class OutboxFilterForm(forms.Form):
 class OutboxActionForm(forms.Form):
     """The messages ticked in the outbox, and what to do with them."""
 
-    action = forms.ChoiceField(choices=[("release", "release"), ("discard", "discard")])
+    action = forms.ChoiceField(
+        choices=[
+            (a.value, a.label) for a in (NotificationAction.RELEASE, NotificationAction.DISCARD)
+        ]
+    )
     ids = forms.TypedMultipleChoiceField(coerce=int, choices=())
 
-    def __init__(self, *args, staged_ids=(), **kwargs):
+    def __init__(self, *args, tickable_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ids"].choices = [(pk, pk) for pk in staged_ids]
+        self.fields["ids"].choices = [(pk, pk) for pk in tickable_ids]

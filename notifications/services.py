@@ -15,11 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.tasks import enqueue
+from core.tokens import LINK_PLACEHOLDER, TOKEN_PLACEHOLDER, derive_token
 from institutions.models import User
 
 from .enums import NotificationAction, NotificationState
 from .models import Notification
-from .workflow import NOTIFICATION_WORKFLOW
+from .workflow import NOTIFICATION_WORKFLOW, release_action
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,71 @@ def notify(
     return created
 
 
+@dataclass(frozen=True)
+class AddressedMessage:
+    """A message to an address that is not a user (a survey's customer). With
+    `link_nonce`, `link` holds {token} and `body` {link}: the token is derived from the
+    nonce only when the message is sent (core.tokens), so the outbox never holds it."""
+
+    to_address: str
+    subject: str
+    body: str
+    link: str = ""
+    link_nonce: str = ""
+
+
+@transaction.atomic
+def notify_addresses(
+    *,
+    actor: User | None,
+    kind: str,
+    messages: Iterable[AddressedMessage],
+    about: str = "",
+    hold: bool = True,
+) -> list[Notification]:
+    """Write one message per address (staged by default: an official releases them).
+
+    Side effects, in order: the messages are stored, staged when `hold` or else queued;
+    queued messages are handed to notifications.tasks.send_notifications on commit.
+    """
+    state = NotificationState.STAGED if hold else NotificationState.QUEUED
+    created = Notification.objects.bulk_create(
+        [
+            Notification(
+                kind=kind,
+                state=state,
+                recipient=None,
+                to_address=message.to_address,
+                subject=message.subject[:200],
+                body=message.body,
+                about=about[:200],
+                link=message.link[:300],
+                link_nonce=message.link_nonce,
+                created_by=actor,
+            )
+            for message in messages
+        ]
+    )
+    if not hold:
+        _send_on_commit([n.pk for n in created])
+    return created
+
+
+@transaction.atomic
+def erase_addresses(*, notification_ids: Iterable[int]) -> int:
+    """Erase the personal data of messages to addresses that are not users: the address,
+    the body and the secret link go; kind, subject, state and times stay for the record.
+    Messages still waiting are discarded first. Returns how many were erased."""
+    ids = list(notification_ids)
+    waiting = [NotificationState.STAGED, NotificationState.QUEUED, NotificationState.FAILED]
+    Notification.objects.filter(pk__in=ids, state__in=waiting).update(
+        state=NotificationState.DISCARDED
+    )
+    return Notification.objects.filter(pk__in=ids, recipient__isnull=True).update(
+        to_address="", body="", link="", link_nonce="", error=""
+    )
+
+
 @transaction.atomic
 def release_notifications(*, actor: User, notifications: Iterable[Notification]) -> int:
     """Send staged (or failed) messages an official has read. Returns how many.
@@ -92,12 +158,8 @@ def release_notifications(*, actor: User, notifications: Iterable[Notification])
     for notification in Notification.objects.select_for_update().filter(
         pk__in=[n.pk for n in notifications]
     ):
-        action = (
-            NotificationAction.RETRY
-            if notification.state == NotificationState.FAILED
-            else NotificationAction.RELEASE
-        )
-        if not NOTIFICATION_WORKFLOW.may(actor, notification, action):
+        action = release_action(notification)
+        if action is None or not NOTIFICATION_WORKFLOW.may(actor, notification, action):
             continue
         notification.state = NOTIFICATION_WORKFLOW.target(notification, action)
         notification.released_at = now
@@ -117,7 +179,9 @@ def discard_notifications(*, actor: User, notifications: Iterable[Notification])
         pk__in=[n.pk for n in notifications]
     ):
         if NOTIFICATION_WORKFLOW.may(actor, notification, NotificationAction.DISCARD):
-            notification.state = NotificationState.DISCARDED
+            notification.state = NOTIFICATION_WORKFLOW.target(
+                notification, NotificationAction.DISCARD
+            )
             notification.released_by = actor
             notification.released_at = timezone.now()
             notification.save(update_fields=["state", "released_by", "released_at"])
@@ -144,7 +208,7 @@ def deliver_notification(*, notification_id: int) -> Notification:
             return _failed(notification, "no e-mail address")
         message = EmailMessage(
             subject=notification.subject,
-            body=notification.body,
+            body=_body_to_send(notification),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[notification.to_address],
         )
@@ -159,6 +223,15 @@ def deliver_notification(*, notification_id: int) -> Notification:
         notification.sent_at = timezone.now()
         notification.save(update_fields=["state", "sent_at"])
         return notification
+
+
+def _body_to_send(notification: Notification) -> str:
+    """The body with its secret link filled in: the token exists only here, on its way out."""
+    if not notification.link_nonce:
+        return notification.body
+    token = derive_token(notification.link_nonce)
+    url = settings.SITE_URL.rstrip("/") + notification.link.replace(TOKEN_PLACEHOLDER, token)
+    return notification.body.replace(LINK_PLACEHOLDER, url)
 
 
 def _failed(notification: Notification, reason: str) -> Notification:

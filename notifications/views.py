@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import permissions, selectors, services
-from .enums import NotificationState
+from .enums import NotificationAction
 from .forms import OutboxActionForm, OutboxFilterForm
 from .models import Notification
+from .workflow import outbox_states
 
 PAGE_SIZE = 50
 
@@ -36,6 +37,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
             "page": page,
             "staged_count": Notification.objects.staged().count(),
             "can_release": permissions.can_release(request.user),
+            "tickable_states": outbox_states(),
         },
     )
 
@@ -51,15 +53,13 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def outbox_action(request: HttpRequest) -> HttpResponse:
     if not permissions.can_release(request.user):
         raise PermissionDenied
-    releasable = Notification.objects.filter(
-        state__in=[NotificationState.STAGED, NotificationState.FAILED]
-    ).values_list("pk", flat=True)
-    form = OutboxActionForm(request.POST, staged_ids=list(releasable))
+    tickable = selectors.tickable().values_list("pk", flat=True)
+    form = OutboxActionForm(request.POST, tickable_ids=list(tickable))
     if not form.is_valid():
         messages.error(request, _("Tick the messages to release or discard."))
         return redirect("notifications:outbox")
     chosen = Notification.objects.filter(pk__in=form.cleaned_data["ids"])
-    if form.cleaned_data["action"] == "release":
+    if form.cleaned_data["action"] == NotificationAction.RELEASE:
         count = services.release_notifications(actor=request.user, notifications=chosen)
         messages.success(request, _("%(count)s messages released for sending.") % {"count": count})
     else:

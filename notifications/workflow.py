@@ -3,6 +3,9 @@
 staged ──release──▶ queued ──deliver──▶ sent
   │                   │  ▲
   └─discard─▶ discarded └fail─▶ failed ─retry─┘
+
+The outbox asks this table which messages an official may tick and what releasing one
+does; neither the view nor the template restates it.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from core.workflow import Transition, Workflow, anyone
 
 from .enums import NotificationAction, NotificationState
+from .models import Notification
 from .permissions import can_release
 
 S = NotificationState
@@ -27,3 +31,23 @@ NOTIFICATION_WORKFLOW = Workflow(
     state_label=lambda state: str(S(state).label),
     action_label=lambda action: str(A(action).label),
 )
+
+# The outbox's "release" button releases a staged message and sends a failed one again.
+RELEASE_ACTIONS = (A.RELEASE, A.RETRY)
+# Its two buttons between them: release (or send again), discard.
+OUTBOX_ACTIONS = (*RELEASE_ACTIONS, A.DISCARD)
+
+
+def release_action(notification: Notification) -> str | None:
+    """What releasing this message from the outbox is (release, or send again), or None
+    if its state allows neither."""
+    return next(
+        (a for a in RELEASE_ACTIONS if NOTIFICATION_WORKFLOW.allows_from(notification.state, a)),
+        None,
+    )
+
+
+def outbox_states() -> frozenset[str]:
+    """The states of the messages an official may tick in the outbox: those from which
+    one of its buttons' actions starts."""
+    return frozenset().union(*(NOTIFICATION_WORKFLOW[a].sources for a in OUTBOX_ACTIONS))

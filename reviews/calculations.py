@@ -161,10 +161,6 @@ class Sensitivity:
     factor: float  # 1.5: the weight up by half; 0.5: down by half
     moved: dict[int, int]  # entry id → rank change (positive: moved up)
 
-    @property
-    def largest_move(self) -> int:
-        return max((abs(m) for m in self.moved.values()), default=0)
-
 
 def weight_sensitivity(
     joint_by_entry: Mapping[int, Mapping[str, float | None]], weights: Mapping[str, float]

@@ -12,12 +12,13 @@ import datetime
 
 from django.db import transaction
 
+from core.versions import NEW
 from institutions.models import Institution, Partnership, User
 
+from .demo_consequences import add_consequences
 from .enums import ConflictKind, CycleAction, Recommendation, SupportTier
 from .models import Assignment, CycleEntry, HearingStatement, ReviewCycle, SupportLine
 from .services import assignments, conflicts, cycles, decisions, hearings, scores, statements
-from .services.versions import NEW
 
 CODES = (
     "TLO-UTTLO",
@@ -317,6 +318,7 @@ def _run_cycle(year: int, people: dict[str, User], *, table, late, decided, appr
     _score_all(cycle, table, people, late)
     cycles.change_stage(actor=official, cycle=cycle, action=CycleAction.START_DELIBERATION)
     _decide(cycle, decided, people, approvals)
+    add_consequences(cycle, people)
     if finish:
         cycles.change_stage(actor=official, cycle=cycle, action=CycleAction.CLOSE_DECISIONS)
         cycles.change_stage(actor=official, cycle=cycle, action=CycleAction.PUBLISH)

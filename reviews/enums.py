@@ -44,6 +44,7 @@ class Activity(models.TextChoices):
     DELIBERATE = "deliberate", _("read every score, the aggregates and the deliberation")
     DECIDE = "decide", _("draft and approve decisions")
     SEE_DECISION = "see_decision", _("TLO staff see their decision")
+    ALLOCATE = "allocate", _("allocate the support budget")
 
 
 class ScoreState(models.TextChoices):
@@ -133,3 +134,21 @@ class AidRule(models.TextChoices):
     )
     CONSOLIDATION = "consolidation", _("candidate for consolidation")
     INCOMPLETE = "incomplete", _("not enough figures or scores")
+
+
+class AllocationState(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    APPROVED_BY_ONE = "approved_by_one", _("approved by one ministry")
+    APPROVED = "approved", _("approved by both ministries")
+
+
+class AllocationAction(models.TextChoices):
+    EDIT = "edit", _("Change the allocation")
+    APPROVE = "approve", _("Approve for my ministry")
+    COUNTERSIGN = "countersign", _("Approve for the second ministry")
+    REOPEN = "reopen", _("Reopen the allocation")
+
+
+class ScenarioKind(models.TextChoices):
+    MERGER = "merger", _("merger")
+    INTERNALISATION = "internalisation", _("internalisation")

@@ -6,32 +6,20 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.amounts import AmountError, parse_yen
 from core.people import person_name
-from institutions.enums import InstitutionKind, InstitutionStatus, Role
+from core.versions import VersionField, VersionForm
+from institutions.enums import InstitutionKind, InstitutionStatus, Role, TloType
 from institutions.fiscal_years import FiscalYearError, parse_fiscal_year
-from institutions.models import Institution, User
+from institutions.models import Institution, Region, User
 
 from .display import local_name
-from .enums import ConflictKind, Recommendation, Stage, SupportTier
-from .models import CycleEntry, ReviewCycle
+from .enums import ConflictKind, Recommendation, ScenarioKind, Stage, SupportTier
+from .models import ConsolidationScenario, CycleEntry, ReviewCycle
 from .services.scores import MAX_COMMENT, ScoreInput
 
 MAX_TEXT = 20_000
 MAX_REASON = 2000
-
-
-def version_field() -> forms.IntegerField:
-    """The version the form was opened on (0: nothing stored yet); see services.versions."""
-    return forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
-
-
-def form_problem(form: forms.Form) -> str:
-    """The first error of a form, named by its field, for a message after a redirect."""
-    for name, errors in form.errors.items():
-        if name == "__all__" or name not in form.fields:
-            return str(errors[0])
-        return f"{form.fields[name].label}: {errors[0]}"
-    return ""
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -93,7 +81,7 @@ class NewCycleForm(forms.Form):
 
 
 class SettingsForm(forms.ModelForm):
-    version = version_field()
+    version = VersionField()
 
     class Meta:
         model = ReviewCycle
@@ -177,7 +165,7 @@ class InstitutionsForm(forms.Form):
         queryset=Institution.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    version = version_field()
+    version = VersionField()
 
     def __init__(self, *args, cycle: ReviewCycle, **kwargs):
         super().__init__(*args, **kwargs)
@@ -230,18 +218,12 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("reason"), required=False, max_length=MAX_REASON)
 
 
-class VersionForm(forms.Form):
-    """An action on something that must not have changed since the person read it."""
-
-    version = version_field()
-
-
 class VersionReasonForm(VersionForm):
     reason = forms.CharField(label=_("reason"), required=False, max_length=MAX_REASON)
 
 
 class StatementForm(forms.Form):
-    version = version_field()
+    version = VersionField()
     regional_necessity = _text(
         _("regional necessity"),
         rows=6,
@@ -323,7 +305,7 @@ class AssignForm(forms.Form):
 
 
 class HearingForm(forms.Form):
-    version = version_field()
+    version = VersionField()
     date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
     starts_at = forms.TimeField(label=_("start"), widget=forms.TimeInput(attrs={"type": "time"}))
     ends_at = forms.TimeField(label=_("end"), widget=forms.TimeInput(attrs={"type": "time"}))
@@ -414,7 +396,7 @@ class ScoreForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    version = version_field()
+    version = VersionField()
     tier = forms.ChoiceField(label=_("support tier"), choices=SupportTier.choices)
     recommendation = forms.ChoiceField(label=_("recommendation"), choices=Recommendation.choices)
     merge_partner = InstitutionChoiceField(
@@ -424,3 +406,153 @@ class DecisionForm(forms.Form):
         help_text=_("Only for a merger."),
     )
     rationale = _text(_("rationale"), required=True, rows=5)
+
+
+# --- support allocation -------------------------------------------------------------
+
+
+class YenField(forms.Field):
+    """A yen amount as people type it (core.amounts.parse_yen), read in `unit` when the
+    text names none."""
+
+    MAX_LENGTH = 60
+
+    def __init__(self, *args, unit: str = "yen", **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"maxlength": self.MAX_LENGTH}))
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+
+    def to_python(self, value):
+        text = "" if value is None else str(value).strip()
+        if not text:
+            return None
+        if len(text) > self.MAX_LENGTH:
+            raise forms.ValidationError(_("This amount is too long."))
+        try:
+            return parse_yen(text, self.unit)
+        except AmountError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+def _weight_field(label) -> forms.DecimalField:
+    return forms.DecimalField(label=label, min_value=0, max_value=9999, decimal_places=2)
+
+
+class AllocationForm(forms.Form):
+    """The budget, the tier weights, and a floor and ceiling per institution (fields
+    `floor_<code>`, `ceiling_<code>` for each institution given)."""
+
+    version = VersionField()
+    budget = YenField(
+        label=_("budget"),
+        help_text=_(
+            "A whole number of thousand yen: 1,234,000,000, 12億3400万円, or a number in "
+            "the unit you read amounts in."
+        ),
+    )
+    weight_prioritised = _weight_field(_("weight of prioritised support"))
+    weight_standard = _weight_field(_("weight of standard support"))
+    weight_conditional = _weight_field(_("weight of conditional support"))
+    weight_none = _weight_field(_("weight of no support"))
+
+    def __init__(self, *args, institutions=(), unit: str = "yen", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["budget"].unit = unit
+        self.institutions = list(institutions)
+        for institution in self.institutions:
+            name = local_name(institution)
+            self.fields[f"floor_{institution.code}"] = YenField(
+                label=_("floor: %(name)s") % {"name": name}, required=False, unit=unit
+            )
+            self.fields[f"ceiling_{institution.code}"] = YenField(
+                label=_("ceiling: %(name)s") % {"name": name}, required=False, unit=unit
+            )
+
+    def weights(self) -> dict[str, object]:
+        return {tier: self.cleaned_data[f"weight_{tier}"] for tier in SupportTier.values}
+
+    def limits(self) -> dict[int, tuple[int | None, int | None]]:
+        return {
+            institution.pk: (
+                self.cleaned_data.get(f"floor_{institution.code}"),
+                self.cleaned_data.get(f"ceiling_{institution.code}"),
+            )
+            for institution in self.institutions
+        }
+
+    def limit_rows(self):
+        """(institution, floor field, ceiling field) for the template's table."""
+        return [(i, self[f"floor_{i.code}"], self[f"ceiling_{i.code}"]) for i in self.institutions]
+
+
+class AdjustmentForm(forms.Form):
+    version = VersionField()
+    amount = YenField(
+        label=_("amount"),
+        required=False,
+        help_text=_("Leave empty to go back to the computed amount."),
+    )
+    reason = forms.CharField(label=_("reason"), required=False, max_length=MAX_REASON)
+
+    def __init__(self, *args, unit: str = "yen", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].unit = unit
+
+
+# --- consolidation scenarios --------------------------------------------------------
+
+
+class InstitutionsChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Institution) -> str:
+        return f"{local_name(obj)} ({obj.code})"
+
+
+class ScenarioForm(forms.Form):
+    version = VersionField()
+    name = forms.CharField(label=_("name"), max_length=200)
+    kind = forms.ChoiceField(label=_("kind"), choices=ScenarioKind.choices)
+    members = InstitutionsChoiceField(
+        label=_("approved TLOs"),
+        queryset=Institution.objects.approved_tlos().order_by("code"),
+        help_text=_("Two or more for a merger; one for an internalisation."),
+    )
+    continuing = InstitutionChoiceField(
+        label=_("continuing institution"),
+        queryset=Institution.objects.approved_tlos().order_by("code"),
+        required=False,
+        help_text=_("Leave empty for a new institution."),
+    )
+    ip_headquarters = InstitutionChoiceField(
+        label=_("university IP headquarters"),
+        queryset=Institution.objects.filter(kind=InstitutionKind.IP_HEADQUARTERS).order_by("code"),
+        required=False,
+    )
+    region = forms.ModelChoiceField(
+        label=_("region of the combined institution"),
+        queryset=Region.objects.order_by("code"),
+        required=False,
+        help_text=_("Empty: the region of the member with the larger licence income."),
+    )
+    tlo_type = forms.ChoiceField(
+        label=_("TLO type of the combined institution"),
+        choices=[("", "—"), *TloType.choices],
+        required=False,
+    )
+    saved_costs_percent = forms.DecimalField(
+        label=_("shared costs saved (%)"),
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        initial=0,
+        help_text=_("As a percentage of the members' combined personnel and patent costs."),
+    )
+
+
+class ScenarioLinkForm(VersionForm):
+    scenario = forms.ModelChoiceField(
+        label=_("consolidation scenario"), queryset=None, required=False
+    )
+
+    def __init__(self, *args, cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scenario"].queryset = ConsolidationScenario.objects.filter(cycle=cycle)

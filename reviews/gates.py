@@ -50,9 +50,10 @@ STAGE_GATES: dict[str, frozenset[str]] = {
             A.REOPEN_SCORES,
             A.DELIBERATE,
             A.DECIDE,
+            A.ALLOCATE,
         }
     ),
-    S.DECIDED: frozenset({A.READ_MATERIAL, A.DELIBERATE}),
+    S.DECIDED: frozenset({A.READ_MATERIAL, A.DELIBERATE, A.ALLOCATE}),
     S.PUBLISHED: frozenset({A.DELIBERATE, A.SEE_DECISION}),
 }
 
@@ -69,6 +70,7 @@ ACTIVITY_ROLES: dict[str, tuple[str, ...]] = {
     A.DELIBERATE: (Role.OFFICIAL,),
     A.DECIDE: (Role.OFFICIAL,),
     A.SEE_DECISION: (Role.TLO_STAFF,),
+    A.ALLOCATE: (Role.OFFICIAL,),
 }
 
 

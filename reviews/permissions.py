@@ -6,21 +6,18 @@ stage opens is reviews.gates; which state changes a person may make is reviews.w
 
 from __future__ import annotations
 
-from institutions.enums import Role
 from institutions.models import User
-from institutions.permissions import is_member
+from institutions.permissions import is_member, is_official
 
 from .enums import Activity
 from .gates import stage_allows
 from .models import Assignment, Conflict, CycleEntry, Decision, ReviewCycle
 
-
-def is_official(user: User) -> bool:
-    return user.is_authenticated and user.role == Role.OFFICIAL
+__all__ = ["is_official"]  # institutions.permissions' predicate, used here throughout
 
 
 def is_reviewer(user: User) -> bool:
-    return user.is_authenticated and user.role == Role.REVIEWER
+    return user.is_authenticated and user.is_reviewer
 
 
 def has_conflict(user: User, entry: CycleEntry) -> bool:
@@ -54,17 +51,12 @@ def can_manage_cycles(user: User) -> bool:
 
 
 def can_list_cycles(user: User) -> bool:
-    return user.is_authenticated and user.role in (Role.OFFICIAL, Role.REVIEWER, Role.TLO_STAFF)
+    return is_official(user) or is_reviewer(user) or (user.is_authenticated and user.is_tlo_staff)
 
 
 def can_view_cycle(user: User, cycle: ReviewCycle) -> bool:
-    """Officials, every reviewer (they declare conflicts before being assigned), and the
-    staff of an institution in the cycle."""
-    if is_official(user) or is_reviewer(user):
-        return True
-    if user.is_authenticated and user.role == Role.TLO_STAFF:
-        return cycle.entries.filter(institution__in=user.memberships.values("institution")).exists()
-    return False
+    """The cycle is one of ReviewCycle.objects.visible_to(user)."""
+    return ReviewCycle.objects.visible_to(user).filter(pk=cycle.pk).exists()
 
 
 def can_edit_settings(user: User, cycle: ReviewCycle) -> bool:
@@ -204,3 +196,27 @@ def can_see_all_conflicts(user: User) -> bool:
 
 def can_manage_affiliations(user: User) -> bool:
     return is_official(user)
+
+
+# --- consequences: support allocation and consolidation scenarios -------------------
+
+
+def can_view_consequences(user: User) -> bool:
+    """Allocations and scenarios, with every institution's amounts and figures: officials
+    of either ministry (reviewers, viewers and TLO staff never)."""
+    return is_official(user)
+
+
+def can_allocate(user: User, cycle: ReviewCycle) -> bool:
+    """An official, while the cycle's stage allows allocating (deliberation, decided)."""
+    return is_official(user) and stage_allows(cycle, Activity.ALLOCATE)
+
+
+def can_see_own_amount(user: User, entry: CycleEntry, allocation) -> bool:
+    """The institution's staff see its approved amount once the cycle is published."""
+    return (
+        allocation is not None
+        and allocation.is_approved
+        and stage_allows(entry.cycle, Activity.SEE_DECISION)
+        and is_member(user, entry.institution)
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -22,10 +23,11 @@ from institutions.models import User
 
 from .enums import AidRule, ScoreState
 from .models import CycleEntry, ReviewCycle
-from .permissions import can_view_decision, can_view_material
+from .permissions import can_view_consequences, can_view_decision, can_view_material
 from .selectors import aggregates, pages
 from .selectors.deliberation import aids_for
 from .selectors.pages import PeerPosition
+from .selectors.scenarios import linked_scenario, summary_rows
 
 FONT_PATH = Path(__file__).resolve().parent / "fonts" / "ipaexg.ttf"
 FONT_NAME = "IPAexGothic"
@@ -139,6 +141,16 @@ def hearing_sheet(entry: CycleEntry, *, user: User) -> list[Section]:
                 widths=[1, 4],
             )
         )
+        scenario = linked_scenario(decision) if can_view_consequences(user) else None
+        if scenario is not None:
+            sections.append(
+                Section(
+                    _("Consolidation scenario"),
+                    [_("item"), _("value")],
+                    summary_rows(scenario),
+                    widths=[1, 4],
+                )
+            )
     return sections
 
 
@@ -214,8 +226,8 @@ def _register_font() -> None:
 def sheet_pdf(title: str, sections: list[Section]) -> bytes:
     """A PDF with Japanese text in the embedded IPAex Gothic font (IPA Font License), so
     that it reads the same in every viewer and needs nothing outside pip."""
-    from xml.sax.saxutils import escape
-
+    # reportlab is imported here, not with the module: it takes about 0.1 s and only
+    # the PDF needs it.
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle

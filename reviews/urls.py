@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import assignments, conflicts, cycles, decisions, entries, exports, hearings
+from .views import (
+    allocations,
+    assignments,
+    conflicts,
+    cycles,
+    decisions,
+    entries,
+    exports,
+    hearings,
+    scenarios,
+)
 
 app_name = "reviews"
 
@@ -39,6 +49,44 @@ urlpatterns = [
         exports.result_table,
         name="results",
     ),
+    path("<int:fiscal_year>/allocation/", allocations.allocation_page, name="allocation"),
+    path(
+        "<int:fiscal_year>/allocation/<slug:code>/adjust/",
+        allocations.allocation_adjust,
+        name="allocation_adjust",
+    ),
+    path(
+        "<int:fiscal_year>/allocation/approve/",
+        allocations.allocation_approve,
+        name="allocation_approve",
+    ),
+    path(
+        "<int:fiscal_year>/allocation/reopen/",
+        allocations.allocation_reopen,
+        name="allocation_reopen",
+    ),
+    path(
+        "<int:fiscal_year>/allocation.<slug:file_format>",
+        allocations.allocation_download,
+        name="allocation_download",
+    ),
+    path("<int:fiscal_year>/scenarios/", scenarios.scenario_list, name="scenarios"),
+    path(
+        "<int:fiscal_year>/consolidations/",
+        scenarios.cycle_consolidations,
+        name="consolidations",
+    ),
+    path("<int:fiscal_year>/scenarios/<int:pk>/", scenarios.scenario_detail, name="scenario"),
+    path(
+        "<int:fiscal_year>/scenarios/<int:pk>/delete/",
+        scenarios.scenario_delete,
+        name="scenario_delete",
+    ),
+    path(
+        "<int:fiscal_year>/scenarios/<int:pk>.<slug:file_format>",
+        scenarios.scenario_download,
+        name="scenario_download",
+    ),
     path(E, entries.entry_detail, name="entry"),
     path(E + "reports/<int:report_year>/", entries.report_page, name="report"),
     path(E + "statement/", entries.statement_edit, name="statement"),
@@ -55,6 +103,8 @@ urlpatterns = [
     path(E + "hearing.ics", hearings.hearing_ics, name="hearing_ics"),
     path(E + "decision/", decisions.decision_edit, name="decision"),
     path(E + "decision/approve/", decisions.decision_approve, name="decision_approve"),
+    path(E + "decision/scenario/", scenarios.decision_scenario, name="decision_scenario"),
     path(E + "decision/reopen/", decisions.decision_reopen, name="decision_reopen"),
+    path(E + "allocation/", allocations.own_amount, name="own_amount"),
     path(E + "sheet.<slug:file_format>", exports.hearing_sheet, name="sheet"),
 ]

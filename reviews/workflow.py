@@ -35,6 +35,8 @@ from institutions.models import User
 from . import permissions
 from .enums import (
     Activity,
+    AllocationAction,
+    AllocationState,
     ConflictAction,
     ConflictState,
     CycleAction,
@@ -45,7 +47,7 @@ from .enums import (
     Stage,
 )
 from .gates import stage_allows
-from .models import Assignment, Conflict, Decision, ReviewCycle
+from .models import Allocation, Assignment, Conflict, Decision, ReviewCycle
 from .selectors.aggregates import quorum_of
 
 # --- predicates (user, obj) -----------------------------------------------------------
@@ -251,3 +253,64 @@ CONFLICT_WORKFLOW: Workflow[Conflict] = Workflow(
 
 def _pinned_refusal() -> str:
     return _("An official has pinned this conflict; only an official can change it.")
+
+
+# --- support allocation ---------------------------------------------------------------
+
+
+def an_allocating_official(user: User, allocation: Allocation) -> bool:
+    """An official, while the cycle's stage allows allocating."""
+    return permissions.can_allocate(user, allocation.cycle)
+
+
+def an_allocating_official_of_the_other_ministry(user: User, allocation: Allocation) -> bool:
+    """An allocating official of the ministry that has not approved yet, who is not the
+    person who approved first."""
+    if not an_allocating_official(user, allocation):
+        return False
+    approvals = list(allocation.approvals.values_list("ministry", "official_id"))
+    if any(official_id == user.pk for _ministry, official_id in approvals):
+        return False
+    return user.ministry not in {ministry for ministry, _official in approvals}
+
+
+AS = AllocationState
+AA = AllocationAction
+ALLOCATION_WORKFLOW: Workflow[Allocation] = Workflow(
+    [
+        Transition(
+            AA.EDIT, frozenset({AS.DRAFT, AS.APPROVED_BY_ONE}), AS.DRAFT, an_allocating_official
+        ),
+        Transition(AA.APPROVE, frozenset({AS.DRAFT}), AS.APPROVED_BY_ONE, an_allocating_official),
+        Transition(
+            AA.COUNTERSIGN,
+            frozenset({AS.APPROVED_BY_ONE}),
+            AS.APPROVED,
+            an_allocating_official_of_the_other_ministry,
+        ),
+        Transition(
+            AA.REOPEN,
+            frozenset({AS.APPROVED}),
+            AS.DRAFT,
+            an_allocating_official,
+            needs_reason=True,
+        ),
+    ],
+    state_label=lambda state: str(AllocationState(state).label),
+    action_label=lambda action: str(AllocationAction(action).label),
+    refusal=lambda state, action: (
+        TransitionNotAllowed(_locked_allocation()) if state == AS.APPROVED else None
+    ),
+)
+
+
+def _locked_allocation() -> str:
+    return _(
+        "Both ministries have approved this allocation; it is locked. An official can "
+        "reopen it with a reason, and then both ministries approve again."
+    )
+
+
+def allocation_approve_action(allocation: Allocation) -> str:
+    """The approval row that applies to the allocation's state (first or second)."""
+    return AA.COUNTERSIGN if allocation.state == AS.APPROVED_BY_ONE else AA.APPROVE

@@ -1,9 +1,12 @@
 """factory_boy factories shared by every test package."""
 
 import factory
+from django.utils import timezone
 
 from institutions.enums import InstitutionKind, LegalForm, Ministry, Role, TloType
 from institutions.models import Institution, Membership, Region, User
+from metrics.enums import ReportState
+from metrics.models import AnnualReport
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -60,3 +63,23 @@ def reviewer_of(ministry: str = Ministry.MEXT, **kwargs) -> User:
 
 def official_of(ministry: str = Ministry.MEXT, **kwargs) -> User:
     return UserFactory(role=Role.OFFICIAL, ministry=ministry, **kwargs)
+
+
+class AnnualReportFactory(factory.django.DjangoModelFactory):
+    """A report written straight to the database in any state (the workflow has its own
+    tests), with the times the database requires of that state: a submitted report was
+    submitted now, an accepted one accepted now (as by an import "as accepted": no
+    submission). Pass the times to choose them."""
+
+    class Meta:
+        model = AnnualReport
+
+    institution = factory.SubFactory(InstitutionFactory)
+    fiscal_year = 2010
+    state = ReportState.DRAFT
+    submitted_at = factory.LazyAttribute(
+        lambda report: timezone.now() if report.state == ReportState.SUBMITTED else None
+    )
+    accepted_at = factory.LazyAttribute(
+        lambda report: timezone.now() if report.state == ReportState.ACCEPTED else None
+    )

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "metrics",
     "reviews",
     "dashboards",
+    "surveys",
 ]
 
 MIDDLEWARE = [
@@ -171,6 +172,20 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "metrics.send_report_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    # The customer survey (surveys): close after the closing date, remind a week before,
+    # erase the customers' names and addresses 30 days after closing.
+    "close-due-surveys": {
+        "task": "surveys.close_due_surveys",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    "send-survey-reminders": {
+        "task": "surveys.send_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    "erase-survey-contacts": {
+        "task": "surveys.erase_contacts",
+        "schedule": crontab(hour=1, minute=0),
+    },
 }
 
 
@@ -232,6 +247,7 @@ NAVIGATION: list[str] = [
     "institutions.navigation.navigation",
     "notifications.navigation.navigation",
     "reviews.navigation.navigation",
+    "surveys.navigation.navigation",
 ]
 HOME_PANELS: list[str] = [
     "metrics.navigation.collection_panel",
@@ -242,6 +258,12 @@ INSTITUTION_PAGE_SECTIONS: list[str] = [
     "metrics.sections.reports_section",
     "metrics.sections.metrics_section",
     "reviews.sections.decision_section",
+    "dashboards.sections.support_section",
+]
+# Sections under a reviewer's scoring page, called with user, institution, fiscal_year
+# (the page has checked that the reviewer is assigned).
+SCORING_PAGE_SECTIONS: list[str] = [
+    "surveys.navigation.scoring_section",
 ]
 LOGGING = {
     "version": 1,

@@ -1,5 +1,7 @@
-"""Dashboard selector output → plotly figures, as plain dicts (no validation), with the
-table behind each: the same rows are the screen readers' alternative and the CSV download.
+"""Dashboard selector output → plotly figures, as plain dicts (faster than plotly's graph
+objects; tests/dashboards/test_chart_schema.py checks every figure against plotly's
+schema), with the table behind each: the same rows are the screen readers' alternative
+and the CSV download.
 
 No queries here. Labels follow the reader's language; yen amounts are scaled to the
 reader's unit (core.amounts: 円, 千円, 百万円, rounded half up) and the unit is in the

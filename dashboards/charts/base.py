@@ -203,6 +203,11 @@ def axis_style(title: str = "", **extra: Any) -> dict:
     }
 
 
-def hover_text(texts: Sequence[str]) -> dict:
-    """Hover shows our own text only, so that nothing the reader may not see slips in."""
-    return {"text": list(texts), "hovertemplate": "%{text}<extra></extra>", "textposition": "none"}
+def hover_text(texts: Sequence[str], *, trace: str = "bar") -> dict:
+    """Hover shows our own text only, so that nothing the reader may not see slips in.
+    Bars and pies would also write the text on the trace; a scatter trace writes it only
+    in a text mode, and knows no textposition "none"."""
+    hover = {"text": list(texts), "hovertemplate": "%{text}<extra></extra>"}
+    if trace != "scatter":
+        hover["textposition"] = "none"
+    return hover

@@ -116,7 +116,7 @@ def position_chart(board: Benchmark, amount_unit: str) -> Chart:
                     "symbol": symbols[index % 4],
                     "color": COLOURS[index % len(COLOURS)],
                 },
-                **hover_text(texts),
+                **hover_text(texts, trace="scatter"),
             }
         )
     ticks = [quintile_label(q) for q in (5, 4, 3, 2, 1)]
@@ -226,7 +226,8 @@ def distribution_chart(board: Benchmark, metric, amount_unit: str) -> Chart:
                 [
                     f"{g.label} {_('median')}: {metric_text(g.median, unit, amount_unit)}"
                     for g in shown
-                ]
+                ],
+                trace="scatter",
             ),
         },
         {
@@ -237,7 +238,9 @@ def distribution_chart(board: Benchmark, metric, amount_unit: str) -> Chart:
             "x": [num(metric.value)] * len(shown),
             "marker": {"size": 14, "symbol": "star", "color": OWN_COLOUR},
             **hover_text(
-                [f"{_own_name(board)}: {metric_text(metric.value, unit, amount_unit)}"] * len(shown)
+                [f"{_own_name(board)}: {metric_text(metric.value, unit, amount_unit)}"]
+                * len(shown),
+                trace="scatter",
             ),
         },
     ]

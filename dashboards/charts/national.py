@@ -342,7 +342,8 @@ def groups_chart(
                             else metric_text(g.medians.get("return_on_cost"), roc.unit, amount_unit)
                         )
                         for g in groups
-                    ]
+                    ],
+                    trace="scatter",
                 ),
             }
         )
@@ -447,7 +448,8 @@ def quadrant_chart(board: NationalDashboard, amount_unit: str) -> Chart:
                         + f"{metric_text(p.return_on_cost, 'percent', amount_unit)}, "
                         + f"{p.regional_necessity:.2f}, {format_yen(p.licence_income, amount_unit)}, {category}"
                         for p in members
-                    ]
+                    ],
+                    trace="scatter",
                 ),
             }
         )

@@ -89,7 +89,8 @@ def consolidations_chart(board: NationalDashboard) -> Chart:
                     + (f" → {e.successor}" if e.successor else "")
                     for e in events
                     if e.kind == kind
-                ]
+                ],
+                trace="scatter",
             ),
         }
         for i, kind in enumerate(kinds)

@@ -90,7 +90,8 @@ def _trend_chart(key, title, points, codes, axis_unit, convert, *, amount_unit="
                             else figure_text(code, p.totals.get(code), amount_unit)
                         )
                         for p in points
-                    ]
+                    ],
+                    trace="scatter",
                 ),
             }
         )
@@ -138,7 +139,8 @@ def per_agreement_chart(board: NationalDashboard, amount_unit: str) -> Chart:
                         f"{label} {year_label(p.fiscal_year)}: "
                         + (withheld_text() if p.withheld else format_yen(v, amount_unit))
                         for p, v in zip(points, per, strict=True)
-                    ]
+                    ],
+                    trace="scatter",
                 ),
             }
         )
@@ -188,7 +190,8 @@ def region_income_chart(trends: Sequence[GroupTrend], amount_unit: str) -> Chart
                         else format_yen(p.totals.get("licence_income"), amount_unit)
                     )
                     for p in g.points
-                ]
+                ],
+                trace="scatter",
             ),
         }
         for g in trends

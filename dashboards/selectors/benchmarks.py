@@ -108,8 +108,12 @@ def peer_benchmark(*, institution: Institution, fiscal_year: int | None, user) -
             if not pks:
                 continue
             group_values = [found[pk][0] for pk in pks if pk in found]
-            others = len(group_values) - (1 if own_value is not None else 0)
-            withheld = audience.anonymised and others < audience.threshold
+            # The institution knows its own value: the others must reach the threshold.
+            # An empty group shows the anonymised reader the withheld text, as before.
+            known = 1 if own_value is not None else 0
+            withheld = audience.withholds(len(group_values), known=known) or (
+                audience.anonymised and not group_values
+            )
             if withheld or not group_values:
                 groups.append(
                     PeerGroup(key, labels[key], len(group_values), None, [None] * 4, None, withheld)

@@ -9,9 +9,9 @@ CSV downloads all show the same thing:
 
 - a filtered view standing on fewer than SMALL_GROUP_THRESHOLD institutions, or one that
   the views next to it would give away by subtraction, is withheld whole
-  (calculations.view_withheld);
+  (metrics.anonymity.view_withheld);
 - region and TLO-type groups under the threshold are withheld, and for totals (which add
-  up to the view's total) the next-smallest group too (calculations.withheld_groups);
+  up to the view's total) the next-smallest group too (metrics.anonymity.withheld_groups);
 - medians and quintiles are smoothed (calculations.smoothed_quantile), so that none is
   one institution's own value that could be matched to a row of an anonymised ranking;
 - institutions appear only as the seed's letters (承認TLO (A)), continued across the
@@ -36,20 +36,19 @@ from django.utils.translation import gettext as _
 from institutions.enums import InstitutionKind, Specialisation, TloType
 from institutions.fiscal_years import format_fiscal_year
 from institutions.models import Institution, Region
+from metrics.anonymity import is_withheld, small_group_threshold, view_withheld, withheld_groups
 from metrics.calculations import (
     anonymised_label,
     anonymised_letters,
     group_median,
     rank,
-    view_withheld,
-    withheld_groups,
 )
 from metrics.display import kind_prefix
 from metrics.enums import ReportState, ValueStatus
 from metrics.models import AnnualReport, MetricDefinition, MetricValue
 from metrics.permissions import can_view_named_metrics
 from metrics.selectors.coverage import existed_in, round_expectations
-from metrics.selectors.metric_values import own_institution_ids, small_group_threshold
+from metrics.selectors.metric_values import own_institution_ids
 from reviews.selectors.quadrant import quadrant_points
 
 from .reference_data import (
@@ -86,8 +85,6 @@ GROUP_MEDIANS = (
 BALANCE = "operating_balance"
 RANKING_TOP = 10
 SIZE_PEERS = 10
-# Filters, in the order of a cell's key.
-DIMENSIONS = ("region", "tlo_type", "specialisation")
 DASHBOARD_KINDS = (
     InstitutionKind.APPROVED_TLO,
     InstitutionKind.CERTIFIED_TLO,
@@ -104,8 +101,8 @@ class Audience:
     """What the reader may see: named data (officials, administrators) or anonymised."""
 
     named: bool
+    threshold: int
     own_ids: frozenset[int] = frozenset()
-    threshold: int = 3
 
     @classmethod
     def of(cls, user) -> Audience:
@@ -118,6 +115,11 @@ class Audience:
     @property
     def anonymised(self) -> bool:
         return not self.named
+
+    def withholds(self, count: int, *, known: int = 0) -> bool:
+        """Whether an aggregate over `count` institutions, `known` of them the reader's
+        own, is withheld from this reader (metrics.anonymity.is_withheld)."""
+        return self.anonymised and is_withheld(count, known=known, threshold=self.threshold)
 
 
 @dataclass(frozen=True)
@@ -533,8 +535,7 @@ def _view_withheld(year_cells, filters: DashboardFilters, audience: Audience) ->
         return False
     counts = _counts(year_cells)
     if not filters.view():
-        total = sum(counts.values())
-        return 0 < total < audience.threshold
+        return audience.withholds(sum(counts.values()))
     return view_withheld(counts, filters.view(), threshold=audience.threshold)
 
 
@@ -722,7 +723,7 @@ def _quadrant(
                 is_own=own,
             )
         )
-    if audience.anonymised and 0 < len(points) < audience.threshold:
+    if audience.withholds(len(points)):
         points = []
     return Quadrant(str(found["cycle"]), cycle_year, points, not_defined)
 

@@ -8,12 +8,32 @@ the autonomy-programme list), the partnerships move to it and the abbreviated re
 removed, as a fresh load of the registry would have it. Codes are kept: links to an
 institution's page keep working. Running it on a database without such records does
 nothing.
+
+The name normaliser is copied here as it was (institutions.names.normalise_name), so
+that a later change to it cannot change what this migration does.
 """
+
+import re
+import unicodedata
 
 from django.db import migrations
 from django.db.models import ProtectedError
 
-from institutions.names import normalise_name
+# institutions.names as it was when this migration was written.
+_LEGAL_FORM_MARKS = re.compile(
+    r"\((?:株|有|財|同|社|一財|公財|一社|公社|独)\)"
+    r"|株式会社|有限会社|合同会社|一般財団法人|公益財団法人|財団法人|一般社団法人|社団法人"
+)
+_SPACES = re.compile(r"[\s\u3000]+")
+
+
+def normalise_name(name):
+    """The form two spellings of one name share: NFKC, no legal-form marks, no spaces."""
+    text = unicodedata.normalize("NFKC", name or "")
+    text = _LEGAL_FORM_MARKS.sub("", text)
+    text = _SPACES.sub("", text)
+    return text.casefold()
+
 
 # The seed's abbreviation → the full name (institutions/data/university_names.csv).
 FULL_NAMES = {

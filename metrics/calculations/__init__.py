@@ -25,7 +25,6 @@ The rules for figures that were not reported, decided once here:
 """
 
 from .aggregates import Aggregate, ValueRow, aggregate
-from .anonymity import view_withheld, withheld_groups
 from .display import describe_formula, format_value, is_surplus, plain_number, plain_value
 from .distributions import (
     QUINTILES,
@@ -130,7 +129,5 @@ __all__ = [
     "series_for",
     "smoothed_quantile",
     "term_value",
-    "view_withheld",
     "window_span",
-    "withheld_groups",
 ]

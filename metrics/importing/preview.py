@@ -5,8 +5,9 @@ unchanged, or error (with every problem of the row). Warnings from
 metrics.validation.report_warnings compare each written report with the previous
 fiscal year's, whether that is in the database or in the same file.
 
-The whole preview is plain JSON, stored in ImportJob.result; confirming reads it back.
-Reads only: a fixed number of queries whatever the size of the file.
+The preview is typed (metrics.importing.preview_data: Preview, PreviewRow) and stored
+as JSON in ImportJob.result; confirming reads it back. Reads only: a fixed number of
+queries whatever the size of the file.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from ..validation import report_warnings
 from ..workflow import editable
 from . import licences as licence_rows
 from .headers import FISCAL_YEAR, INSTITUTION, INSTITUTION_NAME, Column, is_code_row, map_headers
+from .preview_data import Preview, PreviewRow
 from .problems import ProblemKind
 from .values import (
     MAX_COUNT,
@@ -43,7 +45,6 @@ from .values import (
     parse_figure,
 )
 
-PREVIEW_FORMAT = 1
 PROGRESS_EVERY = 1_000
 _QUERY_CHUNK = 5_000  # ids per IN (…): PostgreSQL takes at most 65,535 parameters
 
@@ -66,32 +67,25 @@ def build_preview(
     file_name: str,
     actor: User,
     progress: ProgressCallback | None = None,
-) -> dict[str, Any]:
+) -> Preview:
     """The preview of a file for this person: every row's outcome, warnings, a summary."""
-    preview: dict[str, Any] = {
-        "format_version": PREVIEW_FORMAT,
-        "file_name": file_name,
-        "file_errors": [],
-        "notices": [],
-        "fields": [],
-        "rows": [],
-    }
+    preview = Preview(file_name=file_name)
     try:
         # The licence detail sheet comes from the same parse (the child process's).
         table = read_table(data, sheets=(licence_rows.SHEET_NAME,))
     except FileProblem as failure:
-        preview["file_errors"] = [failure.problem.as_json()]
-        return _summarised(preview)
-    preview.update(format=table.format, encoding=table.encoding)
+        preview.file_errors = [failure.problem]
+        return preview
+    preview.format, preview.encoding = table.format, table.encoding
     rows = table.rows
     header_index = next((i for i, cells in enumerate(rows) if _filled(cells)), None)
     if header_index is None:
-        preview["file_errors"] = [Problem(ProblemKind.NO_HEADER).as_json()]
-        return _summarised(preview)
+        preview.file_errors = [Problem(ProblemKind.NO_HEADER)]
+        return preview
     header = map_headers(rows[header_index], row=header_index + 1)
-    preview["notices"] = [p.as_json() for p in header.notices]
-    preview["fields"] = [c.target for c in header.figures]
-    preview["columns"] = [
+    preview.notices = list(header.notices)
+    preview.fields = [c.target for c in header.figures]
+    preview.columns = [
         {"header": c.header, "target": c.target, "scale": c.scale} for c in header.columns
     ]
     first_data = header_index + 1
@@ -103,41 +97,21 @@ def build_preview(
     if not file_errors and not data_rows:
         file_errors.append(Problem(ProblemKind.NO_DATA))
     if file_errors:
-        preview["file_errors"] = [p.as_json() for p in file_errors]
-        return _summarised(preview)
+        preview.file_errors = list(file_errors)
+        return preview
 
     matcher = _CachedMatcher(actor)
     parsed = _parse_rows(data_rows, header.columns, matcher, progress)
     licences, licence_problems = _licence_sheet(
         table.sheets.get(licence_rows.SHEET_NAME), matcher, parsed
     )
-    preview["rows"] = _judge(parsed, header.figures, licences)
-    preview["file_errors"] = [p.as_json() for p in licence_problems]
-    preview["institutions"] = {
-        str(institution.pk): [institution.code, institution.name_ja, institution.name_en]
+    preview.rows = _judge(parsed, header.figures, licences)
+    preview.file_errors = list(licence_problems)
+    preview.institutions = {
+        institution.pk: [institution.code, institution.name_ja, institution.name_en]
         for institution in {r.institution for r in parsed if r.institution is not None}
     }
-    return _summarised(preview)
-
-
-def row_values(preview: dict[str, Any], entry: dict[str, Any]) -> dict[str, int | str | None]:
-    """Field code → the value a new or changed row writes (as stored in JSON)."""
-    if entry["outcome"] == RowOutcome.NEW:
-        return dict(zip(preview["fields"], entry["values"], strict=True))
-    if entry["outcome"] == RowOutcome.CHANGED:
-        return {code: new for code, (_old, new) in entry["changes"].items()}
-    return {}
-
-
-def institution_of(preview: dict[str, Any], entry: dict[str, Any]) -> list[str]:
-    """[code, Japanese name, English name] of a row's institution, or blanks."""
-    found = preview.get("institutions", {}).get(str(entry.get("institution_id")))
-    return found or ["", "", ""]
-
-
-def has_errors(preview: dict[str, Any]) -> bool:
-    summary = preview.get("summary", {})
-    return bool(preview.get("file_errors")) or bool(summary.get(RowOutcome.ERROR))
+    return preview
 
 
 def _filled(cells: Iterable[Any]) -> bool:
@@ -479,7 +453,7 @@ def _judge(
     parsed: list[ParsedRow],
     figure_columns: list[Column],
     licences: dict[Key, list[dict[str, Any]]] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[PreviewRow]:
     fields = [c.target for c in figure_columns]
     decimal_positions = [
         i for i, code in enumerate(fields) if REPORT_FIELDS_BY_CODE[code].unit in DECIMAL_UNITS
@@ -516,8 +490,8 @@ def _judge(
     licence_totals: dict[Key, int] = {}
     # What each report will hold once the file is applied, for the year-on-year warnings.
     final: dict[tuple[int, int], dict[str, Any]] = {key: report for key, report in reports.items()}
-    entries: list[dict[str, Any]] = []
-    writes: list[tuple[dict[str, Any], tuple[int, int], dict[str, Any]]] = []
+    entries: list[PreviewRow] = []
+    writes: list[tuple[PreviewRow, tuple[int, int], dict[str, Any]]] = []
     for row in parsed:
         entry = _entry(row)
         entries.append(entry)
@@ -532,18 +506,17 @@ def _judge(
         elif report is not None and stored_licences.get(report["id"]):
             licence_totals[key] = sum(r["income"] for r in stored_licences[report["id"]])
         if report is None:
-            entry["outcome"] = RowOutcome.NEW
-            if sheet_rows is not None:
-                entry["licences"] = sheet_rows
+            entry.outcome = RowOutcome.NEW
+            entry.licences = sheet_rows
             values = row.values
-            entry["values"] = listed = [values[code] for code in fields]
+            entry.values = listed = [values[code] for code in fields]
             for index in decimal_positions:
                 if listed[index] is not None:
                     listed[index] = str(listed[index])
             figures = dict.fromkeys(REPORT_FIELD_CODES)
             figures.update(row.values)
         else:
-            entry.update(report_id=report["id"], version=report["version"])
+            entry.report_id, entry.version = report["id"], report["version"]
             changes = {
                 code: [_json(report[code]), _json(row.values[code])]
                 for code in fields
@@ -554,7 +527,7 @@ def _judge(
                 before
             ) != _licence_signature(sheet_rows)
             if not changes and not licences_change:
-                entry["outcome"] = RowOutcome.UNCHANGED
+                entry.outcome = RowOutcome.UNCHANGED
                 continue
             if not editable(report["state"]):
                 problem = Problem(
@@ -566,13 +539,13 @@ def _judge(
                         "state": report["state"],
                     },
                 )
-                entry.update(outcome=RowOutcome.ERROR, problems=[problem.as_json()])
+                entry.outcome, entry.problems = RowOutcome.ERROR, [problem]
                 continue
-            entry["outcome"] = RowOutcome.CHANGED
-            entry["changes"] = changes
+            entry.outcome = RowOutcome.CHANGED
+            entry.changes = changes
             if licences_change:
-                entry["licences"] = sheet_rows
-                entry["licence_change"] = [len(before), len(sheet_rows or [])]
+                entry.licences = sheet_rows
+                entry.licence_change = [len(before), len(sheet_rows or [])]
             figures = {code: report[code] for code in REPORT_FIELD_CODES}
             figures.update(row.values)
         final[key] = figures
@@ -581,19 +554,18 @@ def _judge(
     return entries
 
 
-def _entry(row: ParsedRow) -> dict[str, Any]:
-    entry: dict[str, Any] = {"row": row.row, "outcome": RowOutcome.ERROR}
-    if row.institution is not None:
-        entry["institution_id"] = row.institution.pk
-    if row.fiscal_year is not None:
-        entry["fiscal_year"] = row.fiscal_year
-    if row.problems:
-        entry["problems"] = [p.as_json() for p in row.problems]
-    return entry
+def _entry(row: ParsedRow) -> PreviewRow:
+    return PreviewRow(
+        row=row.row,
+        outcome=RowOutcome.ERROR,
+        institution_id=row.institution.pk if row.institution is not None else None,
+        fiscal_year=row.fiscal_year,
+        problems=list(row.problems),
+    )
 
 
 def _add_warnings(
-    writes: list[tuple[dict[str, Any], tuple[int, int], dict[str, Any]]],
+    writes: list[tuple[PreviewRow, tuple[int, int], dict[str, Any]]],
     final: dict[tuple[int, int], dict[str, Any]],
     licence_totals: dict[Key, int],
 ) -> None:
@@ -613,8 +585,7 @@ def _add_warnings(
             cumulative_applications=sum(known) if known else None,
             licence_total=licence_totals.get((institution_id, fiscal_year)),
         )
-        if warnings:
-            entry["warnings"] = [w.as_dict() for w in warnings]
+        entry.warnings = list(warnings)
 
 
 def _json(value: Figure | None) -> int | str | None:
@@ -645,18 +616,3 @@ def figures_from_json(
         if type(value) is str:
             figures[code] = Decimal(value)
     return figures
-
-
-def _summarised(preview: dict[str, Any]) -> dict[str, Any]:
-    counts = {outcome.value: 0 for outcome in RowOutcome}
-    warnings = 0
-    for entry in preview["rows"]:
-        counts[entry["outcome"]] += 1
-        warnings += bool(entry.get("warnings"))
-    preview["summary"] = {
-        "rows": len(preview["rows"]),
-        **counts,
-        "with_warnings": warnings,
-        "file_errors": len(preview["file_errors"]),
-    }
-    return preview

@@ -4,6 +4,7 @@ from .collection import CollectionRound, SentReminder
 from .definitions import MetricDefinition, MetricValue
 from .imports import ImportJob
 from .reports import AnnualReport, LicenceAgreement
+from .surveys import SurveyResult
 
 __all__ = [
     "AnnualReport",
@@ -13,4 +14,5 @@ __all__ = [
     "MetricDefinition",
     "MetricValue",
     "SentReminder",
+    "SurveyResult",
 ]

@@ -51,7 +51,14 @@ class ImportJob(models.Model):
             models.CheckConstraint(
                 condition=models.Q(processed_rows__lte=models.F("total_rows")),
                 name="import_progress_within_total",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=ImportState.values), name="import_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state=ImportState.APPLIED) | models.Q(applied_at__isnull=False),
+                name="import_applied_has_time",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -68,9 +68,6 @@ class AnnualReportQuerySet(models.QuerySet):
     def for_fiscal_year(self, fiscal_year: int) -> AnnualReportQuerySet:
         return self.filter(fiscal_year=fiscal_year)
 
-    def for_institutions(self, institutions) -> AnnualReportQuerySet:
-        return self.filter(institution__in=institutions)
-
 
 class AnnualReport(models.Model):
     institution = models.ForeignKey(
@@ -156,6 +153,23 @@ class AnnualReport(models.Model):
             models.CheckConstraint(
                 condition=~Q(state=ReportState.RETURNED) | ~Q(return_reason=""),
                 name="report_returned_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=ReportState.values), name="report_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=ReportState.SUBMITTED) | Q(submitted_at__isnull=False),
+                name="report_submitted_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=ReportState.ACCEPTED) | Q(accepted_at__isnull=False),
+                name="report_accepted_has_time",
+            ),
+            # Reopening clears the acceptance: only an accepted report names one.
+            models.CheckConstraint(
+                condition=Q(state=ReportState.ACCEPTED)
+                | (Q(accepted_at__isnull=True) & Q(accepted_by__isnull=True)),
+                name="report_acceptance_only_when_accepted",
             ),
         ]
 

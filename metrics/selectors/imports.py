@@ -1,7 +1,8 @@
 """The queries and the stored previews behind the import pages.
 
-A preview is plain JSON in ImportJob.result (metrics.importing.preview); these turn it
-into what the page shows, in the reader's language, without further queries.
+A preview is stored as JSON in ImportJob.result and read back typed
+(metrics.importing.preview_data.Preview); these turn it into what the page shows, in the
+reader's language, without further queries.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from institutions.fiscal_years import format_fiscal_year
 from institutions.models import User
 
 from ..enums import RowOutcome
-from ..importing.preview import institution_of, row_values
+from ..importing.preview_data import Preview, PreviewRow
 from ..importing.wording import describe
 from ..models import ImportJob
 from ..report_fields import REPORT_FIELDS_BY_CODE
@@ -65,60 +66,59 @@ class ShownRow:
     warnings: list[str] = field(default_factory=list)
 
 
-def file_messages(result: dict[str, Any]) -> list[str]:
-    file_name = result.get("file_name", "")
-    return [describe(Problem.from_json(p), file_name) for p in result.get("file_errors", [])]
+def file_messages(preview: Preview) -> list[str]:
+    return [describe(problem, preview.file_name) for problem in preview.file_errors]
 
 
-def notices(result: dict[str, Any]) -> list[str]:
-    return [describe(Problem.from_json(p)) for p in result.get("notices", [])]
+def notices(preview: Preview) -> list[str]:
+    return [describe(problem) for problem in preview.notices]
 
 
-def preview_page(result: dict[str, Any], *, outcome: str = "", page: Any = 1) -> Page:
+def preview_page(preview: Preview, *, outcome: str = "", page: Any = 1) -> Page:
     """One page of the preview's rows, errors first when no filter is chosen."""
-    rows = result.get("rows", [])
+    rows = preview.rows
     if outcome == WITH_WARNINGS:
-        rows = [r for r in rows if r.get("warnings")]
+        rows = [r for r in rows if r.warnings]
     elif outcome in RowOutcome.values:
-        rows = [r for r in rows if r["outcome"] == outcome]
+        rows = [r for r in rows if r.outcome == outcome]
     else:
-        rows = sorted(rows, key=lambda r: r["outcome"] != RowOutcome.ERROR)
-    columns = max(1, len(result.get("fields", [])))
+        rows = sorted(rows, key=lambda r: r.outcome != RowOutcome.ERROR)
+    columns = max(1, len(preview.fields))
     per_page = max(20, min(ROWS_PER_PAGE, FIGURES_PER_PAGE // columns))
     paginator = Paginator(rows, per_page)
     shown = paginator.get_page(page)
-    shown.object_list = [_shown(result, r) for r in shown.object_list]
+    shown.object_list = [_shown(preview, r) for r in shown.object_list]
     return shown
 
 
-def _shown(result: dict[str, Any], entry: dict[str, Any]) -> ShownRow:
-    _code, name_ja, name_en = institution_of(result, entry)
+def _shown(preview: Preview, entry: PreviewRow) -> ShownRow:
+    _code, name_ja, name_en = preview.institution_of(entry)
     english = (get_language() or "ja").startswith("en")
     row = ShownRow(
-        row=entry["row"],
-        outcome=entry["outcome"],
-        outcome_label=str(RowOutcome(entry["outcome"]).label),
+        row=entry.row,
+        outcome=entry.outcome,
+        outcome_label=str(RowOutcome(entry.outcome).label),
         institution=(name_en if english else "") or name_ja,
-        fiscal_year=format_fiscal_year(entry.get("fiscal_year")),
-        problems=[_problem_text(Problem.from_json(p)) for p in entry.get("problems", [])],
-        warnings=[w["message"] for w in entry.get("warnings", [])],
+        fiscal_year=format_fiscal_year(entry.fiscal_year),
+        problems=[_problem_text(problem) for problem in entry.problems],
+        warnings=[str(w.message) for w in entry.warnings],
     )
-    if entry["outcome"] == RowOutcome.CHANGED:
+    if entry.is_changed:
         row.changes = [
             ShownChange(_label(code), _figure(old), _figure(new))
-            for code, (old, new) in entry.get("changes", {}).items()
+            for code, (old, new) in (entry.changes or {}).items()
         ]
-        if "licence_change" in entry:
-            old, new = entry["licence_change"]
+        if entry.licence_change is not None:
+            old, new = entry.licence_change
             row.changes.append(ShownChange(_licence_label(), _rows(old), _rows(new)))
-    elif entry["outcome"] == RowOutcome.NEW:
+    elif entry.is_new:
         row.changes = [
             ShownChange(_label(code), "", _figure(value))
-            for code, value in row_values(result, entry).items()
+            for code, value in entry.written_values(preview.fields).items()
             if value is not None
         ]
-        if entry.get("licences"):
-            row.changes.append(ShownChange(_licence_label(), "", _rows(len(entry["licences"]))))
+        if entry.licences:
+            row.changes.append(ShownChange(_licence_label(), "", _rows(len(entry.licences))))
     return row
 
 

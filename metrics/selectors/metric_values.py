@@ -7,11 +7,10 @@ or fiscal years; the pure work (ranking, aggregates, provenance) is in calculati
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from institutions.enums import InstitutionKind, TloType
 from institutions.models import Institution
 
+from ..anonymity import is_withheld, small_group_threshold, withheld_groups
 from ..calculations import (
     Aggregate,
     ValueRow,
@@ -28,12 +28,12 @@ from ..calculations import (
     format_value,
     plain_number,
     rank,
-    withheld_groups,
 )
 from ..calculations.distributions import group_median
 from ..display import kind_prefix, value_display
 from ..enums import Combination, ReportState, ValueStatus
 from ..models import LicenceAgreement, MetricDefinition, MetricValue
+from .satisfaction import satisfaction_sources, uses_satisfaction
 
 # ---------------------------------------------------------------------------------------
 # Definitions
@@ -60,6 +60,7 @@ class RankingRow:
     display: str
     institution: Institution | None  # None in an anonymised ranking
     is_own: bool = False  # the reader's own institution, marked for TLO staff
+    source: str = ""  # satisfaction values: 「自己申告」 or the survey (selectors.satisfaction)
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class MetricPage:
     national: AggregateRow | None
     by_region: list[AggregateRow] = field(default_factory=list)
     by_type: list[AggregateRow] = field(default_factory=list)
+    source_note: str = ""  # satisfaction values: what the year's values are
 
 
 def own_institution_ids(user) -> list[int]:
@@ -140,6 +142,7 @@ def _ranking(
     anonymise: bool,
     letter_start: int = 0,
     own_institution_ids: Iterable[int] = (),
+    row_source: Callable[[int, bool], str] | None = None,
 ) -> RankingTable:
     by_institution = {v.institution_id: v for v in values}
     ranking = rank(
@@ -169,6 +172,9 @@ def _ranking(
                 display=format_value(ranked.value, definition.unit),
                 institution=None if anonymise else institution,
                 is_own=institution.pk in own,
+                source=row_source(institution.pk, not anonymise or institution.pk in own)
+                if row_source
+                else "",
             )
         )
     return RankingTable(
@@ -186,11 +192,6 @@ def withheld_text() -> str:
     return _("Withheld: fewer than %(count)s institutions") % {"count": small_group_threshold()}
 
 
-def small_group_threshold() -> int:
-    """SPEC §4: the fewest institutions an aggregate shown to anonymised readers stands on."""
-    return int(getattr(settings, "SMALL_GROUP_THRESHOLD", 3))
-
-
 def _aggregate_row(
     group: str, rows: list[MetricValue], definition: MetricDefinition, *, withhold: bool
 ):
@@ -198,7 +199,7 @@ def _aggregate_row(
         (ValueRow(v.status, v.value, v.numerator, v.denominator) for v in rows),
         definition.combination,
     )
-    if withhold and 0 < result.included < small_group_threshold():
+    if withhold and is_withheld(result.included):
         return AggregateRow(group, result, withheld_text(), withheld_text(), withheld=True)
     if withhold and result.median is not None:
         # An anonymised reader's median is the mean of the three middle values, so that it
@@ -263,11 +264,7 @@ ADDITIVE = (Combination.TOTAL, Combination.DIFFERENCE)
 
 
 def _withhold_complement(rows: list[AggregateRow]) -> list[AggregateRow]:
-    positions = withheld_groups(
-        [row.aggregate.included for row in rows],
-        threshold=small_group_threshold(),
-        additive_total=True,
-    )
+    positions = withheld_groups([row.aggregate.included for row in rows], additive_total=True)
     return [
         replace(row, pooled_display=withheld_text(), median_display=withheld_text(), withheld=True)
         if i in positions
@@ -287,7 +284,10 @@ def metric_page(
 ) -> MetricPage:
     """A metric's ranking and aggregates for one fiscal year (the latest by default).
 
-    Two queries whatever the number of institutions.
+    A satisfaction metric's rows say where each value came from (self-reported, or the
+    survey's size and response rate, those of other TLOs only to named readers).
+
+    Two queries whatever the number of institutions, three for a satisfaction metric.
     """
     fiscal_years = metric_fiscal_years(definition=definition)
     if fiscal_year is None and fiscal_years:
@@ -295,6 +295,9 @@ def metric_page(
     if fiscal_year is None:
         return MetricPage(definition, None, fiscal_years, kind, None, None)
     values = _values_of(definition, fiscal_year, kind)
+    row_source, source_note = None, ""
+    if uses_satisfaction(definition):
+        row_source, source_note = _satisfaction_row_source(fiscal_year)
     ranking = _ranking(
         definition,
         fiscal_year,
@@ -303,11 +306,33 @@ def metric_page(
         top=top,
         anonymise=anonymise,
         own_institution_ids=own_institution_ids,
+        row_source=row_source,
     )
     national, by_region, by_type = _aggregates(definition, values, withhold=anonymise)
     return MetricPage(
-        definition, fiscal_year, fiscal_years, kind, ranking, national, by_region, by_type
+        definition,
+        fiscal_year,
+        fiscal_years,
+        kind,
+        ranking,
+        national,
+        by_region,
+        by_type,
+        source_note=source_note,
     )
+
+
+def _satisfaction_row_source(fiscal_year: int) -> tuple[Callable[[int, bool], str], str]:
+    """Each row's source, and the year's note. An anonymised reader sees the survey's size
+    and response rate of their own TLO only (the survey shows TLO staff nothing more)."""
+    sources = satisfaction_sources()
+
+    def row_source(institution_id: int, may_see: bool) -> str:
+        if may_see or sources.is_self_reported(fiscal_year):
+            return sources.source(institution_id, fiscal_year)
+        return _("customer survey")
+
+    return row_source, sources.year_note(fiscal_year)
 
 
 def ranking_table(

@@ -25,6 +25,7 @@ from ..enums import Combination, MetricUnit, ValueStatus, Window
 from ..models import MetricDefinition, MetricValue
 from ..report_fields import REPORT_FIELDS_BY_CODE, Unit
 from ..services.metric_values import load_series
+from .satisfaction import satisfaction_sources, uses_satisfaction
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,9 @@ class MetricCell:
     status_label: str
     surplus: bool | None
     operands: list[OperandView]
+    # Satisfaction values: where the scores came from (「自己申告」 or the survey); else "".
+    source: str = ""
+    self_reported: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,7 +147,10 @@ def institution_metrics(
     the accepted reports (its own, and its predecessors' where a definition follows
     the consolidation lineage) and the figures each contributed.
 
-    Five queries whatever the number of institutions, metrics or years.
+    Satisfaction values say where their scores came from: the customers' survey from
+    its first fiscal year on, self-reported before (metrics.selectors.satisfaction).
+
+    Six queries whatever the number of institutions, metrics or years.
     """
     values = list(
         MetricValue.objects.filter(institution=institution)
@@ -152,6 +159,7 @@ def institution_metrics(
     )
     fiscal_years = sorted({v.fiscal_year for v in values})
     own, lineage, family = _load_family_series(institution)
+    sources = satisfaction_sources()
     by_definition: dict[int, list[MetricValue]] = defaultdict(list)
     definitions: dict[int, MetricDefinition] = {}
     for value in values:
@@ -161,6 +169,7 @@ def institution_metrics(
     for definition_id, definition_values in by_definition.items():
         definition = definitions[definition_id]
         formula = definition.formula()
+        about_satisfaction = uses_satisfaction(definition)
         cells_by_year = {}
         for value in definition_values:
             operands = []
@@ -199,6 +208,10 @@ def institution_metrics(
                 if definition.combination == Combination.DIFFERENCE
                 else None,
                 operands=operands,
+                source=(
+                    sources.source(institution.pk, value.fiscal_year) if about_satisfaction else ""
+                ),
+                self_reported=about_satisfaction and sources.is_self_reported(value.fiscal_year),
             )
         lines.append(
             MetricLine(

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.cache import bump_data_version
+from core.versions import StaleVersion, claim_version
 from core.workflow import TransitionNotAllowed, WorkflowError
 from institutions.fiscal_years import MIN_FISCAL_YEAR, format_fiscal_year
 from institutions.models import Institution, User
@@ -35,8 +36,8 @@ class RoundError(WorkflowError):
     """A round that cannot be opened or changed so; the message says why."""
 
 
-class StaleRoundError(RoundError):
-    """Someone changed the round after this person opened it."""
+class StaleRoundError(StaleVersion, RoundError):
+    """Someone changed the round after this person opened it (core.versions)."""
 
 
 @dataclass(frozen=True)
@@ -104,11 +105,7 @@ def open_round(
 
 def _claim(collection_round: CollectionRound, expected_version: int) -> CollectionRound:
     current = CollectionRound.objects.select_for_update().get(pk=collection_round.pk)
-    if current.version != expected_version:
-        raise StaleRoundError(
-            _("Someone changed this round after you opened it. Open it again and retry.")
-        )
-    current.version += 1
+    claim_version(current, expected_version, error=StaleRoundError)
     return current
 
 

@@ -32,16 +32,18 @@ from core.workflow import TransitionNotAllowed
 from institutions.models import Institution, User
 
 from ..enums import ImportAction, ImportState, ReportAction, ReportState, RowOutcome
-from ..importing.preview import (
-    build_preview,
-    figure_from_json,
-    has_errors,
-    institution_of,
-)
+from ..importing.preview import build_preview, figure_from_json
+from ..importing.preview_data import Preview, PreviewRow
 from ..importing.problems import ProblemKind
 from ..models import AnnualReport, ImportJob, LicenceAgreement
-from ..permissions import can_import, can_import_for, can_judge_reports
-from ..workflow import IMPORT_WORKFLOW, REPORT_WORKFLOW, RUNNING_IMPORT_STATES, editable
+from ..permissions import can_import, can_import_for
+from ..workflow import (
+    IMPORT_WORKFLOW,
+    REPORT_WORKFLOW,
+    RUNNING_IMPORT_STATES,
+    editable,
+    may_accept_by_import,
+)
 from . import bulk, metric_values
 
 logger = logging.getLogger(__name__)
@@ -58,7 +60,8 @@ class ImportNotPossible(Exception):
 
 
 class ImportConflict(Exception):
-    """Reports changed between the preview and the confirmation; nothing was applied."""
+    """Rows that cannot be applied as the reports stand now (they changed since the
+    preview, or the workflow does not accept them from their state); nothing was applied."""
 
     def __init__(self, messages: list[str]):
         self.messages = messages
@@ -92,15 +95,12 @@ def _fail(
     """Mark a job failed, saying why: conflict messages, or a problem with the file.
     Nothing of the file is applied; the page stops polling. False if the job had
     already ended (applied, cancelled, failed)."""
-    job = ImportJob.objects.get(pk=job_id)
-    result = dict(job.result)
+    preview = Preview.from_json(ImportJob.objects.get(pk=job_id).result)
     if messages:
-        result["conflicts"] = messages
+        preview.conflicts = messages
     if problem is not None:
-        result["file_errors"] = [*result.get("file_errors", []), problem.as_json()]
-        result.setdefault("rows", [])
-        result.setdefault("summary", {"rows": 0})
-    return _move_job(job_id, ImportAction.FAIL, result=result)
+        preview.file_errors.append(problem)
+    return _move_job(job_id, ImportAction.FAIL, result=preview.to_json())
 
 
 def start_import(*, actor: User, file_name: str, data: bytes, language: str) -> ImportJob:
@@ -121,7 +121,7 @@ def start_import(*, actor: User, file_name: str, data: bytes, language: str) -> 
         file=ContentFile(data, name=name),
         original_name=name,
         state=ImportState.UPLOADED,
-        result={"language": language},
+        result=Preview.before_check(language),
     )
     if looks_large(data):
         _move_job(job.pk, ImportAction.CHECK)
@@ -159,7 +159,7 @@ def _check(job: ImportJob, data: bytes) -> None:
         ImportJob.objects.filter(pk=job.pk).update(total_rows=total, processed_rows=done)
 
     try:
-        with translation.override(job.result.get("language")):
+        with translation.override(Preview.from_json(job.result).language):
             preview = build_preview(
                 data=data, file_name=job.original_name, actor=job.uploaded_by, progress=progress
             )
@@ -170,10 +170,11 @@ def _check(job: ImportJob, data: bytes) -> None:
         _fail(job.pk, problem=Problem(ProblemKind.PROCESSING_FAILED))
 
 
-def _store_preview(job: ImportJob, preview: dict[str, Any]) -> None:
-    result = {**preview, "language": job.result.get("language")}
-    rows = preview["summary"]["rows"]
-    if has_errors(preview):
+def _store_preview(job: ImportJob, preview: Preview) -> None:
+    preview.language = Preview.from_json(job.result).language
+    result = preview.to_json()
+    rows = len(preview.rows)
+    if preview.has_errors():
         _move_job(job.pk, ImportAction.FAIL, result=result, total_rows=rows, processed_rows=rows)
     else:
         _move_job(
@@ -198,9 +199,9 @@ def confirm_import(*, actor: User, job: ImportJob, as_accepted: bool = False) ->
         IMPORT_WORKFLOW.check(actor, job, ImportAction.CONFIRM)
     except TransitionNotAllowed:
         raise ImportNotPossible(job.state) from None
-    if as_accepted and not can_judge_reports(actor):
+    if as_accepted and not may_accept_by_import(actor):
         raise PermissionDenied(_ACCEPT_REFUSED)
-    if has_errors(job.result):
+    if Preview.from_json(job.result).has_errors():
         raise ImportNotPossible(job.state)
     ImportJob.objects.filter(pk=job.pk).update(as_accepted=as_accepted)
     if job.total_rows > limits.background_rows():
@@ -226,10 +227,11 @@ def apply_import_job(*, job_id: int) -> ImportJob:
             job = ImportJob.objects.select_for_update().select_related("uploaded_by").get(pk=job_id)
             if job.state not in IMPORT_WORKFLOW[ImportAction.APPLY].sources:
                 raise ImportNotPossible(job.state)
-            with translation.override(job.result.get("language")):
+            preview = Preview.from_json(job.result)
+            with translation.override(preview.language):
                 apply_preview(
                     actor=job.uploaded_by,
-                    preview=job.result,
+                    preview=preview,
                     change_reason=change_reason(job.original_name, as_accepted=job.as_accepted),
                     as_accepted=job.as_accepted,
                 )
@@ -295,7 +297,7 @@ def import_file(
     file_name: str,
     dry_run: bool = False,
     as_accepted: bool = False,
-) -> tuple[dict[str, Any], Applied | None]:
+) -> tuple[Preview, Applied | None]:
     """The whole pipeline at once, for the command line: preview, then (unless dry_run
     or the file has errors) apply it in one transaction, `as_accepted` if asked (officials
     only). Stores no ImportJob.
@@ -304,15 +306,14 @@ def import_file(
     """
     if not can_import(actor):
         raise PermissionDenied
-    if as_accepted and not can_judge_reports(actor):
+    if as_accepted and not may_accept_by_import(actor):
         raise PermissionDenied(_ACCEPT_REFUSED)
     try:
         check_size(len(data))
     except FileProblem as failure:
-        preview = {"file_errors": [failure.problem.as_json()], "rows": [], "summary": {}}
-        return preview, None
+        return Preview(file_name=file_name, file_errors=[failure.problem]), None
     preview = build_preview(data=data, file_name=file_name, actor=actor)
-    if dry_run or has_errors(preview):
+    if dry_run or preview.has_errors():
         return preview, None
     with transaction.atomic():
         applied = apply_preview(
@@ -335,19 +336,21 @@ def change_reason(file_name: str, *, as_accepted: bool = False) -> str:
 
 @transaction.atomic
 def apply_preview(
-    *, actor: User, preview: dict[str, Any], change_reason: str, as_accepted: bool = False
+    *, actor: User, preview: Preview, change_reason: str, as_accepted: bool = False
 ) -> Applied:
     """Write the rows of a preview: new reports as drafts, changed reports updated.
 
     With `as_accepted` (an official loading figures the ministries already hold), new and
     changed reports are stored accepted by `actor`, and so are unchanged rows whose
-    report is a draft, returned or submitted; rows whose report is submitted or
-    accepted with different figures are errors of the preview already (those go through
-    return or reopen).
+    report is not accepted yet, each through the workflow's accept_by_import row (which
+    says from which states, and who); rows whose report is submitted or accepted with
+    different figures are errors of the preview already (those go through return or
+    reopen).
 
     Side effects, in order: locks the reports the preview read and checks none changed
-    since (version, state) and that no report appeared where the preview saw none —
-    otherwise raises ImportConflict and writes nothing; bulk-creates the new reports and
+    since (version, state) and that no report appeared where the preview saw none, and,
+    as accepted, that the workflow accepts every report from its state — otherwise
+    raises ImportConflict and writes nothing; bulk-creates the new reports and
     bulk-updates the changed (and, as accepted, the newly accepted) ones (version + 1),
     with one history record each by `actor` with `change_reason`; replaces the licence
     rows of the reports that have rows on the file's licence sheet (ライセンス明細);
@@ -355,19 +358,19 @@ def apply_preview(
     metric recompute on commit. No e-mail: these are the ministries' own
     figures.
     """
-    if has_errors(preview):
+    if preview.has_errors():
         raise ImportNotPossible(ImportState.FAILED)
-    if as_accepted and not can_judge_reports(actor):
+    if as_accepted and not may_accept_by_import(actor):
         raise PermissionDenied(_ACCEPT_REFUSED)
-    fields = list(preview["fields"])
-    rows = preview["rows"]
-    to_create = [r for r in rows if r["outcome"] == RowOutcome.NEW]
-    to_update = [r for r in rows if r["outcome"] == RowOutcome.CHANGED]
-    to_accept = [r for r in rows if as_accepted and r["outcome"] == RowOutcome.UNCHANGED]
-    seen = [r for r in rows if r.get("report_id")]
+    fields = list(preview.fields)
+    rows = preview.rows
+    to_create = [r for r in rows if r.outcome == RowOutcome.NEW]
+    to_update = [r for r in rows if r.outcome == RowOutcome.CHANGED]
+    to_accept = [r for r in rows if as_accepted and r.outcome == RowOutcome.UNCHANGED]
+    seen = [r for r in rows if r.report_id]
 
-    current = _locked_reports(r["report_id"] for r in seen)
-    conflicts = [_conflict(preview, row, current.get(row["report_id"])) for row in seen]
+    current = _locked_reports(r.report_id for r in seen)
+    conflicts = [_conflict(preview, row, current.get(row.report_id)) for row in seen]
     conflicts = [message for message in conflicts if message]
     appeared = _existing_pairs(to_create)
     conflicts += [
@@ -377,20 +380,19 @@ def apply_preview(
         )
         % _row_params(preview, row)
         for row in to_create
-        if (row["institution_id"], row["fiscal_year"]) in appeared
+        if (row.institution_id, row.fiscal_year) in appeared
     ]
     conflicts += _lost_rights(actor, preview, to_create + to_update)
     if conflicts:
         raise ImportConflict(conflicts)
 
     now = timezone.now()
-    acceptor = actor if as_accepted else None
-    created = _new_reports(to_create, fields, accepted_by=acceptor, now=now)
+    created = _new_reports(to_create, fields)
     edit = REPORT_WORKFLOW[ReportAction.EDIT]
     updated = []
     for row in to_update:
-        report = current[row["report_id"]]
-        for code, (_old, new) in row["changes"].items():
+        report = current[row.report_id]
+        for code, new in row.written_values(fields).items():
             setattr(report, code, figure_from_json(code, new))
         # Changing figures is an edit: a returned report becomes a draft again, as
         # when its staff save the form.
@@ -398,19 +400,26 @@ def apply_preview(
         report.version += 1
         report.updated_at = now
         updated.append(report)
-    newly_accepted = [
-        current[row["report_id"]]
+    unchanged = [
+        (row, current[row.report_id])
         for row in to_accept
-        if current[row["report_id"]].state != ReportState.ACCEPTED
+        if current[row.report_id].state != ReportState.ACCEPTED
     ]
+    newly_accepted = [report for _row, report in unchanged]
     for report in newly_accepted:
         report.version += 1
         report.updated_at = now
     if as_accepted:
-        for report in [*updated, *newly_accepted]:
-            report.state = ReportState.ACCEPTED
-            report.accepted_at, report.accepted_by = now, actor
-            report.return_reason = ""
+        _accept_by_import(
+            actor,
+            preview,
+            [
+                *zip(to_create, created, strict=True),
+                *((row, current[row.report_id]) for row in to_update),
+                *unchanged,
+            ],
+            now=now,
+        )
     try:
         with transaction.atomic():
             bulk.create_with_history(created, actor=actor, reason=change_reason, now=now)
@@ -419,9 +428,9 @@ def apply_preview(
             [gettext("A report in this file was created by someone else after the preview.")]
         ) from None
     _write_licences(
-        [(report, row.get("licences")) for row, report in zip(to_create, created, strict=True)]
-        + [(current[row["report_id"]], row["licences"]) for row in to_update if "licences" in row],
-        replace=[current[row["report_id"]] for row in to_update if "licences" in row],
+        [(report, row.licences) for row, report in zip(to_create, created, strict=True)]
+        + [(current[row.report_id], row.licences) for row in to_update if row.licences is not None],
+        replace=[current[row.report_id] for row in to_update if row.licences is not None],
         actor=actor,
         change_reason=change_reason,
         now=now,
@@ -435,13 +444,12 @@ def apply_preview(
     bulk.update_with_history(
         newly_accepted, fields=bookkeeping, actor=actor, reason=change_reason, now=now
     )
-    accepted_ids = {r.pk for r in newly_accepted}
-    touched = to_create + to_update + [r for r in to_accept if r["report_id"] in accepted_ids]
+    touched = to_create + to_update + [row for row, _report in unchanged]
     applied = Applied(
         created=len(created),
         updated=len(updated),
-        institution_ids=sorted({r["institution_id"] for r in touched}),
-        fiscal_years=sorted({r["fiscal_year"] for r in touched}),
+        institution_ids=sorted({r.institution_id for r in touched}),
+        fiscal_years=sorted({r.fiscal_year for r in touched}),
         accepted=len(created) + len(updated) + len(newly_accepted) if as_accepted else 0,
     )
     if touched:
@@ -481,41 +489,64 @@ def _write_licences(
         )
 
 
-def _new_reports(
-    rows: list[dict[str, Any]],
-    fields: list[str],
+def _accept_by_import(
+    actor: User,
+    preview: Preview,
+    rows: list[tuple[PreviewRow, AnnualReport]],
     *,
-    accepted_by: User | None = None,
-    now: datetime.datetime | None = None,
-) -> list[AnnualReport]:
-    """Reports for the new rows, drafts (or accepted by `accepted_by` at `now`), built
-    positionally (as Django builds rows read from the database): several times faster
-    than keyword arguments for thousands of rows."""
+    now: datetime.datetime,
+) -> None:
+    """Accept the reports of an import "as accepted" (in memory: the caller writes them),
+    each through the workflow's accept_by_import row. Raises ImportConflict naming every
+    row whose report the table does not accept from its state, and PermissionDenied if
+    the table refuses the person; then nothing is accepted."""
+    action = ReportAction.ACCEPT_BY_IMPORT
+    refusals = []
+    for row, report in rows:
+        try:
+            target = REPORT_WORKFLOW.check(actor, report, action)
+        except TransitionNotAllowed:
+            refusals.append(
+                gettext(
+                    "Row %(row)s: the %(fiscal_year)s report of %(institution)s is %(state)s "
+                    "and cannot be accepted by an import."
+                )
+                % {**_row_params(preview, row), "state": report.get_state_display()}
+            )
+            continue
+        except PermissionDenied:
+            raise PermissionDenied(_ACCEPT_REFUSED) from None
+        report.state = target
+        report.accepted_at, report.accepted_by = now, actor
+        report.return_reason = ""
+    if refusals:
+        raise ImportConflict(refusals)
+
+
+def _new_reports(rows: list[PreviewRow], fields: list[str]) -> list[AnnualReport]:
+    """Drafts for the new rows, built positionally (as Django builds rows read from the
+    database): several times faster than keyword arguments for thousands of rows."""
     concrete = AnnualReport._meta.concrete_fields
     template = [f.get_default() for f in concrete]
     position = {f.attname: index for index, f in enumerate(concrete)}
     template[position["state"]] = ReportState.DRAFT
     template[position["version"]] = 1
-    if accepted_by is not None:
-        template[position["state"]] = ReportState.ACCEPTED
-        template[position["accepted_by_id"]] = accepted_by.pk
-        template[position["accepted_at"]] = now
     institution, fiscal_year = position["institution_id"], position["fiscal_year"]
     field_positions = [position[code] for code in fields]
     reports = []
     for row in rows:
         values = template.copy()
-        values[institution] = row["institution_id"]
-        values[fiscal_year] = row["fiscal_year"]
-        for index, value in zip(field_positions, row["values"], strict=True):
+        values[institution] = row.institution_id
+        values[fiscal_year] = row.fiscal_year
+        for index, value in zip(field_positions, row.values or [], strict=True):
             values[index] = Decimal(value) if type(value) is str else value
         reports.append(AnnualReport(*values))
     return reports
 
 
-def _lost_rights(actor: User, preview: dict[str, Any], rows: list[dict[str, Any]]) -> list[str]:
+def _lost_rights(actor: User, preview: Preview, rows: list[PreviewRow]) -> list[str]:
     """Institutions the person could import for at the preview but no longer can."""
-    ids = {row["institution_id"] for row in rows}
+    ids = {row.institution_id for row in rows}
     refused = {
         institution.pk
         for institution in Institution.objects.filter(pk__in=sorted(ids))
@@ -525,7 +556,7 @@ def _lost_rights(actor: User, preview: dict[str, Any], rows: list[dict[str, Any]
         gettext("Row %(row)s: you may no longer import figures of %(institution)s.")
         % _row_params(preview, row)
         for row in rows
-        if row["institution_id"] in refused
+        if row.institution_id in refused
     ]
 
 
@@ -539,9 +570,9 @@ def _locked_reports(report_ids: Iterable[int]) -> dict[int, AnnualReport]:
     return found
 
 
-def _existing_pairs(rows: list[dict[str, Any]]) -> set[tuple[int, int]]:
-    ids = sorted({r["institution_id"] for r in rows})
-    years = {r["fiscal_year"] for r in rows}
+def _existing_pairs(rows: list[PreviewRow]) -> set[tuple[int, int]]:
+    ids = sorted({r.institution_id for r in rows})
+    years = {r.fiscal_year for r in rows}
     pairs: set[tuple[int, int]] = set()
     for start in range(0, len(ids), _QUERY_CHUNK):
         chunk = ids[start : start + _QUERY_CHUNK]
@@ -553,7 +584,7 @@ def _existing_pairs(rows: list[dict[str, Any]]) -> set[tuple[int, int]]:
     return pairs
 
 
-def _conflict(preview: dict[str, Any], row: dict[str, Any], report: AnnualReport | None) -> str:
+def _conflict(preview: Preview, row: PreviewRow, report: AnnualReport | None) -> str:
     params = _row_params(preview, row)
     if report is None:
         return (
@@ -563,21 +594,21 @@ def _conflict(preview: dict[str, Any], row: dict[str, Any], report: AnnualReport
             )
             % params
         )
-    if report.version != row["version"]:
+    if report.version != row.version:
         return gettext(
             "Row %(row)s: the %(fiscal_year)s report of %(institution)s was changed by someone "
             "else after the preview (version %(old)s, now %(new)s)."
-        ) % {**params, "old": row["version"], "new": report.version}
-    if row["outcome"] == RowOutcome.CHANGED and not editable(report.state):
+        ) % {**params, "old": row.version, "new": report.version}
+    if row.outcome == RowOutcome.CHANGED and not editable(report.state):
         return gettext(
             "Row %(row)s: the %(fiscal_year)s report of %(institution)s is now %(state)s."
         ) % {**params, "state": report.get_state_display()}
     return ""
 
 
-def _row_params(preview: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+def _row_params(preview: Preview, row: PreviewRow) -> dict[str, Any]:
     return {
-        "row": row["row"],
-        "institution": institution_of(preview, row)[1],
-        "fiscal_year": row.get("fiscal_year", ""),
+        "row": row.row,
+        "institution": preview.institution_of(row)[1],
+        "fiscal_year": row.fiscal_year if row.fiscal_year is not None else "",
     }

@@ -29,10 +29,11 @@ from ..calculations import (
     evaluate_years,
     predecessors_map,
 )
-from ..default_definitions import sync_default_definitions
+from ..default_definitions import DEFAULT_CODES, DEFAULT_DEFINITIONS
 from ..enums import ReportState
 from ..models import AnnualReport, LicenceAgreement, MetricDefinition, MetricValue
 from ..report_fields import REPORT_FIELD_CODES, REPORT_FIELDS, Unit
+from .survey_results import survey_operands, with_survey_operands
 
 logger = logging.getLogger(__name__)
 
@@ -138,7 +139,9 @@ def recompute_metric_values(
 def load_series(*, institution_ids: Iterable[int] | None = None) -> dict[int, list[ReportFigures]]:
     """Institution id → its accepted reports (oldest first), with their licence rows.
 
-    Two queries whatever the number of institutions.
+    Three queries whatever the number of institutions: reports, licence rows, and the
+    customer-survey results that replace the self-reported satisfaction scores from the
+    first survey's year on (metrics.services.survey_results).
     """
     reports = AnnualReport.objects.filter(state=ReportState.ACCEPTED).order_by()
     licences = LicenceAgreement.objects.filter(report__state=ReportState.ACCEPTED).order_by()
@@ -146,6 +149,7 @@ def load_series(*, institution_ids: Iterable[int] | None = None) -> dict[int, li
         ids = list(institution_ids)
         reports = reports.filter(institution_id__in=ids)
         licences = licences.filter(report__institution_id__in=ids)
+    first_year, operands = survey_operands()
     incomes: dict[int, list[int]] = defaultdict(list)
     in_region: dict[int, int] = defaultdict(int)
     for report_id, income, licensee_in_region in _fetch(
@@ -164,7 +168,13 @@ def load_series(*, institution_ids: Iterable[int] | None = None) -> dict[int, li
                 report_id=report_id,
                 institution_id=institution_id,
                 fiscal_year=fiscal_year,
-                figures=_figures(row[3:]),
+                figures=with_survey_operands(
+                    _figures(row[3:]),
+                    institution_id=institution_id,
+                    fiscal_year=fiscal_year,
+                    first_year=first_year,
+                    operands=operands,
+                ),
                 licence_incomes=tuple(incomes.get(report_id, ())),
                 licences_in_region=in_region.get(report_id, 0),
             )
@@ -344,16 +354,43 @@ def _lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext('metrics.recompute'))")
 
 
+# The history's reason for the loader's writes.
+DEFAULTS_REASON = "default definitions"
+
+
 @transaction.atomic
 def load_default_definitions(*, actor: User | None = None) -> tuple[int, int]:
-    """Create the default metric definitions, or put back any that were changed.
+    """Create the default metric definitions (metrics.default_definitions), or put back
+    any that were changed. Running it twice changes nothing the second time.
 
-    Returns (created, updated). Side effects, in order: writes the definitions (each
-    change lands in the definitions' history); if any changed, moves the data version on
-    (core.cache) and queues a recompute of every value once the transaction commits.
+    Returns (created, updated). Side effects, in order: each definition created or
+    changed is saved one by one, so that each lands in the definitions' history (by
+    `actor`, if given; reason "default definitions"); if any was, moves the data version
+    on (core.cache) and queues a recompute of every value once the transaction commits.
     """
-    created, updated = sync_default_definitions(MetricDefinition)
+    created = updated = 0
+    existing = {d.code: d for d in MetricDefinition.objects.filter(code__in=DEFAULT_CODES)}
+    for spec in DEFAULT_DEFINITIONS:
+        definition = existing.get(spec["code"])
+        if definition is None:
+            _save_definition(MetricDefinition(**spec), actor=actor)
+            created += 1
+            continue
+        changed = [name for name, value in spec.items() if getattr(definition, name) != value]
+        if changed:
+            for name in changed:
+                setattr(definition, name, spec[name])
+            _save_definition(definition, actor=actor, fields=changed)
+            updated += 1
     if created or updated:
         bump_data_version()
         queue_full_recompute()
     return created, updated
+
+
+def _save_definition(
+    definition: MetricDefinition, *, actor: User | None, fields: list[str] | None = None
+) -> None:
+    definition._history_user = actor  # read by django-simple-history
+    definition._change_reason = DEFAULTS_REASON
+    definition.save(update_fields=fields)

@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.cache import bump_data_version
-from core.people import person_name
+from core.versions import StaleVersion, check_version, claim_version
 from core.workflow import ReasonRequired, TransitionNotAllowed, WorkflowError
 from institutions.fiscal_years import format_fiscal_year
 from institutions.models import Institution, User
@@ -57,24 +57,9 @@ __all__ = [
 Figure = int | Decimal | None
 
 
-class StaleReportError(ReportError):
-    """Someone saved the report after this person opened it; their save is refused."""
-
-    def __init__(self, report: AnnualReport):
-        last = report.history.select_related("history_user").order_by("-history_date").first()
-        self.changed_by = person_name(last.history_user if last else None)
-        self.changed_at = timezone.localtime(last.history_date) if last else None
-        super().__init__(
-            _(
-                "%(person)s changed this report at %(time)s, after you opened it. "
-                "Your changes have not been saved. Open the report again to see the "
-                "current figures, then enter your changes again."
-            )
-            % {
-                "person": self.changed_by,
-                "time": self.changed_at.strftime("%Y-%m-%d %H:%M") if self.changed_at else "—",
-            }
-        )
+class StaleReportError(StaleVersion, ReportError):
+    """Someone saved the report after this person opened it; their save is refused.
+    The message names who and when (core.versions)."""
 
 
 class ReportExistsError(ReportError):
@@ -154,22 +139,6 @@ def _check(
         raise PermissionDenied(_("You may not do this to this report.")) from None
 
 
-def _claim_version(report: AnnualReport, expected_version: int) -> None:
-    """Move the stored version from `expected_version` on by one, or refuse.
-
-    The WHERE clause makes this safe without a lock: of two transactions that start
-    from the same version, the database lets exactly one UPDATE match a row.
-    """
-    if report.version != expected_version:
-        raise StaleReportError(report)
-    claimed = AnnualReport.objects.filter(pk=report.pk, version=expected_version).update(
-        version=expected_version + 1
-    )
-    if not claimed:
-        raise StaleReportError(report)
-    report.version = expected_version + 1
-
-
 def _save(report: AnnualReport, *, actor: User, action: ReportAction) -> None:
     report._history_user = actor  # read by django-simple-history
     report._change_reason = action.value
@@ -187,7 +156,11 @@ def _move(
     """Lock, check the table, require the reason, claim the version and set the state."""
     current = _locked(report)
     target = _check(actor, current, action, reason)
-    _claim_version(current, current.version if expected_version is None else expected_version)
+    claim_version(
+        current,
+        current.version if expected_version is None else expected_version,
+        error=StaleReportError,
+    )
     current.state = target
     return current
 
@@ -248,7 +221,7 @@ def save_report(
         raise ValueError(f"not report figures: {sorted(unknown)}")
     current = _locked(report)
     target = _check(actor, current, ReportAction.EDIT)
-    _claim_version(current, expected_version)
+    claim_version(current, expected_version, error=StaleReportError)
     for code, value in figures.items():
         setattr(current, code, value)
     current.state = target
@@ -408,8 +381,7 @@ def accept_reports(*, actor: User, versions: Mapping[int, int]) -> list[AnnualRe
         label = f"{report.institution.name_ja} {format_fiscal_year(report.fiscal_year)}"
         try:
             _check(actor, report, ReportAction.ACCEPT)
-            if report.version != versions[pk]:
-                raise StaleReportError(report)
+            check_version(report, versions[pk], error=StaleReportError)
         except StaleReportError as error:
             problems.append(
                 _("%(report)s was changed by %(person)s after you opened the list")
@@ -476,8 +448,7 @@ def delete_report(*, actor: User, report: AnnualReport, expected_version: int) -
     """
     current = _locked(report)
     _check(actor, current, ReportAction.DELETE)
-    if current.version != expected_version:
-        raise StaleReportError(current)
+    check_version(current, expected_version, error=StaleReportError)
     current._history_user = actor
     current._change_reason = ReportAction.DELETE.value
     for licence in current.licences.all():
@@ -515,7 +486,7 @@ def repair_report(
     if unknown:
         raise ValueError(f"not report figures: {sorted(unknown)}")
     current = _locked(report)
-    _claim_version(current, expected_version)
+    claim_version(current, expected_version, error=StaleReportError)
     changed = {code: value for code, value in figures.items() if getattr(current, code) != value}
     for code, value in changed.items():
         setattr(current, code, value)

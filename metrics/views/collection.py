@@ -13,11 +13,11 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.actions import take_action
 from core.downloads import download_response
-from core.views import refuse_bad_request
+from core.versions import VersionForm, missing_version
 from core.workflow import WorkflowError
 from institutions.fiscal_years import FiscalYearError, parse_fiscal_year
 from institutions.models import Institution, Region
@@ -32,11 +32,6 @@ from ..selectors import collection as selectors
 from ..selectors.coverage import existing_in
 from ..services import collection as services
 from ..workflow import ROUND_WORKFLOW
-
-MISSING_VERSION = gettext_lazy(
-    "The form did not say which version of the round it was opened on, so nothing was "
-    "changed. Reload the page and try again."
-)
 
 
 def collection_status(request: HttpRequest) -> HttpResponse:
@@ -162,7 +157,7 @@ def round_edit(request: HttpRequest, fiscal_year: int) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.has_error("version"):
-        return refuse_bad_request(request, MISSING_VERSION)
+        return missing_version(request)
     if request.method == "POST" and form.is_valid():
         try:
             services.change_round(
@@ -186,18 +181,17 @@ def _round_act(request: HttpRequest, fiscal_year: int, service, message: str) ->
     if not can_manage_rounds(request.user):
         raise PermissionDenied
     collection_round = _round_of(fiscal_year)
-    version = request.POST.get("version", "")
-    if not (version.isascii() and version.isdigit() and len(version) <= 10):
-        return refuse_bad_request(request, MISSING_VERSION)
-    try:
-        service(
-            actor=request.user, collection_round=collection_round, expected_version=int(version)
-        )
-    except WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, message)
-    return redirect(f"{_status_url()}?fy={fiscal_year}")
+    return take_action(
+        request,
+        VersionForm(request.POST),
+        call=lambda data: service(
+            actor=request.user,
+            collection_round=collection_round,
+            expected_version=data["version"],
+        ),
+        success=message,
+        back=f"{_status_url()}?fy={fiscal_year}",
+    )
 
 
 @require_POST

@@ -22,19 +22,18 @@ from institutions.models import Institution
 from .. import sheets
 from ..enums import ImportAction, ImportState, ReportState, RowOutcome
 from ..forms import ImportUploadForm
-from ..importing.preview import has_errors
+from ..importing.preview_data import Preview
 from ..importing.wording import sentence
 from ..permissions import (
     can_export_institution,
     can_export_reports,
     can_import,
-    can_judge_reports,
 )
 from ..report_fields import REPORT_FIELDS
 from ..selectors import imports as selectors
 from ..selectors import reports as report_selectors
 from ..services import imports
-from ..workflow import IMPORT_WORKFLOW, RUNNING_IMPORT_STATES
+from ..workflow import IMPORT_WORKFLOW, RUNNING_IMPORT_STATES, may_accept_by_import
 
 
 def import_upload(request: HttpRequest) -> HttpResponse:
@@ -69,6 +68,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_import(request.user):
         raise PermissionDenied
     job = selectors.import_job_of(user=request.user, pk=pk)
+    preview = Preview.from_json(job.result)
     outcome = request.GET.get("outcome", "")
     return render(
         request,
@@ -77,16 +77,16 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "job": job,
             "running": job.state in RUNNING_IMPORT_STATES,
             "can_confirm": IMPORT_WORKFLOW.may(request.user, job, ImportAction.CONFIRM)
-            and not has_errors(job.result),
-            "can_accept": can_judge_reports(request.user),
+            and not preview.has_errors(),
+            "can_accept": may_accept_by_import(request.user),
             "can_cancel": IMPORT_WORKFLOW.may(request.user, job, ImportAction.CANCEL),
-            "summary": job.result.get("summary", {}),
-            "file_messages": selectors.file_messages(job.result),
-            "notices": selectors.notices(job.result),
-            "conflicts": job.result.get("conflicts", []),
+            "summary": preview.summary,
+            "file_messages": selectors.file_messages(preview),
+            "notices": selectors.notices(preview),
+            "conflicts": preview.conflicts,
             "applied": job.state == ImportState.APPLIED,
             "page": selectors.preview_page(
-                job.result, outcome=outcome, page=request.GET.get("page", 1)
+                preview, outcome=outcome, page=request.GET.get("page", 1)
             ),
             "outcome": outcome,
             "outcomes": [*RowOutcome.choices, (selectors.WITH_WARNINGS, _("with warnings"))],
@@ -100,7 +100,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     job = selectors.import_job_of(user=request.user, pk=pk)
     as_accepted = request.POST.get("as_accepted") == "yes"
-    if as_accepted and not can_judge_reports(request.user):
+    if as_accepted and not may_accept_by_import(request.user):
         raise PermissionDenied
     try:
         job = imports.confirm_import(actor=request.user, job=job, as_accepted=as_accepted)

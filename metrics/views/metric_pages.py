@@ -13,11 +13,13 @@ from core.downloads import download_response
 from institutions.audience import audience_key
 
 from .. import permissions, sheets
+from ..anonymity import small_group_threshold
 from ..display import formula_text
 from ..forms import MetricPageFilter
 from ..models import MetricDefinition
 from ..selectors import metric_values as selectors
 from ..selectors.coverage import coverage, default_fiscal_year
+from ..selectors.satisfaction import satisfaction_sources, uses_satisfaction
 
 
 @require_GET
@@ -25,7 +27,12 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_anonymised_metrics(request.user):
         raise PermissionDenied
     definitions = [(d, formula_text(d)) for d in selectors.metric_catalogue()]
-    return render(request, "metrics/metric_pages/catalogue.html", {"definitions": definitions})
+    context = {
+        "definitions": definitions,
+        "satisfaction_codes": {d.code for d, _ in definitions if uses_satisfaction(d)},
+        "satisfaction_note": satisfaction_sources().catalogue_note(),
+    }
+    return render(request, "metrics/metric_pages/catalogue.html", context)
 
 
 @require_GET
@@ -67,7 +74,7 @@ def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
             page, params["table"], params["format"], request.user.amount_unit, codes=params["codes"]
         )
     context["page"] = page
-    context["small_group_threshold"] = selectors.small_group_threshold()
+    context["small_group_threshold"] = small_group_threshold()
     if page.fiscal_year is not None:
         context["coverage"] = page_coverage
         context["year_has_values"] = page.fiscal_year in page.fiscal_years

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from core.views import refuse_bad_request
+from core.actions import take_action
+from core.versions import VersionForm, missing_version, parse_version, posted_version
 from core.workflow import WorkflowError
 from metrics.enums import ReportAction
 from metrics.forms import (
@@ -40,10 +41,6 @@ from metrics.services import reports as services
 from metrics.workflow import REPORT_WORKFLOW, available_actions
 
 PAGE_SIZE = 100
-MISSING_VERSION = gettext_lazy(
-    "The form did not say which version of the report it was opened on, so nothing was "
-    "changed. Reload the report and try again."
-)
 
 BUTTON_LABELS = {
     ReportAction.SUBMIT: gettext_lazy("Submit to the ministries"),
@@ -154,7 +151,7 @@ def report_bulk_accept(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     versions = _posted_versions(request)
     if versions is None:
-        return refuse_bad_request(request, MISSING_VERSION)
+        return missing_version(request)
     if not versions:
         messages.error(request, _("Select the reports to accept."))
         return redirect("metrics:report_queue")
@@ -182,15 +179,12 @@ def _posted_versions(request: HttpRequest) -> dict[int, int] | None:
     None if an id or its version is missing or not a number."""
     versions = {}
     for value in request.POST.getlist("report")[:1000]:
-        version = request.POST.get(f"version-{value}", "")
-        if not (_small_number(value) and _small_number(version)):
+        # A report id is a whole number like a version; the one parser reads both.
+        pk, version = parse_version(value), posted_version(request.POST, f"version-{value}")
+        if pk is None or version is None:
             return None
-        versions[int(value)] = int(version)
+        versions[pk] = version
     return versions
-
-
-def _small_number(text: str) -> bool:
-    return text.isascii() and text.isdigit() and len(text) <= 10
 
 
 def report_create(request: HttpRequest) -> HttpResponse:
@@ -278,18 +272,42 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "metrics/reports/report_form.html", context, status=status)
 
 
-def _act(request: HttpRequest, pk: int, action: ReportAction, service, message: str):
+def _act(
+    request: HttpRequest,
+    pk: int,
+    action: ReportAction,
+    service,
+    message: str,
+    *,
+    form_class=VersionForm,
+    done: str | None = None,
+) -> HttpResponse:
+    """Take a workflow action on a report from the version the person saw (and with the
+    reason, for the actions that need one), then go back to the report."""
     report = _report_for(request, pk, action)
-    version = request.POST.get("version", "")
-    if not _small_number(version):
-        return refuse_bad_request(request, MISSING_VERSION)
-    try:
-        service(actor=request.user, report=report, expected_version=int(version))
-    except WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, message)
-    return redirect("metrics:report_detail", pk=report.pk)
+    back = reverse("metrics:report_detail", args=[report.pk])
+    return take_action(
+        request,
+        form_class(request.POST),
+        call=lambda data: service(actor=request.user, report=report, **_arguments(data)),
+        success=message,
+        back=back,
+        done=done,
+        invalid=lambda form: _reason_page(request, report, form, action),
+    )
+
+
+def _arguments(data) -> dict:
+    """A posted action form's cleaned data as the service's keyword arguments."""
+    arguments = {"expected_version": data["version"]}
+    if "reason" in data:
+        arguments["reason"] = data["reason"]
+    return arguments
+
+
+def _reason_page(request: HttpRequest, report: AnnualReport, form, action: ReportAction):
+    context = {"report": report, "form": form, "action": action}
+    return render(request, "metrics/reports/reason_form.html", context)
 
 
 @require_POST
@@ -312,39 +330,23 @@ def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _report_for(request, pk, ReportAction.DELETE)
-    version = request.POST.get("version", "")
-    if not _small_number(version):
-        return refuse_bad_request(request, MISSING_VERSION)
-    try:
-        services.delete_report(actor=request.user, report=report, expected_version=int(version))
-    except WorkflowError as error:
-        messages.error(request, str(error))
-        return redirect("metrics:report_detail", pk=report.pk)
-    messages.success(request, _("The draft has been deleted."))
-    return redirect("metrics:report_list")
+    return _act(
+        request,
+        pk,
+        ReportAction.DELETE,
+        services.delete_report,
+        _("The draft has been deleted."),
+        done=reverse("metrics:report_list"),
+    )
 
 
 def _act_with_reason(request: HttpRequest, pk: int, action: ReportAction, service, message: str):
-    report = _report_for(request, pk, action)
-    form = ReasonForm(request.POST or None, initial={"version": report.version})
-    if request.method == "POST" and form.has_error("version"):
-        return refuse_bad_request(request, MISSING_VERSION)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(
-                actor=request.user,
-                report=report,
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except WorkflowError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, message)
-        return redirect("metrics:report_detail", pk=report.pk)
-    context = {"report": report, "form": form, "action": action}
-    return render(request, "metrics/reports/reason_form.html", context)
+    """A reason's page (GET) and the action it posts."""
+    if request.method != "POST":
+        report = _report_for(request, pk, action)
+        form = ReasonForm(initial={"version": report.version})
+        return _reason_page(request, report, form, action)
+    return _act(request, pk, action, service, message, form_class=ReasonForm)
 
 
 def report_return(request: HttpRequest, pk: int) -> HttpResponse:

@@ -19,8 +19,23 @@ from ..enums import Stage
 
 
 class ReviewCycleQuerySet(models.QuerySet):
-    def in_stage(self, *stages: str) -> ReviewCycleQuerySet:
-        return self.filter(stage__in=stages)
+    def visible_to(self, user) -> ReviewCycleQuerySet:
+        """The cycles this person has a part in. The one place this rule is written
+        (reviews.permissions.can_view_cycle and the cycle list both ask it).
+
+        Officials and every reviewer (they declare conflicts before being assigned) see
+        every cycle; TLO staff the cycles their institutions are in; everyone else none.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_official or user.is_reviewer:
+            return self.all()
+        if user.is_tlo_staff:
+            entries = CycleEntry.objects.filter(
+                institution__in=user.memberships.values("institution")
+            )
+            return self.filter(pk__in=entries.values("cycle"))
+        return self.none()
 
 
 class ReviewCycle(models.Model):

@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from institutions.models import User
 
 from .. import permissions
-from ..enums import Activity, DecisionAction, ScoreAction, ScoreState, Stage
+from ..enums import Activity, DecisionAction, Recommendation, ScoreAction, ScoreState, Stage
 from ..gates import stage_allows
 from ..models import Assignment, CycleEntry
 from ..workflow import DECISION_WORKFLOW, SCORE_WORKFLOW, approve_action
 from . import aggregates, pages
 from .deliberation import aids_for
+from .scenarios import linked_scenario, scenario_list
 
 
 def stage_note(entry: CycleEntry, *, user: User) -> str:
@@ -102,8 +103,26 @@ def entry_page(entry: CycleEntry, *, user: User) -> dict[str, Any]:
                 approvals=list(decision.approvals.select_related("official")),
                 can_approve=DECISION_WORKFLOW.may(user, decision, approve_action(decision)),
                 can_reopen_decision=DECISION_WORKFLOW.may(user, decision, DecisionAction.REOPEN),
+                **_scenario_context(user, entry, decision),
             )
     return context
+
+
+def _scenario_context(user: User, entry: CycleEntry, decision) -> dict[str, Any]:
+    """The scenario a merger or internalisation decision rests on, and whether this
+    official may link one (officials only)."""
+    if not permissions.can_view_consequences(user):
+        return {}
+    rests_on_scenario = decision.recommendation in (
+        Recommendation.MERGE,
+        Recommendation.INTERNALISE,
+    )
+    return {
+        "scenario": linked_scenario(decision),
+        "can_link_scenario": rests_on_scenario
+        and DECISION_WORKFLOW.may(user, decision, DecisionAction.EDIT),
+        "cycle_scenarios": scenario_list(entry.cycle) if rests_on_scenario else [],
+    }
 
 
 def score_page(entry: CycleEntry, assignment: Assignment, *, user: User) -> dict[str, Any]:
@@ -162,4 +181,5 @@ def decision_page(entry: CycleEntry, *, user: User) -> dict[str, Any]:
         "score_table": table,
         "quorum": aggregates.quorum_of(entry),
         "aid": aids_for(entry.cycle, [entry], results)[entry.pk],
+        "scenario": linked_scenario(getattr(entry, "decision", None)),
     }

@@ -12,13 +12,13 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from institutions.enums import InstitutionKind, Ministry, Role
+from institutions.enums import InstitutionKind, Ministry
 from institutions.fiscal_years import fiscal_year_of
 from institutions.models import User
+from metrics.anonymity import is_withheld
 from metrics.calculations import format_value, rank
 from metrics.enums import MetricUnit
 from metrics.models import AnnualReport, MetricDefinition, MetricValue
-from metrics.selectors.metric_values import small_group_threshold
 
 from ..calculations import loads_within_one_of_mean, propose_assignments
 from ..display import local_name
@@ -59,16 +59,8 @@ def entry_of(cycle: ReviewCycle, code: str) -> CycleEntry:
 
 
 def cycles_for(user: User) -> QuerySet[ReviewCycle]:
-    """The cycles this person has a part in: all for officials and reviewers; those of
-    their institutions for TLO staff."""
-    cycles = ReviewCycle.objects.order_by("-fiscal_year")
-    if is_official(user) or is_reviewer(user):
-        return cycles
-    if user.is_authenticated and user.role == Role.TLO_STAFF:
-        return cycles.filter(
-            entries__institution__in=user.memberships.values("institution")
-        ).distinct()
-    return cycles.none()
+    """The cycles this person has a part in (ReviewCycle.objects.visible_to), newest first."""
+    return ReviewCycle.objects.visible_to(user).order_by("-fiscal_year")
 
 
 @dataclass(frozen=True)
@@ -182,7 +174,7 @@ def _position(
     ranking = rank(values.items(), higher_is_better=higher, tie_order=lambda k: k)
     own = next((row.rank for row in ranking.rows if row.key == institution_id), None)
     size = ranking.ranked
-    if withhold and own is not None and size < small_group_threshold():
+    if withhold and own is not None and is_withheld(size):
         return PeerPosition(group, None, size, None, withheld=True)
     quintile = math.ceil(5 * own / size) if own and size else None
     return PeerPosition(group, own, size, quintile)

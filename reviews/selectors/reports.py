@@ -17,8 +17,6 @@ from metrics.models import AnnualReport
 from ..models import CycleEntry
 from ..permissions import can_view_material
 
-MATERIAL_REPORT_YEARS = 5
-
 
 def material_reports(entry: CycleEntry, *, user: User) -> QuerySet[AnnualReport]:
     """The accepted reports of the institution up to the cycle's year that this person may

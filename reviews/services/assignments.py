@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from core.cache import bump_data_version
 from core.people import person_name
-from institutions.enums import Role
 from institutions.models import User
 
 from ..enums import Activity
@@ -22,7 +21,7 @@ from . import notices
 
 
 def _refusal(entry: CycleEntry, reviewer: User) -> str | None:
-    if reviewer.role != Role.REVIEWER or not reviewer.is_active or not reviewer.ministry:
+    if not reviewer.is_reviewer or not reviewer.is_active or not reviewer.ministry:
         return _("%(person)s is not a reviewer.") % {"person": person_name(reviewer)}
     if Conflict.objects.active().filter(person=reviewer, entry=entry).exists():
         return _("%(person)s has a conflict of interest with %(institution)s.") % {

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.cache import bump_data_version
+from core.versions import claim_version
 from institutions.models import Institution, User
 
 from ..defaults import DEFAULT_CRITERIA
@@ -23,7 +24,6 @@ from ..permissions import can_manage_cycles
 from ..workflow import CYCLE_WORKFLOW
 from . import notices
 from .conflicts import propose_conflicts
-from .versions import claim_version
 
 SETTING_FIELDS = (
     "home_run_threshold",

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.cache import bump_data_version
+from core.versions import StaleVersion, check_version, claim_version
 from institutions.models import Institution, User
 
 from ..enums import DecisionAction, DecisionState, Recommendation, SupportTier
@@ -14,7 +15,6 @@ from ..errors import ReviewError
 from ..models import CycleEntry, Decision, DecisionApproval
 from ..permissions import can_draft_decision
 from ..workflow import DECISION_WORKFLOW, approve_action
-from .versions import NEW, StaleVersion, claim_version
 
 
 def _withdraw_approvals(decision: Decision, actor: User) -> None:
@@ -57,10 +57,11 @@ def save_decision(
         merge_partner = None
     if merge_partner is not None and merge_partner.pk == entry.institution_id:
         raise ReviewError(_("An institution cannot merge with itself."))
-    decision = Decision.objects.select_for_update().filter(entry=entry).first()
-    if decision is not None and decision.version != expected_version:
-        raise StaleVersion(_stale_decision())
-    if decision is not None:
+    decision = Decision.objects.select_for_update().filter(entry=entry).first() or Decision(
+        entry=entry, state=DecisionState.DRAFT
+    )
+    check_version(decision, expected_version)
+    if decision.pk is not None:
         unchanged = (
             decision.tier == tier
             and decision.recommendation == recommendation
@@ -72,10 +73,6 @@ def save_decision(
         decision.state = DECISION_WORKFLOW.check(actor, decision, DecisionAction.EDIT)
         claim_version(decision, expected_version)
         _withdraw_approvals(decision, actor)
-    else:
-        if expected_version != NEW:
-            raise StaleVersion(_stale_decision())
-        decision = Decision(entry=entry, state=DecisionState.DRAFT)
     decision.tier, decision.recommendation = tier, recommendation
     decision.merge_partner = merge_partner
     decision.rationale = rationale.strip()
@@ -85,16 +82,9 @@ def save_decision(
         with transaction.atomic():
             decision.save()
     except IntegrityError:  # drafted by someone else at the same moment
-        raise StaleVersion(_stale_decision()) from None
+        raise StaleVersion(decision) from None
     bump_data_version()
     return decision
-
-
-def _stale_decision() -> str:
-    return _(
-        "The decision has changed since you opened it, so nothing was done. Read the "
-        "decision as it is now and try again."
-    )
 
 
 def _current(decision: Decision, expected_version: int) -> Decision:
@@ -105,8 +95,7 @@ def _current(decision: Decision, expected_version: int) -> Decision:
         .select_related("entry__cycle", "entry__institution")
         .get(pk=decision.pk)
     )
-    if current.version != expected_version:
-        raise StaleVersion(_stale_decision())
+    check_version(current, expected_version)
     return current
 
 

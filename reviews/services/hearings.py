@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.people import person_name
-from institutions.enums import Role
+from core.versions import NEW, StaleVersion, claim_version
 from institutions.models import User
 
 from ..errors import ReviewError
@@ -18,7 +18,6 @@ from ..ics import calendar_for
 from ..models import Assignment, Conflict, CycleEntry, Hearing
 from ..permissions import can_schedule_hearing
 from . import notices
-from .versions import NEW, StaleVersion, claim_version
 
 WHEN_FIELDS = ("date", "starts_at", "ends_at", "place", "online_url")
 
@@ -31,12 +30,12 @@ def _check_attendees(entry: CycleEntry, attendees: list[User]) -> None:
         Conflict.objects.active().filter(entry=entry).values_list("person_id", flat=True)
     )
     for person in attendees:
-        if person.role == Role.REVIEWER and person.pk not in assigned:
+        if person.is_reviewer and person.pk not in assigned:
             raise ReviewError(
                 _("%(person)s is not an assigned reviewer of %(institution)s.")
                 % {"person": person_name(person), "institution": entry.institution}
             )
-        if person.role not in (Role.REVIEWER, Role.OFFICIAL):
+        if not (person.is_reviewer or person.is_official):
             raise ReviewError(
                 _("%(person)s is neither a reviewer nor an official.")
                 % {"person": person_name(person)}
@@ -96,7 +95,7 @@ def schedule_hearing(
         with transaction.atomic():
             hearing.save()
     except IntegrityError:  # scheduled by someone else at the same moment
-        raise StaleVersion(_("Someone else has just scheduled this hearing.")) from None
+        raise StaleVersion(hearing) from None
     hearing.attendees.set(attendees)
     if is_new or moved:
         notices.hearing_changed(

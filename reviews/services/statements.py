@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.text import display_file_name
+from core.versions import StaleVersion, claim_version
 from institutions.models import User
 from institutions.permissions import is_member
 
@@ -21,7 +22,6 @@ from ..errors import ReviewError
 from ..gates import require_stage
 from ..models import CycleEntry, HearingStatement, StatementAttachment, SupportLine
 from ..permissions import can_edit_statement
-from .versions import StaleVersion, claim_version
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 CONTENT_TYPES = {
@@ -75,7 +75,7 @@ def save_statement(
         with transaction.atomic():
             statement.save()
     except IntegrityError:  # written by a colleague at the same moment
-        raise StaleVersion(_("A colleague has just saved this statement.")) from None
+        raise StaleVersion(statement) from None
     for line in statement.support_lines.all():
         line._history_user = actor
         line.delete()

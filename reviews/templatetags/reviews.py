@@ -8,6 +8,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from core.amounts import format_yen
+from core.people import person_name
+from metrics.calculations import format_value
 
 from ..display import fiscal_year_parts
 from ..display import local_name as _local_name
@@ -118,3 +120,33 @@ def places(move: int) -> int:
 def pair_with(first, second) -> list:
     """[first, second], to loop over two lists as table cells in one template loop."""
     return [first, second]
+
+
+@register.filter
+def person(user) -> str:
+    """A person as pages name them (core.people.person_name)."""
+    return person_name(user)
+
+
+@register.simple_tag
+def metric_value(definition, value) -> str:
+    """A metric value as the seed prints it; "—" when not defined."""
+    return format_value(value, definition.unit) or "—"
+
+
+@register.simple_tag
+def scenario_value(line, year: int, who) -> str:
+    """One cell of a scenario's metric table: a member's value, or the combined one with
+    the members it lacks and the value under the cost assumption."""
+    cell = line.years[year]
+    if who != "combined":
+        outcome = cell.members.get(who)
+        return metric_value(line.definition, outcome.value if outcome else None)
+    if cell.missing:
+        return _("not defined (no accepted report: %(names)s)") % {"names": "、".join(cell.missing)}
+    text = metric_value(line.definition, cell.combined.value)
+    if cell.with_saved_costs is not None:
+        text += " " + _("(with the saved costs: %(value)s)") % {
+            "value": metric_value(line.definition, cell.with_saved_costs)
+        }
+    return text

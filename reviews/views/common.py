@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
-from django.utils.translation import gettext_lazy
 
-from core.views import refuse_bad_request
 from core.workflow import WorkflowError
-from institutions.enums import Role
 
 from .. import permissions
-from ..forms import VersionForm
 from ..models import CycleEntry, ReviewCycle
 from ..selectors import pages
 
@@ -41,7 +37,7 @@ def load_entry(request: HttpRequest, fiscal_year: int, code: str, check=None) ->
         raise Http404 from None
     user = request.user
     if not permissions.can_view_entry(user, entry):
-        if user.role == Role.TLO_STAFF:
+        if user.is_tlo_staff:
             raise Http404
         raise PermissionDenied
     if check is not None and not check(user, entry):
@@ -53,20 +49,3 @@ def refuse(request: HttpRequest, error: WorkflowError | str, to: str) -> HttpRes
     """Back to `to` with the refusal's message (a workflow error or a form's problem)."""
     messages.error(request, str(error))
     return redirect(to)
-
-
-MISSING_VERSION = gettext_lazy(
-    "The form did not say which version it was opened on, so nothing was changed. "
-    "Reload the page and try again."
-)
-
-
-def missing_version(request: HttpRequest) -> HttpResponse:
-    """The 400 page for a form that came without a (whole, positive) version number."""
-    return refuse_bad_request(request, str(MISSING_VERSION))
-
-
-def posted_version(request: HttpRequest) -> int | None:
-    """The version a button's form was opened on, or None when missing or malformed."""
-    form = VersionForm(request.POST)
-    return form.cleaned_data["version"] if form.is_valid() else None

@@ -10,11 +10,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.actions import form_problem
 from core.workflow import WorkflowError
 
 from .. import permissions
 from ..enums import ConflictAction
-from ..forms import AffiliationForm, ConflictForm, ReasonForm, form_problem
+from ..forms import AffiliationForm, ConflictForm, ReasonForm
 from ..selectors import cycle_pages
 from ..services import conflicts as services
 from .common import load_cycle, refuse

@@ -10,14 +10,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.actions import form_problem
+from core.versions import missing_version
 from core.workflow import WorkflowError
 
 from .. import permissions
 from ..enums import CycleAction
-from ..forms import InstitutionsForm, NewCycleForm, ReasonForm, SettingsForm, form_problem
+from ..forms import InstitutionsForm, NewCycleForm, ReasonForm, SettingsForm
 from ..selectors import cycle_pages, pages
 from ..services import cycles as services
-from .common import load_cycle, missing_version, refuse
+from .common import load_cycle, refuse
 
 
 def cycle_list(request: HttpRequest) -> HttpResponse:

@@ -10,17 +10,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.actions import take_action
 from core.cache import lazily_cached_data, page_key
+from core.versions import VersionForm, missing_version
 from core.workflow import WorkflowError
 from institutions.audience import audience_key
 
 from .. import permissions
 from ..enums import AidRule
-from ..forms import DecisionForm, VersionReasonForm, form_problem
+from ..forms import DecisionForm, VersionReasonForm
 from ..selectors import entry_pages
 from ..selectors.deliberation import deliberation
+from ..selectors.scenarios import scenario_links_of
 from ..services import decisions as services
-from .common import load_cycle, load_entry, missing_version, posted_version, refuse
+from .common import load_cycle, load_entry
 
 
 def deliberation_page(request: HttpRequest, fiscal_year: int) -> HttpResponse:
@@ -29,7 +32,13 @@ def deliberation_page(request: HttpRequest, fiscal_year: int) -> HttpResponse:
         raise PermissionDenied
     key = page_key("deliberation", (audience_key(request.user), cycle.pk))
     data = lazily_cached_data(key, lambda: deliberation(user=request.user, cycle=cycle))
-    context = {"cycle": cycle, "data": data, "aid_rules": AidRule.choices, "fragment_key": key}
+    context = {
+        "cycle": cycle,
+        "data": data,
+        "aid_rules": AidRule.choices,
+        "scenario_links": scenario_links_of(cycle),
+        "fragment_key": key,
+    }
     return render(request, "reviews/deliberation.html", context)
 
 
@@ -80,38 +89,30 @@ def decision_approve(request: HttpRequest, fiscal_year: int, code: str) -> HttpR
     version of the decision they read."""
     entry = load_entry(request, fiscal_year, code, check=_official)
     decision = _decision_of(entry)
-    version = posted_version(request)
-    if version is None:
-        return missing_version(request)
-    back = reverse("reviews:entry", args=[fiscal_year, code])
-    try:
-        services.approve_decision(actor=request.user, decision=decision, expected_version=version)
-    except PermissionDenied:
-        raise
-    except WorkflowError as error:
-        return refuse(request, error, back)
-    messages.success(request, _("You have approved the decision for your ministry."))
-    return redirect(back)
+    return take_action(
+        request,
+        VersionForm(request.POST),
+        call=lambda data: services.approve_decision(
+            actor=request.user, decision=decision, expected_version=data["version"]
+        ),
+        success=_("You have approved the decision for your ministry."),
+        back=reverse("reviews:entry", args=[fiscal_year, code]),
+    )
 
 
 @require_POST
 def decision_reopen(request: HttpRequest, fiscal_year: int, code: str) -> HttpResponse:
     entry = load_entry(request, fiscal_year, code, check=_official)
     decision = _decision_of(entry)
-    form = VersionReasonForm(request.POST)
-    if form.has_error("version"):
-        return missing_version(request)
-    back = reverse("reviews:entry", args=[fiscal_year, code])
-    if not form.is_valid():
-        return refuse(request, form_problem(form), back)
-    try:
-        services.reopen_decision(
+    return take_action(
+        request,
+        VersionReasonForm(request.POST),
+        call=lambda data: services.reopen_decision(
             actor=request.user,
             decision=decision,
-            reason=form.cleaned_data["reason"],
-            expected_version=form.cleaned_data["version"],
-        )
-    except WorkflowError as error:
-        return refuse(request, error, back)
-    messages.success(request, _("The decision has been reopened; both ministries approve again."))
-    return redirect(back)
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        success=_("The decision has been reopened; both ministries approve again."),
+        back=reverse("reviews:entry", args=[fiscal_year, code]),
+    )

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.actions import form_problem, take_action
+from core.sections import contributions
 from core.storage import attachment_response
+from core.versions import missing_version
 from core.workflow import WorkflowError
 from metrics.models import AnnualReport
 from metrics.selectors import reports as report_selectors
@@ -23,14 +25,13 @@ from ..forms import (
     ScoreForm,
     StatementForm,
     SupportLineFormSet,
-    form_problem,
 )
 from ..models import Assignment, StatementAttachment
 from ..selectors import entry_pages, pages
 from ..selectors.reports import material_report, material_reports
 from ..services import scores as score_services
 from ..services import statements as statement_services
-from .common import load_entry, missing_version, refuse
+from .common import load_entry, refuse
 
 
 def entry_detail(request: HttpRequest, fiscal_year: int, code: str) -> HttpResponse:
@@ -186,7 +187,16 @@ def score_page(request: HttpRequest, fiscal_year: int, code: str) -> HttpRespons
                     else _("Your draft has been saved."),
                 )
                 return redirect(back)
-    return render(request, "reviews/score_form.html", {**context, "form": form})
+    # What other apps add under the scoring page (settings.SCORING_PAGE_SECTIONS).
+    sections = contributions(
+        "SCORING_PAGE_SECTIONS",
+        user=request.user,
+        institution=entry.institution,
+        fiscal_year=entry.cycle.fiscal_year,
+    )
+    return render(
+        request, "reviews/score_form.html", {**context, "form": form, "sections": sections}
+    )
 
 
 @require_POST
@@ -196,17 +206,12 @@ def scores_reopen(request: HttpRequest, fiscal_year: int, code: str, pk: int) ->
         assignment = Assignment.objects.get(pk=pk, entry=entry)
     except Assignment.DoesNotExist:
         raise Http404 from None
-    back = reverse("reviews:entry", args=[fiscal_year, code])
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        return refuse(request, form_problem(form), back)
-    try:
-        score_services.reopen_scores(
-            actor=request.user, assignment=assignment, reason=form.cleaned_data["reason"]
-        )
-    except PermissionDenied:
-        raise
-    except WorkflowError as error:
-        return refuse(request, error, back)
-    messages.success(request, _("The scores have been reopened."))
-    return redirect(back)
+    return take_action(
+        request,
+        ReasonForm(request.POST),
+        call=lambda data: score_services.reopen_scores(
+            actor=request.user, assignment=assignment, reason=data["reason"]
+        ),
+        success=_("The scores have been reopened."),
+        back=reverse("reviews:entry", args=[fiscal_year, code]),
+    )

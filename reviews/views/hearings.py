@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from core.versions import missing_version
 from core.workflow import WorkflowError
 
 from .. import permissions
@@ -15,7 +16,7 @@ from ..forms import HearingForm
 from ..ics import calendar_for
 from ..selectors import pages
 from ..services import hearings as services
-from .common import load_cycle, load_entry, missing_version
+from .common import load_cycle, load_entry
 
 
 def _ics_response(text: str, name: str) -> HttpResponse:

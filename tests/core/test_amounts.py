@@ -7,7 +7,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
 
-from core.amounts import AmountUnit, format_yen, scaled, unit_label
+from core.amounts import AmountError, AmountUnit, format_yen, parse_yen, scaled, unit_label
 
 
 @pytest.mark.parametrize(
@@ -202,3 +202,40 @@ def test_metric_ranking_download_shows_amounts_for_people_in_the_unit(client_for
     assert rows[0][-1] == "表示値 (千円)"  # Japanese headers for people (?headers=codes)
     assert float(rows[1][-2]) == 2_500_000  # the number stays in yen, for scripts
     assert rows[1][-1] == "2,500千円"
+
+
+# --- parse_yen: amounts as people type them ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "expected"),
+    [
+        ("1,234,000,000", "yen", 1_234_000_000),
+        ("¥1,234,000,000", "yen", 1_234_000_000),
+        ("12億3400万円", "yen", 1_234_000_000),
+        ("12億3,400万", "yen", 1_234_000_000),
+        ("１２億３４００万円", "yen", 1_234_000_000),
+        ("3億", "yen", 300_000_000),
+        ("5000万", "yen", 50_000_000),
+        ("1.5億", "yen", 150_000_000),
+        ("1234000", "thousand", 1_234_000_000),
+        ("1,234", "million", 1_234_000_000),
+        ("1,234,000千円", "yen", 1_234_000_000),
+        ("1234000000円", "million", 1_234_000_000),
+        (" 1 234 000 000 ", "yen", 1_234_000_000),
+    ],
+)
+def test_parse_yen_reads_the_notations(text, unit, expected):
+    assert parse_yen(text, unit) == expected
+
+
+@pytest.mark.parametrize("text", ["", "abc", "-5", "12億x", "億", "1.5", "1e9", "=1+1", "12万億"])
+def test_parse_yen_refuses_what_is_not_a_whole_amount(text):
+    with pytest.raises(AmountError):
+        parse_yen(text)
+
+
+def test_parse_yen_message_names_the_text():
+    with pytest.raises(AmountError) as error:
+        parse_yen("十二億")
+    assert "十二億" in str(error.value)

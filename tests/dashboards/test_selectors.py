@@ -10,12 +10,8 @@ from django.utils import translation
 from core.amounts import AmountUnit
 from dashboards import charts
 from dashboards.selectors.national import DashboardFilters, national_dashboard
-from metrics.calculations import (
-    group_median,
-    quintile_of,
-    smoothed_quantile,
-    view_withheld,
-)
+from metrics.anonymity import view_withheld
+from metrics.calculations import group_median, quintile_of, smoothed_quantile
 from tests.dashboards.dashboard_support import INSTITUTIONS, build_country, return_on_cost
 
 

@@ -136,11 +136,30 @@ def test_officials_see_names_in_the_ranking_and_its_download(client_for, country
 
 
 def test_small_groups_are_withheld_in_a_viewers_download(client_for, country, viewer):
-    rows = _csv(client_for(viewer).get(URL, {"fy": 2010, "download": "by_region"}))
-    hokkaido = next(row for row in rows if row[0] == "北海道・東北地区")
-    assert hokkaido[2] == "3機関未満のため非表示"
-    official_rows = _csv(client_for(viewer).get(URL, {"fy": 2010, "download": "by_region"}))
-    assert official_rows == rows
+    withheld, income = "3機関未満のため非表示", "ライセンス収入 (円)"
+    kanto_income = sum(
+        country.figures[(code, 2010)]["licence_income"]
+        for code, region, *_ in INSTITUTIONS
+        if region == "kanto"
+    )
+    header, *rows = _csv(client_for(viewer).get(URL, {"fy": 2010, "download": "by_region"}))
+    by_region = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    # 北海道・東北 stands on one institution: nothing but its count is shown.
+    assert set(list(by_region["北海道・東北地区"].values())[2:]) == {withheld}
+    # Its totals would be the country's minus the others', so the next smallest region's
+    # (近畿, three institutions) totals are withheld too; its medians are not.
+    assert by_region["近畿地区"][income] == withheld
+    assert by_region["近畿地区"]["中央値: 収益率 (%)"] != withheld
+    # 関東 (four) is shown: the sum of its institutions' figures in the test data.
+    assert by_region["関東地区"][income] == str(kanto_income)
+    # The chart on the page shows the same: a bar for 関東 only.
+    page = get_ok(client_for(viewer), URL, fy=2010).content.decode()
+    bars = _figures(page)["by_region"]["data"][0]
+    assert dict(zip(bars["x"], bars["y"], strict=True)) == {
+        "北海道・東北地区": None,
+        "関東地区": kanto_income,
+        "近畿地区": None,
+    }
 
 
 def test_officials_see_small_groups(client_for, country, mext_official):

@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 from openpyxl import Workbook
 
 from metrics.enums import ReportState
-from metrics.models import AnnualReport
+from tests.factories import AnnualReportFactory
 
 
 def csv_bytes(rows: Sequence[Sequence[Any]], encoding: str = "utf-8") -> bytes:
@@ -121,23 +121,32 @@ def sheet_data(cells: Mapping[str, Any]) -> str:
 
 
 def make_report(institution, fiscal_year: int, *, state: str = ReportState.DRAFT, **figures):
-    return AnnualReport.objects.create(
+    return AnnualReportFactory(
         institution=institution, fiscal_year=fiscal_year, state=state, **figures
     )
 
 
-def messages_of(preview: dict[str, Any]) -> list[str]:
+def _as_json(preview: Any) -> dict[str, Any]:
+    """A preview as stored (ImportJob.result), whether given typed or stored."""
+    from metrics.importing.preview_data import Preview
+
+    return preview.to_json() if isinstance(preview, Preview) else preview
+
+
+def messages_of(preview: Any) -> list[str]:
     """Every problem of a preview as a person reads it, file-level first."""
     from core.tables.problems import Problem
     from metrics.importing.wording import describe
 
+    preview = _as_json(preview)
     found = [describe(Problem.from_json(p)) for p in preview.get("file_errors", [])]
     for row in preview.get("rows", []):
         found += [describe(Problem.from_json(p)) for p in row.get("problems", [])]
     return found
 
 
-def problems_of(preview: dict[str, Any]) -> list[dict[str, Any]]:
+def problems_of(preview: Any) -> list[dict[str, Any]]:
+    preview = _as_json(preview)
     found = list(preview.get("file_errors", []))
     for row in preview.get("rows", []):
         found += row.get("problems", [])

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from metrics.enums import LicenseeKind, ReportState
 from metrics.models import AnnualReport, LicenceAgreement, MetricValue
+from tests.factories import AnnualReportFactory
 
 
 def accepted_report(institution, fiscal_year: int, **figures) -> AnnualReport:
-    return AnnualReport.objects.create(
+    return AnnualReportFactory(
         institution=institution, fiscal_year=fiscal_year, state=ReportState.ACCEPTED, **figures
     )
 

@@ -5,6 +5,7 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from institutions.demo import create_demo_accounts
 from institutions.enums import InstitutionKind, InstitutionStatus
@@ -162,3 +163,30 @@ def test_load_demo_command_runs_the_report_step(registry, monkeypatch, capsys):
     call_command("load_demo")
     assert "Demo annual reports: 248 added" in capsys.readouterr().out
     assert AnnualReport.objects.filter(is_demo=True).count() == 249
+
+
+def test_demo_reports_are_accepted_by_the_demo_official_in_the_july_after_their_year(registry):
+    load_demo_reports()
+    accepted = list(AnnualReport.objects.filter(state=ReportState.ACCEPTED))
+    assert {report.accepted_by.username for report in accepted} == {"mext-official"}
+    assert [r for r in accepted if r.submitted_at is not None] == []
+    local = [(r.fiscal_year, timezone.localtime(r.accepted_at)) for r in accepted]
+    assert {(at.year - year, at.month) for year, at in local} == {(1, 7)}
+    assert {at.weekday() < 5 and 9 <= at.hour <= 17 for _, at in local} == {True}
+
+
+def test_demo_reports_history_names_the_official_at_the_acceptance(registry):
+    load_demo_reports()
+    report = AnnualReport.objects.get(institution__code="TLO-TOHOKU", fiscal_year=2008)
+    record = report.history.get()
+    assert (record.history_user.username, record.history_date) == (
+        "mext-official",
+        report.accepted_at,
+    )
+
+
+def test_demo_reports_need_the_demo_official():
+    load_registry()
+    with pytest.raises(LookupError):
+        load_demo_reports()
+    assert not AnnualReport.objects.exists()

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from metrics.models import AnnualReport, ImportJob
@@ -66,7 +66,9 @@ def test_report_export_official_gets_all_filtered(client_for, mext_official, rep
 def test_report_export_filters_by_state(client_for, mext_official, reports):
     from metrics.enums import ReportState
 
-    AnnualReport.objects.filter(fiscal_year=2009).update(state=ReportState.ACCEPTED)
+    AnnualReport.objects.filter(fiscal_year=2009).update(
+        state=ReportState.ACCEPTED, accepted_at=timezone.now()
+    )
     client = client_for(mext_official)
     rows = csv_rows(client.get(reverse(EXPORT_URL) + "?format=csv&state=accepted&headers=codes"))
     assert [(r[0], r[2], r[3]) for r in rows[1:]] == [("TLO-AAA", "2009", "accepted")]
@@ -193,4 +195,4 @@ def test_report_export_for_people_has_japanese_headers_and_imports_back(
     preview, _applied = imports.import_file(
         actor=staff_a, data=response.content, file_name="export.csv", dry_run=True
     )
-    assert preview["summary"]["unchanged"] == 2 and not preview["file_errors"]
+    assert preview.summary["unchanged"] == 2 and not preview.file_errors

@@ -1,6 +1,7 @@
 """Historical figures the ministries hold, loaded as accepted reports (officials only),
 and the fiscal year bounds of imported rows."""
 
+import dataclasses
 import io
 
 import pytest
@@ -9,9 +10,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
-from metrics.enums import ImportState, ReportState
+from metrics.enums import ImportState, ReportAction, ReportState
 from metrics.models import AnnualReport
 from metrics.services import imports
+from metrics.workflow import REPORT_WORKFLOW
 from tests.metrics.importing_support import csv_bytes, make_report, messages_of
 
 pytestmark = pytest.mark.django_db
@@ -166,6 +168,25 @@ def test_web_confirmation_as_accepted_by_staff_is_refused(client_for, staff_a, i
     with pytest.raises(PermissionDenied):
         imports.confirm_import(actor=staff_a, job=job, as_accepted=True)
     assert not AnnualReport.objects.exists()
+    job.refresh_from_db()
+    assert (job.state, job.as_accepted) == (ImportState.PREVIEW, False)
+
+
+def test_large_import_as_accepted_by_staff_is_refused_before_it_is_queued(
+    staff_a, institution_a, settings, django_capture_on_commit_callbacks
+):
+    job = imports.start_import(
+        actor=staff_a,
+        file_name="r.csv",
+        data=csv_bytes([HEADER, ["TLO-AAA", "2010", "12", "1000"]]),
+        language="ja",
+    )
+    settings.IMPORT_BACKGROUND_ROWS = 0  # the confirmation would go to a worker
+    with django_capture_on_commit_callbacks() as queued, pytest.raises(PermissionDenied):
+        imports.confirm_import(actor=staff_a, job=job, as_accepted=True)
+    assert queued == []
+    job.refresh_from_db()
+    assert (job.state, job.as_accepted) == (ImportState.PREVIEW, False)
 
 
 # --- fiscal year bounds -----------------------------------------------------------------
@@ -194,4 +215,104 @@ def test_a_row_before_the_approval_year_is_an_error(staff_a, institution_a):
         file_name="r.csv",
     )
     assert applied is None
-    assert [row["outcome"] for row in preview["rows"]] == ["error", "new"]
+    assert [row.outcome for row in preview.rows] == ["error", "new"]
+
+
+# --- acceptance through the workflow table ------------------------------------------------
+
+
+def _without_submitted(row):
+    return dataclasses.replace(row, sources=row.sources - {ReportState.SUBMITTED})
+
+
+def test_accept_refuses_a_report_the_workflow_does_not_accept_from_its_state(
+    mext_official, institution_a, institution_b, recomputes, monkeypatch
+):
+    """With a table that accepts no submitted report by import, the import names the
+    row and stores nothing, not even the file's other rows."""
+    row = REPORT_WORKFLOW[ReportAction.ACCEPT_BY_IMPORT]
+    monkeypatch.setitem(
+        REPORT_WORKFLOW.transitions, ReportAction.ACCEPT_BY_IMPORT, _without_submitted(row)
+    )
+    submitted = make_report(
+        institution_a, 2010, state=ReportState.SUBMITTED, patent_applications=12, licence_income=9
+    )
+    data = csv_bytes([HEADER, ["TLO-AAA", "2010", "12", "9"], ["TLO-BBB", "2010", "1", "1"]])
+    with translation.override("en"), pytest.raises(imports.ImportConflict) as refused:
+        imports.import_file(actor=mext_official, data=data, file_name="r.csv", as_accepted=True)
+    assert refused.value.messages == [
+        "Row 2: the 2010 report of 機関A is submitted and cannot be accepted by an import."
+    ]
+    stored = AnnualReport.objects.get()
+    assert (stored.pk, stored.state, stored.version) == (submitted.pk, ReportState.SUBMITTED, 1)
+    assert recomputes == []
+
+
+def test_accept_asks_the_workflow_who_may_accept_by_import(
+    tmp_path, mext_official, institution_a, monkeypatch
+):
+    """With a table whose row lets no one accept by import, an official is refused too."""
+    row = REPORT_WORKFLOW[ReportAction.ACCEPT_BY_IMPORT]
+    monkeypatch.setitem(
+        REPORT_WORKFLOW.transitions,
+        ReportAction.ACCEPT_BY_IMPORT,
+        dataclasses.replace(row, allowed=lambda user, report: False),
+    )
+    data = csv_bytes([HEADER, ["TLO-AAA", "2010", "12", "1000"]])
+    with pytest.raises(PermissionDenied):
+        imports.import_file(actor=mext_official, data=data, file_name="r.csv", as_accepted=True)
+    job = imports.start_import(actor=mext_official, file_name="r.csv", data=data, language="ja")
+    with pytest.raises(PermissionDenied):
+        imports.confirm_import(actor=mext_official, job=job, as_accepted=True)
+    assert not AnnualReport.objects.exists()
+
+
+def test_web_confirmation_refused_by_the_workflow_fails_the_job_with_the_reason(
+    client_for, mext_official, institution_a, monkeypatch
+):
+    submitted = make_report(
+        institution_a, 2010, state=ReportState.SUBMITTED, patent_applications=12, licence_income=9
+    )
+    job = imports.start_import(
+        actor=mext_official,
+        file_name="r.csv",
+        data=csv_bytes([HEADER, ["TLO-AAA", "2010", "12", "9"]]),
+        language="en",
+    )
+    row = REPORT_WORKFLOW[ReportAction.ACCEPT_BY_IMPORT]
+    monkeypatch.setitem(
+        REPORT_WORKFLOW.transitions, ReportAction.ACCEPT_BY_IMPORT, _without_submitted(row)
+    )
+    client_for(mext_official).post(
+        reverse("metrics:import_confirm", args=[job.pk]), {"as_accepted": "yes"}
+    )
+    job.refresh_from_db()
+    assert (job.state, len(job.result["conflicts"])) == (ImportState.FAILED, 1)
+    assert "cannot be accepted by an import" in job.result["conflicts"][0]
+    assert AnnualReport.objects.get(pk=submitted.pk).state == ReportState.SUBMITTED
+
+
+def test_accept_accepts_an_unchanged_returned_report_and_clears_the_reason(
+    mext_official, institution_a, recomputes
+):
+    returned = make_report(
+        institution_a,
+        2010,
+        state=ReportState.RETURNED,
+        return_reason="確認してください",
+        patent_applications=12,
+        licence_income=9,
+    )
+    imports.import_file(
+        actor=mext_official,
+        data=csv_bytes([HEADER, ["TLO-AAA", "2010", "12", "9"]]),
+        file_name="r.csv",
+        as_accepted=True,
+    )
+    stored = AnnualReport.objects.get(pk=returned.pk)
+    assert (stored.state, stored.accepted_by, stored.return_reason) == (
+        ReportState.ACCEPTED,
+        mext_official,
+        "",
+    )
+    assert stored.accepted_at is not None and stored.submitted_at is None

@@ -108,11 +108,15 @@ def test_the_progress_of_a_failed_job_stops_polling(client_for, staff_a):
 
 
 def _job(person, state, age):
+    then = timezone.now() - age
     job = ImportJob.objects.create(
-        uploaded_by=person, original_name="x.csv", state=state, result={}
+        uploaded_by=person,
+        original_name="x.csv",
+        state=state,
+        result={},
+        applied_at=then if state == ImportState.APPLIED else None,
     )
     job.file.save("x.csv", ContentFile(b"a,b\r\n"))
-    then = timezone.now() - age
     ImportJob.objects.filter(pk=job.pk).update(created_at=then, state_changed_at=then)
     return ImportJob.objects.get(pk=job.pk)
 

@@ -47,7 +47,8 @@ def workbook(reports, licences, *, licence_title="ライセンス明細") -> byt
 
 
 def _import(actor, data, **kwargs):
-    return imports.import_file(actor=actor, data=data, file_name="報告.xlsx", **kwargs)
+    preview, applied = imports.import_file(actor=actor, data=data, file_name="報告.xlsx", **kwargs)
+    return preview.to_json(), applied
 
 
 def test_licence_rows_are_imported_with_a_new_report(staff_a, institution_a):

@@ -7,7 +7,8 @@ from django.utils import translation
 
 from institutions.models import InstitutionAlias
 from metrics.enums import ReportState
-from metrics.importing.preview import build_preview, has_errors, row_values
+from metrics.importing.preview import build_preview
+from metrics.importing.preview_data import Preview, PreviewRow
 from metrics.importing.problems import ProblemKind
 from tests.factories import InstitutionFactory
 from tests.metrics.importing_support import (
@@ -32,7 +33,15 @@ HEADER = [
 
 def preview_of(rows, actor, *, encoding="utf-8", name="reports.csv"):
     data = xlsx_bytes(rows) if encoding == "xlsx" else csv_bytes(rows, encoding)
-    return build_preview(data=data, file_name=name, actor=actor)
+    return build_preview(data=data, file_name=name, actor=actor).to_json()
+
+
+def row_values(preview, entry):
+    return PreviewRow.from_json(entry).written_values(preview["fields"])
+
+
+def has_errors(preview):
+    return Preview.from_json(preview).has_errors()
 
 
 def outcomes(preview):

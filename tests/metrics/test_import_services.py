@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from metrics.enums import ImportState, ReportState
 from metrics.models import AnnualReport, ImportJob
@@ -184,27 +185,62 @@ def test_confirm_import_refuses_when_an_unchanged_report_changed_since_the_previ
     staff_a, institution_a
 ):
     report = make_report(institution_a, 2010, patent_applications=5)
-    job = upload(staff_a, [["機関コード", "年度", "特許出願件数"], ["TLO-AAA", "2010", "5"]])
+    job = upload(
+        staff_a, [["機関コード", "年度", "特許出願件数"], ["TLO-AAA", "2010", "5"]], language="en"
+    )
+    assert [r["outcome"] for r in job.result["rows"]] == ["unchanged"]
     AnnualReport.objects.filter(pk=report.pk).update(patent_applications=9, version=2)
     job = imports.confirm_import(actor=staff_a, job=job)
+    assert job.state == ImportState.FAILED
+    assert job.result["conflicts"] == [
+        "Row 2: the 2010 report of 機関A was changed by someone else after the preview "
+        "(version 1, now 2)."
+    ]
+    assert job.applied_at is None
 
 
 def test_confirm_import_refuses_when_a_report_was_submitted_since_the_preview(
     staff_a, institution_a
 ):
     report = make_report(institution_a, 2010, patent_applications=5)
-    job = upload(staff_a, [["機関コード", "年度", "特許出願件数"], ["TLO-AAA", "2010", "6"]])
-    AnnualReport.objects.filter(pk=report.pk).update(state=ReportState.SUBMITTED)
+    job = upload(
+        staff_a, [["機関コード", "年度", "特許出願件数"], ["TLO-AAA", "2010", "6"]], language="en"
+    )
+    AnnualReport.objects.filter(pk=report.pk).update(
+        state=ReportState.SUBMITTED, submitted_at=timezone.now()
+    )
     job = imports.confirm_import(actor=staff_a, job=job)
     report.refresh_from_db()
     assert report.patent_applications == 5
+    assert job.state == ImportState.FAILED
+    assert job.result["conflicts"] == ["Row 2: the 2010 report of 機関A is now submitted."]
 
 
 def test_confirm_import_refuses_when_a_report_appeared_since_the_preview(staff_a, institution_a):
-    job = upload(staff_a, [["機関コード", "年度", "特許出願件数"], ["TLO-AAA", "2010", "6"]])
+    job = upload(
+        staff_a, [["機関コード", "年度", "特許出願件数"], ["TLO-AAA", "2010", "6"]], language="en"
+    )
     make_report(institution_a, 2010, patent_applications=1)
     job = imports.confirm_import(actor=staff_a, job=job)
     assert list(AnnualReport.objects.values_list("patent_applications", flat=True)) == [1]
+    assert job.state == ImportState.FAILED
+    assert job.result["conflicts"] == [
+        "Row 2: a report of 機関A for 2010 was created by someone else after the preview."
+    ]
+
+
+def test_confirm_import_refuses_when_a_report_was_deleted_since_the_preview(staff_a, institution_a):
+    report = make_report(institution_a, 2010, patent_applications=5)
+    job = upload(
+        staff_a, [["機関コード", "年度", "特許出願件数"], ["TLO-AAA", "2010", "6"]], language="en"
+    )
+    AnnualReport.objects.filter(pk=report.pk).delete()
+    job = imports.confirm_import(actor=staff_a, job=job)
+    assert job.state == ImportState.FAILED
+    assert job.result["conflicts"] == [
+        "Row 2: the 2010 report of 機関A was deleted after the preview."
+    ]
+    assert AnnualReport.objects.count() == 0
 
 
 def test_confirm_import_refuses_when_the_person_left_the_institution(staff_a, institution_a):

@@ -161,3 +161,23 @@ def test_load_metric_definitions_puts_back_a_changed_definition_and_is_idempoten
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         call_command("load_metric_definitions", stdout=io.StringIO())
     assert callbacks == []
+
+
+def test_loading_the_definitions_records_each_change_in_their_history(mext_official):
+    from metrics.services.metric_values import load_default_definitions
+
+    MetricDefinition.objects.filter(code="licence_rate").update(nickname="x")
+    MetricDefinition.objects.filter(code="grant_rate").delete()
+    before = MetricDefinition.history.count()
+
+    assert load_default_definitions(actor=mext_official) == (1, 1)
+
+    new = MetricDefinition.history.order_by("-history_id")[:2]
+    assert sorted((r.code, r.history_type, r.nickname) for r in new) == [
+        ("grant_rate", "+", ""),
+        ("licence_rate", "~", "打率"),
+    ]
+    assert {(r.history_user, r.history_change_reason) for r in new} == {
+        (mext_official, "default definitions")
+    }
+    assert MetricDefinition.history.count() == before + 2

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from institutions.enums import ConsolidationKind
 from institutions.models import ConsolidationEvent
 from metrics.enums import ReportState, ValueStatus
-from metrics.models import AnnualReport, MetricDefinition, MetricValue
+from metrics.models import MetricDefinition, MetricValue
 from metrics.services.metric_values import queue_recompute, recompute_metric_values
-from tests.factories import InstitutionFactory
+from tests.factories import AnnualReportFactory, InstitutionFactory
 from tests.metrics.metric_builders import accepted_report, licence, stored
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def snapshot():
 
 def test_recompute_stores_values_of_accepted_reports_only(institution_a):
     accepted_report(institution_a, 2010, licence_income=15_000_000, **COSTS)
-    AnnualReport.objects.create(
+    AnnualReportFactory(
         institution=institution_a,
         fiscal_year=2011,
         state=ReportState.SUBMITTED,
@@ -103,6 +103,7 @@ def test_recompute_deletes_values_of_a_reopened_report(institution_a):
     report = accepted_report(institution_a, 2010, licence_income=1, **COSTS)
     recompute_metric_values()
     report.state = ReportState.DRAFT
+    report.accepted_at = None
     report.save()
 
     result = recompute_metric_values(institution_ids=[institution_a.pk], from_fiscal_year=2010)

@@ -3,8 +3,9 @@
 import pytest
 
 from metrics.enums import ReportState
-from metrics.models import AnnualReport, MetricValue
+from metrics.models import MetricValue
 from metrics.services.reports import accept_report, reopen_report
+from tests.factories import AnnualReportFactory
 from tests.metrics.metric_builders import stored
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def submitted(institution_a):
-    return AnnualReport.objects.create(
+    return AnnualReportFactory(
         institution=institution_a,
         fiscal_year=2010,
         state=ReportState.SUBMITTED,

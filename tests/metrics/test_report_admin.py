@@ -3,8 +3,10 @@ a repair goes through the service (attributed, version moved on, recompute queue
 reports are imported only through the product's import."""
 
 import pytest
+from django.utils import timezone
 
 from institutions.enums import Role
+from metrics.enums import ReportState
 from metrics.models import AnnualReport
 from metrics.report_fields import REPORT_FIELDS
 from tests.factories import UserFactory
@@ -93,7 +95,9 @@ def test_admin_repair_of_an_accepted_report_queues_the_recompute(
 ):
     from metrics.services import metric_values
 
-    AnnualReport.objects.filter(pk=report.pk).update(state="accepted")
+    AnnualReport.objects.filter(pk=report.pk).update(
+        state=ReportState.ACCEPTED, accepted_at=timezone.now()
+    )
     report.refresh_from_db()
     queued = []
     monkeypatch.setattr(metric_values, "queue_recompute", lambda **kwargs: queued.append(kwargs))

@@ -10,7 +10,7 @@ from django.utils import translation
 from metrics.enums import LicenseeKind, ReportState
 from metrics.models import AnnualReport, LicenceAgreement
 from metrics.report_fields import REPORT_FIELDS
-from tests.factories import InstitutionFactory
+from tests.factories import AnnualReportFactory, InstitutionFactory
 from tests.metrics.importing_support import CORE
 from tests.support import get_ok
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def _report(institution, fiscal_year=2010, state=ReportState.DRAFT, **figures):
     reason = "確認してください" if state == ReportState.RETURNED else ""
-    return AnnualReport.objects.create(
+    return AnnualReportFactory(
         institution=institution,
         fiscal_year=fiscal_year,
         state=state,
@@ -89,6 +89,17 @@ def test_queue_forbidden_for_staff(client_for, staff_a):
 
 def test_create_forbidden_for_official(client_for, mext_official, institution_a):
     response = client_for(mext_official).post(
+        url("report_create"), {"institution": institution_a.code, "fiscal_year": "2010"}
+    )
+    assert response.status_code == 403
+    assert AnnualReport.objects.count() == 0
+
+
+def test_create_forbidden_for_staff_of_no_institution(client_for, staff_a, institution_a):
+    staff_a.memberships.all().delete()
+    client = client_for(staff_a)
+    assert client.get(url("report_create")).status_code == 403
+    response = client.post(
         url("report_create"), {"institution": institution_a.code, "fiscal_year": "2010"}
     )
     assert response.status_code == 403

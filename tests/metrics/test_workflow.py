@@ -5,10 +5,14 @@ import pytest
 from core.workflow import TransitionNotAllowed
 from institutions.enums import Ministry
 from metrics.enums import ReportAction, ReportState
-from metrics.models import AnnualReport
 from metrics.permissions import can_create_reports, can_judge_reports, can_list_reports
-from metrics.workflow import REPORT_WORKFLOW, ReportLockedError, available_actions
-from tests.factories import official_of
+from metrics.workflow import (
+    REPORT_WORKFLOW,
+    ReportLockedError,
+    available_actions,
+    may_accept_by_import,
+)
+from tests.factories import AnnualReportFactory, official_of
 
 # Every (state, action) pair the product allows, and where it leads (SPEC §3).
 ALLOWED = {
@@ -20,6 +24,10 @@ ALLOWED = {
     (ReportState.ACCEPTED, ReportAction.REOPEN): ReportState.DRAFT,
     # Deleting leaves no state: the report is gone.
     (ReportState.DRAFT, ReportAction.DELETE): "",
+    # An official's import "as accepted": figures the ministries already hold.
+    (ReportState.DRAFT, ReportAction.ACCEPT_BY_IMPORT): ReportState.ACCEPTED,
+    (ReportState.RETURNED, ReportAction.ACCEPT_BY_IMPORT): ReportState.ACCEPTED,
+    (ReportState.SUBMITTED, ReportAction.ACCEPT_BY_IMPORT): ReportState.ACCEPTED,
 }
 WORKFLOW_ACTIONS = [a for a in ReportAction if a != ReportAction.CREATE]
 
@@ -46,7 +54,7 @@ def test_transition_on_accepted_report_says_it_is_locked(action):
 
 def _report(institution, state):
     reason = "please check" if state == ReportState.RETURNED else ""
-    return AnnualReport.objects.create(
+    return AnnualReportFactory(
         institution=institution, fiscal_year=2010, state=state, return_reason=reason
     )
 
@@ -136,3 +144,17 @@ def test_workflow_table_says_who_by_predicate_not_role(institution_a, staff_a, m
     assert REPORT_WORKFLOW[ReportAction.ACCEPT].allowed(staff_a, report) is False
     assert REPORT_WORKFLOW[ReportAction.SUBMIT].allowed(staff_a, report) is True
     assert REPORT_WORKFLOW[ReportAction.SUBMIT].allowed(mext_official, report) is False
+
+
+@pytest.mark.django_db
+def test_may_accept_by_import_only_officials(
+    staff_a, mext_official, meti_official, mext_reviewer, viewer
+):
+    people = (staff_a, mext_official, meti_official, mext_reviewer, viewer)
+    assert [may_accept_by_import(person) for person in people] == [
+        False,
+        True,
+        True,
+        False,
+        False,
+    ]

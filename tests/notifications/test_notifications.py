@@ -1,5 +1,7 @@
 """The outbox: messages written, staged, released by an official, sent, and readable."""
 
+import dataclasses
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -133,3 +135,62 @@ def test_forged_ids_release_nothing(client_for, staff_a, mext_official):
     )
     assert response.status_code == 302
     assert len(mail.outbox) == 1  # the one sent at once, not again
+
+
+def _failed_message(staff_a):
+    """A message that could not be delivered (the person had no address), then the
+    person gave one."""
+    notify(actor=None, kind=NotificationKind.OTHER, recipients=[staff_a], subject="再送", body="…")
+    _person(staff_a, "staff@example.com")
+    failed = Notification.objects.get()
+    failed.to_address = "staff@example.com"
+    failed.save(update_fields=["to_address"])
+    return failed
+
+
+def test_outbox_offers_a_failed_message_to_send_again(client_for, staff_a, mext_official):
+    failed = _failed_message(staff_a)
+    client = client_for(mext_official)
+    page = client.get(reverse("notifications:outbox")).content.decode()
+    assert f'name="ids" value="{failed.pk}"' in page
+    client.post(reverse("notifications:act"), {"action": "release", "ids": [failed.pk]})
+    stored = Notification.objects.get()
+    assert (stored.state, stored.released_by, stored.error) == (
+        NotificationState.SENT,
+        mext_official,
+        "",
+    )
+    assert [m.to for m in mail.outbox] == [["staff@example.com"]]
+
+
+def test_outbox_offers_no_sent_message(client_for, staff_a, mext_official):
+    _person(staff_a, "staff@example.com")
+    sent = notify(
+        actor=None, kind=NotificationKind.OTHER, recipients=[staff_a], subject="x", body="y"
+    )
+    page = client_for(mext_official).get(reverse("notifications:outbox")).content.decode()
+    assert f'name="ids" value="{sent[0].pk}"' not in page
+
+
+def test_outbox_asks_the_workflow_table_which_messages_may_be_released(
+    client_for, staff_a, mext_official, monkeypatch
+):
+    """With a table in which nothing is sent again, the outbox neither offers a failed
+    message nor sends it when its id is posted."""
+    from notifications.enums import NotificationAction
+    from notifications.workflow import NOTIFICATION_WORKFLOW
+
+    retry = NOTIFICATION_WORKFLOW[NotificationAction.RETRY]
+    monkeypatch.setitem(
+        NOTIFICATION_WORKFLOW.transitions,
+        NotificationAction.RETRY,
+        dataclasses.replace(retry, sources=frozenset()),
+    )
+    failed = _failed_message(staff_a)
+    client = client_for(mext_official)
+    page = client.get(reverse("notifications:outbox")).content.decode()
+    assert f'name="ids" value="{failed.pk}"' not in page
+    client.post(reverse("notifications:act"), {"action": "release", "ids": [failed.pk]})
+    assert release_notifications(actor=mext_official, notifications=[failed]) == 0
+    assert Notification.objects.get().state == NotificationState.FAILED
+    assert mail.outbox == []

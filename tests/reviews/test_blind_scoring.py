@@ -52,8 +52,8 @@ def blind_world(scoring, entry_a, mext_reviewer, meti_reviewer, mext_official):
     saved a draft (their own scores, not submitted)."""
     import datetime
 
+    from core.versions import NEW
     from reviews.services.hearings import schedule_hearing
-    from reviews.services.versions import NEW
 
     schedule_hearing(
         actor=mext_official,

@@ -2,11 +2,11 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 
 from core.workflow import WorkflowError
 from institutions.enums import InstitutionKind, Ministry
 from institutions.models import Partnership
+from metrics.enums import ReportState
 from notifications.enums import NotificationKind, NotificationState
 from notifications.models import Notification
 from reviews.enums import ConflictAction, ConflictKind, ConflictState
@@ -16,7 +16,7 @@ from reviews.selectors.aggregates import results_for
 from reviews.selectors.pages import assignment_proposal
 from reviews.selectors.reports import material_reports
 from reviews.services import assignments, conflicts
-from tests.factories import InstitutionFactory, reviewer_of
+from tests.factories import AnnualReportFactory, InstitutionFactory, reviewer_of
 
 from .conftest import score_all
 
@@ -101,9 +101,8 @@ REPORT_2009 = "/reviews/2010/institutions/TLO-AAA/reports/2009/"
 def test_conflict_after_assignment_also_removes_report_access(
     scoring, entry_a, conflicted_reviewer, institution_a, client_for
 ):
-    from metrics.models import AnnualReport
 
-    AnnualReport.objects.create(institution=institution_a, fiscal_year=2009, state="accepted")
+    AnnualReportFactory(institution=institution_a, fiscal_year=2009, state=ReportState.ACCEPTED)
     client = client_for(conflicted_reviewer)
     assert [r.fiscal_year for r in material_reports(entry_a, user=conflicted_reviewer)] == [2009]
     assert client.get(REPORT_2009).status_code == 200
@@ -119,10 +118,10 @@ def test_reviewer_reads_reports_only_through_the_review(
 ):
     from metrics.models import AnnualReport
 
-    accepted = AnnualReport.objects.create(
-        institution=institution_a, fiscal_year=2009, state="accepted", accepted_at=timezone.now()
+    accepted = AnnualReportFactory(
+        institution=institution_a, fiscal_year=2009, state=ReportState.ACCEPTED
     )
-    AnnualReport.objects.create(institution=institution_a, fiscal_year=2010, state="draft")
+    AnnualReportFactory(institution=institution_a, fiscal_year=2010, state=ReportState.DRAFT)
     client = client_for(mext_reviewer)
     page = client.get(REPORT_2009)
     assert page.status_code == 200
@@ -136,9 +135,8 @@ def test_reviewer_reads_reports_only_through_the_review(
 def test_unassigned_reviewer_sees_no_reports(
     scoring, entry_a, unassigned_reviewer, institution_a, client_for
 ):
-    from metrics.models import AnnualReport
 
-    AnnualReport.objects.create(institution=institution_a, fiscal_year=2009, state="accepted")
+    AnnualReportFactory(institution=institution_a, fiscal_year=2009, state=ReportState.ACCEPTED)
     assert list(material_reports(entry_a, user=unassigned_reviewer)) == []
     assert client_for(unassigned_reviewer).get(REPORT_2009).status_code == 403
 

@@ -4,6 +4,7 @@ already decided or published — its aggregates, its decisions, its results tabl
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from core.versions import NEW
 from institutions.enums import InstitutionKind, Ministry
 from institutions.models import Partnership
 from reviews.enums import (
@@ -19,7 +20,6 @@ from reviews.errors import ReviewError
 from reviews.models import Assignment, Conflict, Decision
 from reviews.selectors.aggregates import quorum_of, results_for
 from reviews.services import assignments, conflicts, cycles, decisions
-from reviews.services.versions import NEW
 from reviews.sheets import result_table
 from tests.factories import InstitutionFactory
 

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
+from core.versions import NEW
 from core.workflow import WorkflowError
 from institutions.enums import Ministry
 from notifications.enums import NotificationKind, NotificationState
@@ -18,7 +19,6 @@ from reviews.enums import (
 )
 from reviews.models import Assignment, Decision, DecisionApproval
 from reviews.services import conflicts, cycles, decisions
-from reviews.services.versions import NEW
 from tests.factories import official_of
 
 from .conftest import score_all, set_stage
@@ -183,6 +183,15 @@ def test_close_needs_every_decision_and_publish_stages_messages(
     assert message.recipient == staff_a
     assert message.state == NotificationState.STAGED
     assert deliberating.stage_changes.count() == 2
+
+
+def test_staff_never_see_a_decision_approved_by_one_ministry_only(
+    deliberating, entry_a, mext_official, staff_a, client_for
+):
+    approve(mext_official, draft(entry_a, mext_official))
+    set_stage(deliberating, Stage.PUBLISHED)
+    body = client_for(staff_a).get("/reviews/2010/institutions/TLO-AAA/").content.decode()
+    assert "地域の中核である。" not in body
 
 
 def test_staff_see_own_decision_only_after_publication(

@@ -12,6 +12,7 @@ from django.contrib.messages import ERROR, get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
+from core.versions import NEW
 from institutions.enums import Ministry
 from reviews.enums import ConflictKind, DecisionState, Recommendation, Stage, SupportTier
 from reviews.models import (
@@ -26,7 +27,6 @@ from reviews.models import (
     StatementAttachment,
 )
 from reviews.services import conflicts, cycles, hearings, statements
-from reviews.services.versions import NEW
 from tests.factories import reviewer_of
 
 from .conftest import assign, score_all, set_stage

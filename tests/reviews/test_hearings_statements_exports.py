@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from icalendar import Calendar
 
+from core.versions import NEW
 from notifications.enums import NotificationKind
 from notifications.models import Notification
 from reviews.enums import Stage
@@ -16,7 +17,6 @@ from reviews.errors import ReviewError
 from reviews.models import Assignment, Hearing, StatementAttachment
 from reviews.selectors.quadrant import quadrant_points
 from reviews.services import hearings, statements
-from reviews.services.versions import NEW
 
 from .conftest import assign, score_all, set_stage
 
@@ -51,6 +51,25 @@ def test_hearing_scheduled_then_moved_stages_ics_messages(
     hearing.refresh_from_db()
     assert event["SEQUENCE"] == 1 == hearing.sequence
     assert event.decoded("DTSTART").hour == 14
+
+
+def test_hearing_ics_names_attendees_for_the_ministries_only(
+    assigned, entry_a, mext_official, mext_reviewer, staff_a, client_for
+):
+    mext_reviewer.email = "reviewer@example.jp"
+    mext_reviewer.save(update_fields=["email"])
+    _schedule(entry_a, mext_official, [mext_reviewer])
+    url = "/reviews/2010/institutions/TLO-AAA/hearing.ics"
+
+    def attendees(person):
+        response = client_for(person).get(url)
+        assert response.status_code == 200, (person, response.status_code)
+        event = Calendar.from_ical(response.content).walk("VEVENT")[0]
+        found = event.get("ATTENDEE", [])
+        return [str(a) for a in (found if isinstance(found, list) else [found])]
+
+    assert "mailto:reviewer@example.jp" in attendees(mext_official)
+    assert attendees(staff_a) == []
 
 
 def test_hearing_refuses_unassigned_reviewer(assigned, entry_a, mext_official, unassigned_reviewer):

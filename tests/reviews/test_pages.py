@@ -5,14 +5,16 @@ deliberation's weight sensitivity, small peer groups withheld."""
 import datetime
 
 import pytest
+from django.utils import translation
 from icalendar import Calendar
 
+from core.versions import NEW
 from institutions.enums import InstitutionKind, InstitutionStatus
 from metrics.models import MetricDefinition, MetricValue
+from reviews import sheets
 from reviews.enums import Stage
 from reviews.models import Assignment
 from reviews.services import hearings
-from reviews.services.versions import NEW
 from tests.factories import InstitutionFactory
 
 from .conftest import score_all, set_stage
@@ -192,3 +194,28 @@ def test_a_cycle_year_that_is_not_one_is_refused(cycle, mext_official, client_fo
 def test_new_cycle_form_suggests_the_year_after_the_latest(cycle, mext_official, client_for):
     response = client_for(mext_official).get("/reviews/new/")
     assert response.context["form"]["fiscal_year"].value() == 2011
+
+
+@pytest.mark.parametrize(("threshold", "withheld"), [(3, False), (4, True)])
+def test_hearing_sheet_withholds_positions_by_the_small_group_setting(
+    settings, scoring, entry_a, institution_a, mext_reviewer, threshold, withheld
+):
+    settings.SMALL_GROUP_THRESHOLD = threshold
+    definition = MetricDefinition.objects.get(code="return_on_cost")
+    MetricValue.objects.create(
+        definition=definition, institution=institution_a, fiscal_year=2010, value=0.8
+    )
+    for n in range(2):  # three institutions in every peer group
+        MetricValue.objects.create(
+            definition=definition,
+            institution=InstitutionFactory(region=institution_a.region),
+            fiscal_year=2010,
+            value=0.1 * n,
+        )
+    with translation.override("ja"):
+        sections = sheets.hearing_sheet(entry_a, user=mext_reviewer)
+    trends = next(s for s in sections if s.title == "指標の推移")
+    row = next(r for r in trends.rows if r[0] == definition.name)
+    positions = row[-3:]
+    assert (positions == ["非表示"] * 3) is withheld
+    assert all(p.startswith("1位/3") for p in positions) is not withheld

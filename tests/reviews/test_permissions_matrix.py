@@ -24,6 +24,7 @@ from django.contrib.messages import ERROR, get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
+from core.versions import NEW
 from institutions.enums import Ministry
 from reviews.enums import ConflictKind, Recommendation, Stage, SupportTier
 from reviews.models import (
@@ -40,7 +41,6 @@ from reviews.models import (
     StatementAttachment,
 )
 from reviews.services import conflicts, hearings, statements
-from reviews.services.versions import NEW
 from tests.factories import InstitutionFactory, reviewer_of
 
 from .conftest import assign, score_all, set_stage

@@ -96,9 +96,9 @@ def test_workload_conflicts_and_hearings_query_counts(
 ):
     import datetime
 
+    from core.versions import NEW
     from reviews.enums import ConflictKind
     from reviews.services import conflicts, hearings
-    from reviews.services.versions import NEW
 
     client = client_for(mext_official)
     counter = {"n": 0}

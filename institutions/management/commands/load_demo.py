@@ -9,6 +9,7 @@ from institutions.models import Institution
 # Each app adds its own demo data through one function; they run in this order.
 DEMO_STEPS: tuple[str, ...] = (
     "metrics.demo.load_demo_reports",
+    "surveys.demo.load_demo_surveys",
     "reviews.demo.load_demo_reviews",
 )
 

@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from core.tables.problems import Problem
 from institutions.models import User
 from metrics.importing.wording import command_line
 from metrics.permissions import can_import
@@ -86,16 +85,14 @@ class Command(BaseCommand):
                 raise CommandError(f"{username} may not import annual reports") from None
             except ImportConflict as conflict:
                 self._fail(conflict.messages)
-            problems = [Problem.from_json(p) for p in preview.get("file_errors", [])]
-            for row in preview.get("rows", []):
-                problems += [Problem.from_json(p) for p in row.get("problems", [])]
+            problems = [*preview.file_errors, *(p for row in preview.rows for p in row.problems)]
             if problems:
                 self._fail([command_line(problem) for problem in problems])
-            summary = preview["summary"]
+            summary = preview.summary
             warnings = [
-                f"row {row['row']}: {warning['message']}"
-                for row in preview["rows"]
-                for warning in row.get("warnings", [])
+                f"row {row.row}: {warning.message}"
+                for row in preview.rows
+                for warning in row.warnings
             ]
         for line in warnings:
             self.stdout.write(f"warning: {line}")

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SurveysConfig(AppConfig):
+    """The licensee survey (顧客満足度調査): above metrics, which it hands results to."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "surveys"
+    verbose_name = _("Customer survey")
