@@ -14,6 +14,7 @@ from core.cache import (
     current_data_version,
     page_cache_key,
 )
+from core.versions import NEW
 from dashboards.selectors.national import DashboardFilters
 from institutions.audience import audience_key
 from institutions.enums import InstitutionKind, Ministry, Role
@@ -25,7 +26,6 @@ from metrics.services.imports import confirm_import as confirm
 from metrics.services.imports import start_import
 from reviews.enums import ConflictKind, Recommendation, SupportTier
 from reviews.services import assignments, conflicts, cycles, decisions
-from reviews.services.versions import NEW
 from tests.factories import UserFactory, reviewer_of, staff_of
 from tests.metrics.importing_support import CORE, csv_bytes
 from tests.metrics.metric_builders import accepted_report

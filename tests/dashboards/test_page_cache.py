@@ -99,7 +99,7 @@ def test_write_outside_the_services_is_not_seen_until_the_version_moves(
     client = client_for(mext_official)
     before = _licence_income_2010(client)
     AnnualReport.objects.filter(fiscal_year=2010, institution__code="TLO-K2").update(
-        state=ReportState.DRAFT
+        state=ReportState.DRAFT, accepted_at=None, accepted_by=None
     )
     assert _licence_income_2010(client) == before
     from core.cache import bump_data_version
