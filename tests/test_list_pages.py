@@ -67,9 +67,7 @@ def _sql_reading(table: str, queries) -> list[str]:
 
 def test_report_list_reads_no_figure(client_for, mext_official):
     (institution,) = _institutions(1)
-    AnnualReport.objects.create(
-        institution=institution, fiscal_year=2010, state=ReportState.ACCEPTED
-    )
+    AnnualReport.objects.create(institution=institution, fiscal_year=2010, state=ReportState.DRAFT)
     with CaptureQueriesContext(connection) as queries:
         body = get_ok(client_for(mext_official), "/metrics/reports/").content.decode()
     assert "TLO-0000" in body
