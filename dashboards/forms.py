@@ -46,10 +46,14 @@ class DashboardFilterForm(forms.Form):
                 % {"value": text[:16]}
             ) from None
 
-    def selects(self) -> list[dict]:
+    def selects(self, *, filtered_views: bool = True) -> list[dict]:
         """The filters but the fiscal year as plain <select> data (name, label, choices, the
-        chosen value), cheaper to draw than the widgets on a page built for speed."""
+        chosen value), cheaper to draw than the widgets on a page built for speed. Without
+        `filtered_views` (anonymised readers), no region, TLO type or specialisation."""
         data = self.cleaned_data
+        names = ("region", "tlo_type", "specialisation", "kind", "metric")
+        if not filtered_views:
+            names = ("kind", "metric")
         return [
             {
                 "name": name,
@@ -57,7 +61,7 @@ class DashboardFilterForm(forms.Form):
                 "choices": self.fields[name].choices,
                 "chosen": data.get(name) or ("approved_tlo" if name == "kind" else ""),
             }
-            for name in ("region", "tlo_type", "specialisation", "kind", "metric")
+            for name in names
         ]
 
     def filters(self):

@@ -33,3 +33,9 @@ def can_view_support_effects(user: User) -> bool:
 def can_view_own_support_effects(user: User, institution: Institution) -> bool:
     """An institution's own before/after: officials for any, its staff for it."""
     return can_view_institution_metrics(user, institution)
+
+
+def can_filter_dashboard(user: User) -> bool:
+    """Views filtered by region, TLO type or specialisation, and their rankings: those who
+    see named data only (issue #14: side by side, filtered views name institutions)."""
+    return can_see_all_institutions(user)

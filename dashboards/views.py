@@ -21,7 +21,7 @@ from . import charts, permissions
 from .forms import DashboardFilterForm
 from .selectors import benchmarks
 from .selectors import national as selectors
-from .selectors.support_effects import OFFSETS, follow_up_tables, support_follow_up
+from .selectors import support_effects as follow_up
 
 
 @require_GET
@@ -32,6 +32,9 @@ def national(request: HttpRequest) -> HttpResponse:
     form = DashboardFilterForm(request.GET, **choices)
     if not form.is_valid():
         return refuse_bad_request(request, form.problem())
+    may_filter = permissions.can_filter_dashboard(request.user)
+    if form.filters().view() and not may_filter:
+        return refuse_bad_request(request, selectors.filtered_view_refused_text())
     filters, unit = form.filters(), request.user.amount_unit
 
     def compute() -> tuple:
@@ -44,7 +47,7 @@ def national(request: HttpRequest) -> HttpResponse:
         return _download(request, figures, f"dashboard_{board.fiscal_year}")
     context = {
         "board": board,
-        "filter_selects": form.selects(),
+        "filter_selects": form.selects(filtered_views=may_filter),
         "badges": selectors.filter_badges(form.filters(), request.GET, choices=choices),
         "charts": {chart.key: chart for chart in figures},
         "ranking_charts": [chart for chart in figures if chart.key.startswith("ranking_")],
@@ -108,8 +111,12 @@ def support_effects(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_support_effects(request.user):
         raise PermissionDenied
     unit = request.user.amount_unit
-    context = {
-        "follow_ups": [(f.cycle, follow_up_tables(f, unit)) for f in support_follow_up()],
-        "offsets": OFFSETS,
-    }
+    measures, units = follow_up.measures(), follow_up.measure_units()
+    follow_ups = [
+        (f.cycle, charts.support_effect_charts(f, measures, units, unit))
+        for f in follow_up.support_follow_up()
+    ]
+    if "download" in request.GET:
+        return _download(request, [c for _cycle, cs in follow_ups for c in cs], "support_effects")
+    context = {"follow_ups": follow_ups}
     return render(request, "dashboards/support_effects.html", context)

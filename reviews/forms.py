@@ -514,6 +514,7 @@ class ScenarioForm(forms.Form):
     members = InstitutionsChoiceField(
         label=_("approved TLOs"),
         queryset=Institution.objects.approved_tlos().order_by("code"),
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Two or more for a merger; one for an internalisation."),
     )
     continuing = InstitutionChoiceField(
@@ -526,10 +527,11 @@ class ScenarioForm(forms.Form):
         label=_("university IP headquarters"),
         queryset=Institution.objects.filter(kind=InstitutionKind.IP_HEADQUARTERS).order_by("code"),
         required=False,
+        help_text=_("Only for an internalisation."),
     )
     region = forms.ModelChoiceField(
         label=_("region of the combined institution"),
-        queryset=Region.objects.order_by("code"),
+        queryset=Region.objects.order_by("order", "code"),
         required=False,
         help_text=_("Empty: the region of the member with the larger licence income."),
     )

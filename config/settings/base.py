@@ -238,6 +238,9 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # SPEC §4: whoever sees anonymised data sees no aggregate over fewer institutions.
 SMALL_GROUP_THRESHOLD = int(os.environ.get("SMALL_GROUP_THRESHOLD", "3"))
+# Issue #14: an aggregate shown to anonymised readers where one institution makes up more
+# than this share of the total is withheld (dominance, primary suppression).
+DISCLOSURE_DOMINANCE = float(os.environ.get("DISCLOSURE_DOMINANCE", "0.8"))
 
 # What each app contributes to shared pages (core.sections), in order: the header's
 # links, the home page's panels, and the sections of an institution's page.

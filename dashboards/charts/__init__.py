@@ -23,6 +23,7 @@ from .national import (
 )
 from .reference import japan_us_chart, survey_chart
 from .registry import approvals_chart, consolidations_chart
+from .support_effects import support_effect_charts
 from .trends import (
     per_agreement_chart,
     region_income_chart,
@@ -50,6 +51,7 @@ __all__ = [
     "quintile_label",
     "ranking_chart",
     "region_income_chart",
+    "support_effect_charts",
     "survey_chart",
     "totals_chart",
     "trend_amounts_chart",

@@ -17,6 +17,7 @@ from metrics.calculations import (
 )
 from metrics.enums import ReportState
 from metrics.models import AnnualReport, MetricDefinition, MetricValue
+from metrics.selectors.disclosure import NATIONAL, REGION, TLO_TYPE, year_tables
 
 from .national import SIZE_PEERS, Audience, institutions_of_kind, year_values
 
@@ -98,6 +99,20 @@ def peer_benchmark(*, institution: Institution, fiscal_year: int | None, user) -
         "size": _("Size peers (10 nearest in total costs)"),
     }
     board.group_sizes = {key: len(pks) for key, pks in members.items()}
+    # Anonymised readers: a group's distribution only where the fixed tables show it to
+    # them (metrics.selectors.disclosure); size peers are no fixed table, so never.
+    tables = None
+    if audience.anonymised:
+        tables = year_tables(
+            fiscal_year=fiscal_year,
+            kind=institution.kind,
+            known=audience.known | {institution.pk},
+        )
+    cell_of = {
+        "nation": (NATIONAL, ""),
+        "region": (REGION, own.cell[0]),
+        "tlo_type": (TLO_TYPE, own.cell[1]),
+    }
     if audience.named:
         board.size_peers = sorted(population[pk].name() for pk in peers)
     for definition in definitions:
@@ -114,6 +129,10 @@ def peer_benchmark(*, institution: Institution, fiscal_year: int | None, user) -
             withheld = audience.withholds(len(group_values), known=known) or (
                 audience.anonymised and not group_values
             )
+            if tables is not None:
+                withheld = key not in cell_of or not tables.distribution_shown(
+                    definition.code, *cell_of[key]
+                )
             if withheld or not group_values:
                 groups.append(
                     PeerGroup(key, labels[key], len(group_values), None, [None] * 4, None, withheld)

@@ -48,7 +48,9 @@ from metrics.enums import ReportState, ValueStatus
 from metrics.models import AnnualReport, MetricDefinition, MetricValue
 from metrics.permissions import can_view_named_metrics
 from metrics.selectors.coverage import existed_in, round_expectations
+from metrics.selectors.disclosure import NATIONAL, REGION, TLO_TYPE, YearTables, tables_by_year
 from metrics.selectors.metric_values import own_institution_ids
+from reviews.selectors.disclosure import known_institution_ids
 from reviews.selectors.quadrant import quadrant_points
 
 from .reference_data import (
@@ -98,18 +100,25 @@ DASHBOARD_KINDS = (
 
 @dataclass(frozen=True)
 class Audience:
-    """What the reader may see: named data (officials, administrators) or anonymised."""
+    """What the reader may see: named data (officials, administrators) or anonymised.
+
+    `known`: the institutions whose figures the reader knows by name (staff their own,
+    reviewers their assigned ones), which no group figure may let them subtract
+    (metrics.selectors.disclosure). Anything cached per audience must key on it."""
 
     named: bool
     threshold: int
     own_ids: frozenset[int] = frozenset()
+    known: frozenset[int] = frozenset()
 
     @classmethod
     def of(cls, user) -> Audience:
+        named = can_view_named_metrics(user)
         return cls(
-            named=can_view_named_metrics(user),
+            named=named,
             own_ids=frozenset(own_institution_ids(user)),
             threshold=small_group_threshold(),
+            known=frozenset() if named else known_institution_ids(user),
         )
 
     @property
@@ -454,8 +463,13 @@ def _coverage(cells, institutions, filters: DashboardFilters, fiscal_year: int, 
 def national_dashboard(*, filters: DashboardFilters, user) -> NationalDashboard:
     """Everything the national dashboard shows, for this reader. A fixed handful of
     queries (plus the review's quadrant, reviews.selectors.quadrant), whatever the number
-    of institutions or fiscal years."""
+    of institutions or fiscal years.
+
+    An anonymised reader gets no filtered view (FilteredViewRefused): their aggregates come
+    from the fixed tables of metrics.selectors.disclosure, suppressed for what they know."""
     audience = Audience.of(user)
+    if audience.anonymised and filters.view():
+        raise FilteredViewRefused
     institutions = institutions_of_kind(filters.kind)
     regions = _regions()
     cells = _cells(filters.kind, {pk: code for pk, code, _label in regions})
@@ -484,25 +498,34 @@ def national_dashboard(*, filters: DashboardFilters, user) -> NationalDashboard:
 
     board.coverage = _coverage(cells, institutions, filters, fiscal_year, rounds)
     year_cells = cells.get(fiscal_year, {})
-    board.withheld = _view_withheld(year_cells, filters, audience)
+    wanted = [*SEED_RANKINGS, *GROUP_MEDIANS, BALANCE]
+    if filters.metric in definitions and filters.metric not in wanted:
+        wanted.append(filters.metric)
+    tables = None
+    if audience.anonymised:
+        tables = tables_by_year(
+            kind=filters.kind, known=audience.known, metric_year=fiscal_year, metric_codes=wanted
+        )
+    board.withheld = _view_withheld(year_cells, filters, audience, tables, fiscal_year)
     region_labels = [(code, label) for _pk, code, label in regions]
-    board.trend = _trend(cells, filters, audience)
-    board.region_trends, board.type_trends = _group_trends(cells, filters, audience, region_labels)
+    board.trend = _trend(cells, filters, audience, tables)
+    board.region_trends, board.type_trends = _group_trends(
+        cells, filters, audience, region_labels, tables
+    )
     if board.withheld:
         return board
 
     _count, current = _sum_cells(year_cells, filters.matches)
     _count, previous = _sum_cells(cells.get(fiscal_year - 1, {}), filters.matches)
-    previous_withheld = _view_withheld(cells.get(fiscal_year - 1, {}), filters, audience)
+    previous_withheld = _view_withheld(
+        cells.get(fiscal_year - 1, {}), filters, audience, tables, fiscal_year - 1
+    )
     board.totals = [
         Total(code, current[code], None if previous_withheld else previous[code])
         for code in TOTAL_FIELDS
     ]
 
     in_view = {pk for pk, i in institutions.items() if filters.matches(i.cell)}
-    wanted = [*SEED_RANKINGS, *GROUP_MEDIANS, BALANCE]
-    if filters.metric in definitions and filters.metric not in wanted:
-        wanted.append(filters.metric)
     values = year_values(
         fiscal_year, [definitions[c] for c in dict.fromkeys(wanted) if c in definitions]
     )
@@ -518,11 +541,26 @@ def national_dashboard(*, filters: DashboardFilters, user) -> NationalDashboard:
         filters,
         audience,
     )
+    year_tables = tables[fiscal_year] if tables else None
     board.by_region = _groups(
-        year_cells, values, institutions, filters, audience, dimension=0, labels=region_labels
+        year_cells,
+        values,
+        institutions,
+        filters,
+        audience,
+        dimension=0,
+        labels=region_labels,
+        tables=year_tables,
     )
     board.by_type = _groups(
-        year_cells, values, institutions, filters, audience, dimension=1, labels=_type_labels()
+        year_cells,
+        values,
+        institutions,
+        filters,
+        audience,
+        dimension=1,
+        labels=_type_labels(),
+        tables=year_tables,
     )
     board.quadrant = _quadrant(
         fiscal_year, values, definitions, institutions, filters, audience, user
@@ -530,9 +568,27 @@ def national_dashboard(*, filters: DashboardFilters, user) -> NationalDashboard:
     return board
 
 
-def _view_withheld(year_cells, filters: DashboardFilters, audience: Audience) -> bool:
+class FilteredViewRefused(Exception):
+    """An anonymised reader asked for a view filtered by region, type or specialisation."""
+
+
+def filtered_view_refused_text() -> str:
+    return _("Views filtered by region, TLO type or specialisation are for officials only.")
+
+
+def _view_withheld(
+    year_cells,
+    filters: DashboardFilters,
+    audience: Audience,
+    tables: dict[int, YearTables] | None = None,
+    fiscal_year: int | None = None,
+) -> bool:
     if audience.named:
         return False
+    if tables is not None:
+        # The national cell of the year's fixed tables (anonymised readers have no filters).
+        year = tables.get(fiscal_year)
+        return bool(year_cells) and (year is None or not year.totals_shown(NATIONAL))
     counts = _counts(year_cells)
     if not filters.view():
         return audience.withholds(sum(counts.values()))
@@ -595,7 +651,15 @@ def _type_labels() -> list[tuple[str, str]]:
 
 
 def _groups(
-    year_cells, values, institutions, filters, audience: Audience, *, dimension: int, labels
+    year_cells,
+    values,
+    institutions,
+    filters,
+    audience: Audience,
+    *,
+    dimension: int,
+    labels,
+    tables: YearTables | None = None,
 ) -> list[GroupRow]:
     """Totals and medians per region (dimension 0) or TLO type (1), within the view."""
     rows = []
@@ -615,7 +679,23 @@ def _groups(
             for code in GROUP_MEDIANS
         }
         rows.append(GroupRow(key, label, reports, sums, medians))
-    if audience.anonymised:
+    if audience.anonymised and tables is not None:
+        table = (REGION, TLO_TYPE)[dimension]
+        rows = [
+            GroupRow(
+                row.key,
+                row.label,
+                row.institutions,
+                row.totals if totals_shown else dict.fromkeys(row.totals),
+                row.medians if medians_shown else dict.fromkeys(row.medians),
+                totals_withheld=not totals_shown,
+                medians_withheld=not medians_shown,
+            )
+            for row in rows
+            for totals_shown in [tables.totals_shown(table, row.key)]
+            for medians_shown in [tables.distributions_shown(GROUP_MEDIANS, table, row.key)]
+        ]
+    elif audience.anonymised:
         counts = [row.institutions for row in rows]
         small = withheld_groups(counts, threshold=audience.threshold)
         additive = withheld_groups(counts, threshold=audience.threshold, additive_total=True)
@@ -634,18 +714,20 @@ def _groups(
     return [row for row in rows if row.institutions]
 
 
-def _trend(cells, filters: DashboardFilters, audience: Audience) -> list[TrendPoint]:
+def _trend(cells, filters: DashboardFilters, audience: Audience, tables=None) -> list[TrendPoint]:
     points = []
     for fiscal_year in sorted(cells):
         reports, sums = _sum_cells(cells[fiscal_year], filters.matches)
-        withheld = _view_withheld(cells[fiscal_year], filters, audience)
+        withheld = _view_withheld(cells[fiscal_year], filters, audience, tables, fiscal_year)
         if withheld:
             sums = dict.fromkeys(sums)
         points.append(TrendPoint(fiscal_year, reports, sums, withheld))
     return points
 
 
-def _group_trends(cells, filters, audience: Audience, region_labels) -> tuple[list, list]:
+def _group_trends(
+    cells, filters, audience: Audience, region_labels, tables=None
+) -> tuple[list, list]:
     """Per region and per TLO type, over the fiscal years, within the view: one pass over
     each year's cells."""
     result = []
@@ -653,7 +735,7 @@ def _group_trends(cells, filters, audience: Audience, region_labels) -> tuple[li
         series: dict[str, list[TrendPoint]] = {key: [] for key, _label in labels}
         for fiscal_year in sorted(cells):
             year_cells = cells[fiscal_year]
-            view_hidden = _view_withheld(year_cells, filters, audience)
+            view_hidden = _view_withheld(year_cells, filters, audience, tables, fiscal_year)
             reports: dict[str, int] = defaultdict(int)
             sums: dict[str, dict[str, float | None]] = defaultdict(
                 lambda: dict.fromkeys(TOTAL_FIELDS)
@@ -669,7 +751,14 @@ def _group_trends(cells, filters, audience: Audience, region_labels) -> tuple[li
                         totals[code] = (totals[code] or 0) + value
             counts = [reports[key] for key, _label in labels]
             hidden: set[int] = set()
-            if audience.anonymised:
+            if audience.anonymised and tables is not None:
+                table = (REGION, TLO_TYPE)[dimension]
+                hidden = {
+                    i
+                    for i, (key, _label) in enumerate(labels)
+                    if counts[i] and not tables[fiscal_year].totals_shown(table, key)
+                }
+            elif audience.anonymised:
                 hidden = withheld_groups(counts, threshold=audience.threshold, additive_total=True)
             for i, (key, _label) in enumerate(labels):
                 withheld = view_hidden or i in hidden

@@ -182,7 +182,16 @@ def institution_before_after(institution: Institution, *, published_only: bool) 
     return result
 
 
-def _label(key: str) -> str:
+def offset_label(offset: int) -> str:
+    """A fiscal year relative to the review's: 3年度前, 審査年度, 1年度後."""
+    if offset == 0:
+        return _("review year")
+    if offset < 0:
+        return _("%(years)s years before") % {"years": -offset}
+    return _("%(years)s years after") % {"years": offset}
+
+
+def cohort_label(key: str) -> str:
     if key == NO_CYCLE:
         return _("approved TLOs in no review")
     return str(SupportTier(key).label)
@@ -196,16 +205,21 @@ def _shown(code: str, value: float | None, units: dict[str, str], amount_unit: s
     return format_value(value, units.get(code, "")) or "—"
 
 
-def follow_up_tables(follow_up: CycleFollowUp, amount_unit: str) -> list[dict]:
-    """One table per measure: a row per group, a cell (text, count) per offset."""
-    units = dict(
+def measure_units() -> dict[str, str]:
+    """The unit of each metric followed (licence income is in yen)."""
+    return dict(
         MetricDefinition.objects.filter(code__in=FOLLOW_UP_METRICS).values_list("code", "unit")
     )
+
+
+def follow_up_tables(follow_up: CycleFollowUp, amount_unit: str) -> list[dict]:
+    """One table per measure: a row per group, a cell (text, count) per offset."""
+    units = measure_units()
     tables = []
     for code, name in measures():
         rows = [
             {
-                "label": _label(cohort.key),
+                "label": cohort_label(cohort.key),
                 "members": cohort.members,
                 "cells": [
                     (

@@ -165,6 +165,7 @@ def suppress(
     threshold: int,
     known: Iterable[int] = (),
     dominance: Fraction | float | None = Fraction(4, 5),
+    protect: Iterable[tuple[str, str]] = (),
 ) -> Suppression:
     """Withhold cells so that the cells shown determine no withheld cell and no sum over
     fewer than `threshold` institutions the reader does not know.
@@ -172,8 +173,11 @@ def suppress(
     Primary: a cell with fewer than `threshold` unknown members, or (with `dominance`)
     one whose largest member makes up more than that share of its total. Secondary: while
     the shown cells still give something away, the smallest shown cell whose withholding
-    helps is withheld too (never the cell that gives nothing away on its own account)."""
+    helps is withheld too (never the cell that gives nothing away on its own account).
+    Cells in `protect`, (table, group) pairs such as the national total, are withheld by
+    secondary suppression only when withholding every other shown cell is not enough."""
     known = set(known)
+    protected = set(protect)
     result = [Cell(c.table, c.group, dict(c.members), c.withheld, c.reason) for c in cells]
     for cell in result:
         unknown = [m for m in cell.members if m not in known]
@@ -189,8 +193,10 @@ def suppress(
         knowledge = _knowledge_of(result, known)
         leak = _first_leak(result, knowledge, known, threshold)
         if leak is None:
+            if _release_secondary(result, known, threshold, protected):
+                knowledge = _knowledge_of(result, known)
             return Suppression(result, knowledge, rounds)
-        helper = _cell_to_withhold(result, known, threshold)
+        helper = _cell_to_withhold(result, known, threshold, protected)
         if helper is None:  # nothing shown is left to withhold
             for cell in result:
                 cell.withheld, cell.reason = True, cell.reason or SECONDARY
@@ -254,21 +260,50 @@ def _first_leak(
     return None
 
 
-def _cell_to_withhold(cells: Sequence[Cell], known: set[int], threshold: int) -> Cell | None:
+def _cell_to_withhold(
+    cells: Sequence[Cell],
+    known: set[int],
+    threshold: int,
+    protected: set[tuple[str, str]] = frozenset(),
+) -> Cell | None:
     """The smallest shown cell whose withholding removes a leak; failing that, the
-    smallest shown cell (the loop goes on until nothing leaks)."""
+    smallest shown cell (the loop goes on until nothing leaks). Protected cells only
+    when no other shown cell is left."""
     shown = sorted(
         (c for c in cells if not c.withheld and c.members),
         key=lambda c: (len(c.members), c.table, c.group),
     )
-    for candidate in shown:
+    unprotected = [c for c in shown if (c.table, c.group) not in protected]
+    for candidate in unprotected or shown:
         candidate.withheld = True
         knowledge = _knowledge_of(cells, known)
         fixed = _first_leak(cells, knowledge, known, threshold) is None
         candidate.withheld = False
         if fixed:
             return candidate
+    if unprotected:
+        return unprotected[0]
     return shown[0] if shown else None
+
+
+def _release_secondary(
+    cells: Sequence[Cell], known: set[int], threshold: int, protected: set[tuple[str, str]]
+) -> bool:
+    """Show again every cell withheld by secondary suppression that can be shown without
+    a leak (the greedy rounds may withhold more than needed), protected and larger cells
+    first. True if any was shown again."""
+    released = False
+    withheld = sorted(
+        (c for c in cells if c.withheld and c.reason == SECONDARY),
+        key=lambda c: ((c.table, c.group) not in protected, -len(c.members), c.table, c.group),
+    )
+    for cell in withheld:
+        cell.withheld, cell.reason = False, ""
+        if _first_leak(cells, _knowledge_of(cells, known), known, threshold) is None:
+            released = True
+        else:
+            cell.withheld, cell.reason = True, SECONDARY
+    return released
 
 
 def _frozen(row: Mapping[Unknown, Fraction]) -> frozenset:

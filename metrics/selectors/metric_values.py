@@ -281,13 +281,17 @@ def metric_page(
     top: int | None = None,
     anonymise: bool = True,
     own_institution_ids: Iterable[int] = (),
+    national_withheld: bool = False,
 ) -> MetricPage:
     """A metric's ranking and aggregates for one fiscal year (the latest by default).
 
     A satisfaction metric's rows say where each value came from (self-reported, or the
     survey's size and response rate, those of other TLOs only to named readers).
 
-    Two queries whatever the number of institutions, three for a satisfaction metric.
+    Anonymised (issue #14): the national ranking and the national cell only, the cell
+    withheld when the caller says so (metrics.selectors.disclosure.national_cell_withheld,
+    for what the reader knows); groups by region and type are the dashboard's. Two queries
+    whatever the number of institutions, three for a satisfaction metric.
     """
     fiscal_years = metric_fiscal_years(definition=definition)
     if fiscal_year is None and fiscal_years:
@@ -309,6 +313,15 @@ def metric_page(
         row_source=row_source,
     )
     national, by_region, by_type = _aggregates(definition, values, withhold=anonymise)
+    if anonymise:
+        by_region, by_type = [], []
+        if national_withheld:
+            national = replace(
+                national,
+                pooled_display=withheld_text(),
+                median_display=withheld_text(),
+                withheld=True,
+            )
     return MetricPage(
         definition,
         fiscal_year,

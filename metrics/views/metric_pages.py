@@ -19,6 +19,7 @@ from ..forms import MetricPageFilter
 from ..models import MetricDefinition
 from ..selectors import metric_values as selectors
 from ..selectors.coverage import coverage, default_fiscal_year
+from ..selectors.disclosure import national_cell_withheld, reader_known_ids
 from ..selectors.satisfaction import satisfaction_sources, uses_satisfaction
 
 
@@ -53,13 +54,23 @@ def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
     kind = params["kind"]
 
     def compute() -> tuple:
+        fiscal_year = params["fiscal_year"] or default_fiscal_year(kind=kind)
+        anonymise = not permissions.can_view_named_metrics(request.user)
         page = selectors.metric_page(
             definition=definition,
-            fiscal_year=params["fiscal_year"] or default_fiscal_year(kind=kind),
+            fiscal_year=fiscal_year,
             kind=kind,
             top=params["top"],
-            anonymise=not permissions.can_view_named_metrics(request.user),
+            anonymise=anonymise,
             own_institution_ids=selectors.own_institution_ids(request.user),
+            national_withheld=anonymise
+            and national_cell_withheld(
+                code=definition.code,
+                fiscal_year=fiscal_year
+                or next(iter(selectors.metric_fiscal_years(definition=definition)), None),
+                kind=kind,
+                known=reader_known_ids(request.user),
+            ),
         )
         found = None if page.fiscal_year is None else coverage(page.fiscal_year, kind=kind)
         return page, found

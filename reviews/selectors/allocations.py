@@ -34,6 +34,8 @@ class AllocationPage:
     lines: list[AllocationLine]
     decided: list[Decision]
     difference: int = 0
+    total_computed: int = 0
+    total_amount: int = 0
     approvals: list = field(default_factory=list)
     can_edit: bool = False
     can_approve: bool = False
@@ -54,8 +56,15 @@ def allocation_page(*, user: User, cycle: ReviewCycle) -> AllocationPage:
     if allocation is None:
         page.can_edit = bool(decided) and can_allocate(user, cycle)
         return page
-    page.lines = lines_of(allocation)
-    page.difference = allocation.budget_yen - sum(line.amount_yen for line in page.lines)
+    # Tier by tier (prioritised support first), as the ministries read an allocation.
+    tier_order = {tier: index for index, tier in enumerate(SupportTier.values)}
+    page.lines = sorted(
+        lines_of(allocation),
+        key=lambda line: (tier_order.get(line.tier, 99), line.institution.code),
+    )
+    page.total_computed = sum(line.computed_yen for line in page.lines)
+    page.total_amount = sum(line.amount_yen for line in page.lines)
+    page.difference = allocation.budget_yen - page.total_amount
     page.approvals = list(allocation.approvals.select_related("official"))
     page.can_edit = ALLOCATION_WORKFLOW.may(user, allocation, AllocationAction.EDIT)
     page.can_approve = ALLOCATION_WORKFLOW.may(

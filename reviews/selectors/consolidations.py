@@ -32,7 +32,8 @@ class CycleConsolidations:
     applied: list[Consolidation]
     conflicts: list[tuple[str, list[Consolidation]]]  # institution name, the rival plans
     names: dict[int, str]
-    groups: list[tuple[str, int, int]]  # region or type label, TLOs before, after
+    regions: list[tuple[str, int, int]]  # region, approved TLOs before, after
+    types: list[tuple[str, int, int]]  # TLO type, approved TLOs before, after
     aggregates: list[tuple[MetricDefinition, Aggregate, Aggregate]]
     regions_left_without: list[str]
     tlo_count_before: int
@@ -107,20 +108,21 @@ def cycle_consolidations(cycle) -> CycleConsolidations:
                 ValueRow(*line.years[cycle.fiscal_year].combined)
             )
     after = [t for t in tlos if t.pk not in removed]
-    groups = []
+    regions = []
+    types = []
     regions_left = []
-    for region in Region.objects.order_by("code"):
+    for region in Region.objects.order_by("order", "code"):
         before_count = sum(1 for t in tlos if t.region_id == region.pk)
         after_count = sum(1 for t in after if t.region_id == region.pk) + added_regions.count(
             region.pk
         )
-        groups.append((region.name_ja, before_count, after_count))
+        regions.append((region.name_ja, before_count, after_count))
         if before_count and not after_count:
             regions_left.append(region.name_ja)
     for tlo_type, label in TloType.choices:
         before_count = sum(1 for t in tlos if t.tlo_type == tlo_type)
         after_count = sum(1 for t in after if t.tlo_type == tlo_type) + added_types.count(tlo_type)
-        groups.append((str(label), before_count, after_count))
+        types.append((str(label), before_count, after_count))
     values: dict[int, dict[int, ValueRow]] = defaultdict(dict)
     for definition_id, institution_id, *row in (
         MetricValue.objects.filter(
@@ -147,7 +149,8 @@ def cycle_consolidations(cycle) -> CycleConsolidations:
         applied=applied,
         conflicts=conflicts,
         names=names,
-        groups=groups,
+        regions=regions,
+        types=types,
         aggregates=aggregates,
         regions_left_without=regions_left,
         tlo_count_before=len(tlos),

@@ -15,6 +15,7 @@ from ..gates import stage_allows
 from ..models import Assignment, CycleEntry
 from ..workflow import DECISION_WORKFLOW, SCORE_WORKFLOW, approve_action
 from . import aggregates, pages
+from .allocations import allocation_of, own_amount
 from .deliberation import aids_for
 from .scenarios import linked_scenario, scenario_list
 
@@ -83,6 +84,7 @@ def entry_page(entry: CycleEntry, *, user: User) -> dict[str, Any]:
         "is_official": is_official,
         "decision": decision if permissions.can_view_decision(user, entry, decision) else None,
         "can_draft_decision": permissions.can_draft_decision(user, entry),
+        "own_amount": _own_amount(user, entry),
     }
     if is_official:
         table = context["score_table"]
@@ -106,6 +108,16 @@ def entry_page(entry: CycleEntry, *, user: User) -> dict[str, Any]:
                 **_scenario_context(user, entry, decision),
             )
     return context
+
+
+def _own_amount(user: User, entry: CycleEntry):
+    """The institution's line of the approved allocation, for its own staff once the
+    cycle is published (officials read every amount on the allocation page)."""
+    if not permissions.is_member(user, entry.institution):
+        return None
+    if not permissions.can_see_own_amount(user, entry, allocation_of(entry.cycle)):
+        return None
+    return own_amount(cycle=entry.cycle, institution_id=entry.institution_id)
 
 
 def _scenario_context(user: User, entry: CycleEntry, decision) -> dict[str, Any]:

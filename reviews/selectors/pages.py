@@ -19,6 +19,7 @@ from metrics.anonymity import is_withheld
 from metrics.calculations import format_value, rank
 from metrics.enums import MetricUnit
 from metrics.models import AnnualReport, MetricDefinition, MetricValue
+from metrics.selectors.disclosure import NATIONAL, REGION, TLO_TYPE, year_tables
 
 from ..calculations import loads_within_one_of_mean, propose_assignments
 from ..display import local_name
@@ -33,6 +34,7 @@ from ..models import (
     ReviewCycle,
 )
 from ..permissions import is_official, is_reviewer
+from .disclosure import known_institution_ids
 from .reports import material_reports
 
 TREND_YEARS = 5
@@ -169,12 +171,18 @@ class Material:
 
 
 def _position(
-    group: str, values: dict[int, float], institution_id: int, higher: bool, *, withhold: bool
+    group: str,
+    values: dict[int, float],
+    institution_id: int,
+    higher: bool,
+    *,
+    withhold: bool,
+    hidden: bool = False,
 ) -> PeerPosition:
     ranking = rank(values.items(), higher_is_better=higher, tie_order=lambda k: k)
     own = next((row.rank for row in ranking.rows if row.key == institution_id), None)
     size = ranking.ranked
-    if withhold and own is not None and is_withheld(size):
+    if hidden or (withhold and own is not None and is_withheld(size)):
         return PeerPosition(group, None, size, None, withheld=True)
     quintile = math.ceil(5 * own / size) if own and size else None
     return PeerPosition(group, own, size, quintile)
@@ -208,6 +216,20 @@ def material_of(entry: CycleEntry, *, user: User) -> Material:
     by_definition: dict[int, list[tuple[int, float, int | None, str]]] = defaultdict(list)
     for definition_id, institution_id, value, region_id, tlo_type in peers:
         by_definition[definition_id].append((institution_id, value, region_id, tlo_type))
+    # Group positions follow the fixed tables for what this reader knows (issue #14): a
+    # group needs the small-group threshold of institutions they do not know by name.
+    tables = None
+    if withhold:
+        tables = year_tables(
+            fiscal_year=year,
+            kind=InstitutionKind.APPROVED_TLO,
+            known=known_institution_ids(user) | {institution.pk},
+        )
+    cells = [(NATIONAL, "")]
+    if institution.region_id:
+        cells.append((REGION, institution.region.code))
+    if institution.tlo_type:
+        cells.append((TLO_TYPE, institution.tlo_type))
     labels = [str(_("approved TLOs"))]
     if institution.region_id:
         labels.append(local_name(institution.region))
@@ -239,8 +261,10 @@ def material_of(entry: CycleEntry, *, user: User) -> Material:
                         institution.pk,
                         definition.higher_is_better,
                         withhold=withhold,
+                        hidden=tables is not None
+                        and not tables.distribution_shown(definition.code, *cell),
                     )
-                    for label, group in groups
+                    for (label, group), cell in zip(groups, cells, strict=True)
                 ],
             )
         )

@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from institutions.enums import InstitutionStatus
+from institutions.fiscal_years import format_fiscal_year
 from institutions.models import ConsolidationEvent, Institution, Partnership, Region
 from metrics.calculations import (
     Aggregate,
@@ -164,6 +165,26 @@ def _with_saved_costs(code: str, outcome: Outcome, saved: float) -> float | None
     return outcome.numerator / denominator if denominator > 0 else None
 
 
+def _missing_notes(missing: dict[int, list[str]]) -> list[str]:
+    """One sentence per set of members lacking an accepted report, naming its years, so
+    that the table's cells can say only "not defined"."""
+    years_by_members: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for year, names in missing.items():
+        if names:
+            years_by_members[tuple(names)].append(year)
+    return [
+        _(
+            "%(years)s: no accepted report from %(names)s, so the combined institution's "
+            "values are not defined."
+        )
+        % {
+            "years": "、".join(format_fiscal_year(year) for year in years),
+            "names": "、".join(names),
+        }
+        for names, years in years_by_members.items()
+    ]
+
+
 def combined_metrics(spec: ScenarioSpec) -> tuple[list[MetricLine], list[int], list[str]]:
     """Every metric of the catalogue for the members and the combined institution, over
     the cycle's fiscal year and the four before; and notes for the page."""
@@ -188,7 +209,7 @@ def combined_metrics(spec: ScenarioSpec) -> tuple[list[MetricLine], list[int], l
         year: [names[i].name_ja for i in spec.member_ids if year not in reported[i]]
         for year in years
     }
-    notes = []
+    notes = _missing_notes(missing)
     hq = spec.ip_headquarters_id
     if hq is not None:
         hq_years = [y for y in years if y in reported[hq]]
@@ -325,7 +346,7 @@ def coverage(
         after_regions.append(region_id)
     warnings = []
     regions = []
-    for region in Region.objects.order_by("code"):
+    for region in Region.objects.order_by("order", "code"):
         before_count = sum(1 for t in tlos if t.region_id == region.pk)
         after_count = after_regions.count(region.pk)
         regions.append((region, before_count, after_count))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from core.amounts import format_yen
 from core.people import person_name
 from metrics.calculations import format_value
+from metrics.enums import MetricUnit
 
 from ..display import fiscal_year_parts
 from ..display import local_name as _local_name
@@ -128,25 +129,34 @@ def person(user) -> str:
     return person_name(user)
 
 
-@register.simple_tag
-def metric_value(definition, value) -> str:
-    """A metric value as the seed prints it; "—" when not defined."""
+def _metric_text(definition, value, amount_unit: str) -> str:
+    if value is not None and definition.unit == MetricUnit.YEN:
+        return format_yen(value, amount_unit)
     return format_value(value, definition.unit) or "—"
 
 
-@register.simple_tag
-def scenario_value(line, year: int, who) -> str:
-    """One cell of a scenario's metric table: a member's value, or the combined one with
-    the members it lacks and the value under the cost assumption."""
+@register.simple_tag(takes_context=True)
+def metric_value(context, definition, value) -> str:
+    """A metric value as the seed prints it, amounts in the reader's unit (円, 千円,
+    百万円); "—" when not defined."""
+    return _metric_text(definition, value, context.get("amount_unit", "yen"))
+
+
+@register.simple_tag(takes_context=True)
+def scenario_value(context, line, year: int, who) -> str:
+    """One cell of a scenario's metric table: a member's value, or the combined one
+    ("not defined" where a member lacks a report; the page's notes name it) and the value
+    under the cost assumption."""
+    unit = context.get("amount_unit", "yen")
     cell = line.years[year]
     if who != "combined":
         outcome = cell.members.get(who)
-        return metric_value(line.definition, outcome.value if outcome else None)
+        return _metric_text(line.definition, outcome.value if outcome else None, unit)
     if cell.missing:
-        return _("not defined (no accepted report: %(names)s)") % {"names": "、".join(cell.missing)}
-    text = metric_value(line.definition, cell.combined.value)
+        return _("not defined")
+    text = _metric_text(line.definition, cell.combined.value, unit)
     if cell.with_saved_costs is not None:
         text += " " + _("(with the saved costs: %(value)s)") % {
-            "value": metric_value(line.definition, cell.with_saved_costs)
+            "value": _metric_text(line.definition, cell.with_saved_costs, unit)
         }
     return text

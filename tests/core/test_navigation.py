@@ -18,6 +18,7 @@ def test_navigation_per_person(client_for, staff_a, mext_official, mext_reviewer
         "institutions",
         "timeline",
         "reviews",
+        "surveys",
     ]
     assert _links(client_for(mext_official)) == [
         "dashboards",
@@ -29,6 +30,7 @@ def test_navigation_per_person(client_for, staff_a, mext_official, mext_reviewer
         "timeline",
         "outbox",
         "reviews",
+        "surveys",
     ]
     assert _links(client_for(mext_reviewer)) == [
         "dashboards",

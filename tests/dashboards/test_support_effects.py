@@ -109,3 +109,11 @@ def test_institution_before_after_not_before_publication(client_for, published, 
 def test_institution_before_after_not_for_reviewers(client_for, published, mext_reviewer):
     response = client_for(mext_reviewer).get(reverse("institutions:detail", args=["TLO-AAA"]))
     assert b'id="support-before-after"' not in response.content
+
+
+def test_support_effects_page_names_years_relative_to_the_review(
+    client_for, published, mext_official
+):
+    page = client_for(mext_official).get(reverse("dashboards:support_effects")).content.decode()
+    for label in ("3年度前", "1年度前", "審査年度", "1年度後", "3年度後"):
+        assert f'<th scope="col" class="num">{label}</th>' in page

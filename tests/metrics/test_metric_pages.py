@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from institutions.enums import ConsolidationKind, TloType
 from institutions.models import ConsolidationEvent
 from metrics.services.metric_values import recompute_metric_values
-from tests.factories import InstitutionFactory, RegionFactory
+from tests.factories import InstitutionFactory, RegionFactory, staff_of
 from tests.metrics.metric_builders import accepted_report
 from tests.support import get_ok
 
@@ -231,7 +231,8 @@ def test_small_group_is_withheld_from_a_viewer_on_the_page(client_for, viewer, r
     # and the registry says who is in the region.
     response = client_for(viewer).get(metric_url())
     page = response.context["page"]
-    assert [(r.withheld, r.pooled, r.median) for r in page.by_region] == [(True, None, None)]
+    # Issue #14: groups by region are the dashboard's fixed tables, not this page's.
+    assert page.by_region == []
     assert page.national.withheld is True
     html = response.content.decode()
     assert WITHHELD in html
@@ -261,8 +262,8 @@ def test_anonymised_median_is_never_one_institutions_own_value(client_for, viewe
             patent_costs=0,
         )
     recompute_metric_values()
-    for_viewer = client_for(viewer).get(metric_url()).context["page"].by_region[0]
-    for_official = client_for(mext_official).get(metric_url()).context["page"].by_region[0]
+    for_viewer = client_for(viewer).get(metric_url()).context["page"].national
+    for_official = client_for(mext_official).get(metric_url()).context["page"].national
     assert for_official.median == 6.0  # the middle institution's own ratio (600%)
     assert for_viewer.median == pytest.approx((2 + 6 + 7) / 3)  # mean of the middle three
 
@@ -278,12 +279,33 @@ def test_group_of_three_is_shown_to_a_viewer(client_for, viewer):
             patent_costs=0,
         )
     recompute_metric_values()
-    kinki = client_for(viewer).get(metric_url()).context["page"].by_region[0]
-    assert (kinki.withheld, kinki.median) == (False, 2.0)  # (1 + 2 + 3) / 3
+    national = client_for(viewer).get(metric_url()).context["page"].national
+    assert (national.withheld, national.median) == (False, 2.0)  # (1 + 2 + 3) / 3
 
 
-def test_totals_withhold_a_second_group_so_no_subtraction_reveals_the_first(client_for, viewer):
-    # jobs_created is a total: national − the shown regions would give a lone withheld one.
+def test_national_cell_of_three_is_withheld_from_the_staff_of_one(client_for, viewer):
+    institutions = [InstitutionFactory() for _ in range(3)]
+    for income, institution in zip((1, 2, 3), institutions, strict=True):
+        accepted_report(institution, 2010, licence_income=income, personnel_costs=1, patent_costs=0)
+    recompute_metric_values()
+    staff = staff_of(institutions[0], username="one-of-three")
+    assert client_for(staff).get(metric_url()).context["page"].national.withheld is True
+    assert client_for(viewer).get(metric_url()).context["page"].national.withheld is False
+
+
+def test_reviewers_get_no_aggregate_on_the_metric_page(client_for, mext_reviewer):
+    for income in (1, 2, 3, 4):
+        accepted_report(
+            InstitutionFactory(), 2010, licence_income=income, personnel_costs=1, patent_costs=0
+        )
+    recompute_metric_values()
+    page = client_for(mext_reviewer).get(metric_url()).context["page"]
+    assert page.national.withheld is True and page.by_region == []
+    assert len(page.ranking.rows) == 4  # the national ranking, anonymised, stays
+
+
+def test_anonymised_readers_get_no_groups_on_the_metric_page(client_for, viewer):
+    # jobs_created is a total: groups next to the national total are the dashboard's.
     big, small = RegionFactory(code="kanto"), RegionFactory(code="kinki", name_ja="近畿地区")
     third = RegionFactory(code="kyushu", name_ja="九州・沖縄地区", order=9)
     for region, count in ((big, 4), (small, 1), (third, 3)):
@@ -291,11 +313,8 @@ def test_totals_withhold_a_second_group_so_no_subtraction_reveals_the_first(clie
             accepted_report(InstitutionFactory(region=region), 2010, jobs_created=5)
     recompute_metric_values()
     page = client_for(viewer).get(metric_url("jobs_created")).context["page"]
-    assert {r.aggregate.included: r.withheld for r in page.by_region} == {
-        4: False,
-        1: True,
-        3: True,
-    }
+    assert page.by_region == [] and page.by_type == []
+    assert page.national.pooled == 8 * 5
 
 
 def _add_institutions(count):

@@ -240,3 +240,52 @@ def test_own_amount_refuses_other_roles(request, client_for, allocation, persona
     user = request.getfixturevalue(persona)
     url = reverse("reviews:own_amount", args=[2010, "TLO-AAA"])
     assert client_for(user).get(url).status_code == 403
+
+
+def test_entry_page_links_staff_to_their_amount_once_published(
+    client_for, allocation, mext_official, meti_official, staff_a
+):
+    approved(allocation, mext_official, meti_official)
+    cycle = allocation.cycle
+    entry_url = reverse("reviews:entry", args=[2010, "TLO-AAA"])
+    assert 'id="link-own-amount"' not in client_for(staff_a).get(entry_url).content.decode()
+    cycle.stage = Stage.PUBLISHED
+    cycle.save()
+    page = client_for(staff_a).get(entry_url).content.decode()
+    assert 'id="link-own-amount"' in page
+    assert "300,000,000" in page
+
+
+def test_entry_page_no_amount_link_before_the_allocation_is_approved(
+    client_for, allocation, staff_a
+):
+    cycle = allocation.cycle
+    cycle.stage = Stage.PUBLISHED
+    cycle.save()
+    page = client_for(staff_a).get(reverse("reviews:entry", args=[2010, "TLO-AAA"]))
+    assert 'id="link-own-amount"' not in page.content.decode()
+
+
+def test_allocation_page_lists_tiers_in_order_with_the_total(
+    client_for, institution_a, institution_b, mext_official
+):
+    cycle = decided_cycle(
+        tiers={institution_a: SupportTier.NONE, institution_b: SupportTier.PRIORITISED}
+    )
+    allocations.save_allocation(
+        actor=mext_official, cycle=cycle, budget_yen=90_000_000, expected_version=NEW
+    )
+    page = client_for(mext_official).get(reverse("reviews:allocation", args=[2010]))
+    page = page.content.decode()
+    # Prioritised support (TLO-BBB) before no support (TLO-AAA), whatever the codes.
+    assert page.index('id="line-TLO-BBB"') < page.index('id="line-TLO-AAA"')
+    total = page[page.index('id="allocation-total"') :]
+    assert "90,000,000円" in total[: total.index("</tr>")]
+
+
+def test_allocation_form_labels_every_floor_and_ceiling(client_for, allocation, mext_official):
+    page = client_for(mext_official).get(reverse("reviews:allocation", args=[2010])).content
+    page = page.decode()
+    for code in ("TLO-AAA", "TLO-DDD"):
+        for kind in ("floor", "ceiling"):
+            assert f'<label for="id_{kind}_{code}"' in page

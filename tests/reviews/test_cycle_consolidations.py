@@ -64,3 +64,32 @@ def test_cycle_consolidations_page_for_officials(client_for, cycle, meti_officia
     response = client_for(meti_official).get(reverse("reviews:consolidations", args=[2010]))
     assert response.status_code == 200
     assert "九州・沖縄地区" in response.content.decode()
+
+
+def test_cycle_consolidations_count_regions_and_types_apart(cycle):
+    data = cycle_consolidations(cycle)
+    assert ("九州・沖縄地区", 1, 0) in data.regions
+    # Four wide-area TLOs; A and B become one, C is internalised.
+    assert ("広域型", 4, 2) in data.types
+    assert not {label for label, *_ in data.regions} & {label for label, *_ in data.types}
+
+
+def test_cycle_consolidations_page_amounts_in_the_readers_unit(
+    client_for, cycle, institution_a, mext_official
+):
+    import io
+
+    from django.core.management import call_command
+
+    from metrics.models import MetricDefinition, MetricValue
+
+    call_command("load_metric_definitions", stdout=io.StringIO())
+    definition = MetricDefinition.objects.filter(unit="yen").order_by("code").first()
+    MetricValue.objects.create(
+        definition=definition, institution=institution_a, fiscal_year=2010, value=2_500_000
+    )
+    mext_official.amount_unit = "thousand"
+    mext_official.save()
+    page = client_for(mext_official).get(reverse("reviews:consolidations", args=[2010]))
+    assert "2,500千円" in page.content.decode()  # the median before, in 千円
+    assert "¥2,500,000" not in page.content.decode()

@@ -205,7 +205,9 @@ def test_hearing_sheet_withholds_positions_by_the_small_group_setting(
     MetricValue.objects.create(
         definition=definition, institution=institution_a, fiscal_year=2010, value=0.8
     )
-    for n in range(2):  # three institutions in every peer group
+    # Four institutions in every peer group: the reviewer knows the one assigned to them,
+    # so three others stand behind each position (issue #14: someone inside the group).
+    for n in range(3):
         MetricValue.objects.create(
             definition=definition,
             institution=InstitutionFactory(region=institution_a.region),
@@ -218,4 +220,4 @@ def test_hearing_sheet_withholds_positions_by_the_small_group_setting(
     row = next(r for r in trends.rows if r[0] == definition.name)
     positions = row[-3:]
     assert (positions == ["非表示"] * 3) is withheld
-    assert all(p.startswith("1位/3") for p in positions) is not withheld
+    assert all(p.startswith("1位/4") for p in positions) is not withheld

@@ -210,3 +210,16 @@ def test_consolidation_scenario_command_refuses_bad_arguments(merger, arguments)
 
     with pytest.raises(CommandError):
         call_command("consolidation_scenario", "--fy", "2010", *arguments)
+
+
+def test_merger_notes_name_each_missing_member_with_its_years(merger, institution_a, institution_b):
+    from django.utils import translation
+
+    with translation.override("ja"):
+        notes = compute_scenario(merger).notes
+    a, b = institution_a.name_ja, institution_b.name_ja
+    assert notes == [
+        f"2006年度(平成18年度)、2007年度(平成19年度): {a}、{b}の受理済み年度報告がないため、"
+        "統合後の機関の値は算出できません。",
+        f"2008年度(平成20年度): {b}の受理済み年度報告がないため、統合後の機関の値は算出できません。",
+    ]
