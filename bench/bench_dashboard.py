@@ -173,6 +173,9 @@ def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
+    # What a request costs when it computes everything: no page cache (core.cache);
+    # bench_load.py measures the cache.
+    os.environ["CACHE_URL"] = "dummy://"
 
     import django
 

@@ -32,11 +32,13 @@ sys.path.insert(0, str(ROOT))
 
 from bench.report import DOCS_PAGE, BenchmarkRun, Machine, write  # noqa: E402
 
-# In the order data flows: reports are imported, metrics recomputed, dashboards read.
+# In the order data flows: reports are imported, metrics recomputed, dashboards read;
+# last, the pages under load (gunicorn, Redis and Locust: bench/bench_load.py).
 BENCHMARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("bench_import", ("--phases",)),
     ("bench_recompute", ()),
     ("bench_dashboard", ()),
+    ("bench_load", ()),
 )
 
 

@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.amounts import unit_label
+from core.cache import cached_data, cached_page_data, page_key
 from core.downloads import download_response
 from core.views import refuse_bad_request
+from institutions.audience import audience_key
 from institutions.models import Institution
 
 from . import charts, permissions
@@ -33,8 +35,14 @@ def national(request: HttpRequest) -> HttpResponse:
     may_filter = permissions.can_filter_dashboard(request.user)
     if form.filters().view() and not may_filter:
         return refuse_bad_request(request, selectors.filtered_view_refused_text())
-    board = selectors.national_dashboard(filters=form.filters(), user=request.user)
-    figures = charts.national_charts(board, request.user.amount_unit)
+    filters, unit = form.filters(), request.user.amount_unit
+
+    def compute() -> tuple:
+        board = selectors.national_dashboard(filters=filters, user=request.user)
+        return board, charts.national_charts(board, unit), charts.kpi_tiles(board, unit)
+
+    key = page_key("national", (audience_key(request.user), filters, unit))
+    board, figures, kpis = cached_data(key, compute)
     if "download" in request.GET:
         return _download(request, figures, f"dashboard_{board.fiscal_year}")
     context = {
@@ -43,9 +51,10 @@ def national(request: HttpRequest) -> HttpResponse:
         "badges": selectors.filter_badges(form.filters(), request.GET, choices=choices),
         "charts": {chart.key: chart for chart in figures},
         "ranking_charts": [chart for chart in figures if chart.key.startswith("ranking_")],
-        "kpis": charts.kpi_tiles(board, request.user.amount_unit),
+        "kpis": kpis,
         "amount_unit_label": unit_label(request.user.amount_unit),
         "benchmark_links": selectors.benchmark_links(request.user),
+        "fragment_key": key,
         "can_view_support_effects": permissions.can_view_support_effects(request.user),
     }
     return render(request, "dashboards/national.html", context)
@@ -61,11 +70,19 @@ def benchmark(request: HttpRequest, code: str) -> HttpResponse:
     form = DashboardFilterForm(request.GET, **selectors.filter_choices())
     if not form.is_valid():
         return refuse_bad_request(request, form.problem())
-    filters = form.filters()
-    board = benchmarks.peer_benchmark(
-        institution=institution, fiscal_year=filters.fiscal_year, user=request.user
+    filters, unit = form.filters(), request.user.amount_unit
+
+    def compute() -> tuple:
+        board = benchmarks.peer_benchmark(
+            institution=institution, fiscal_year=filters.fiscal_year, user=request.user
+        )
+        return board, charts.benchmark_charts(board, unit, metric=filters.metric)
+
+    board, figures = cached_page_data(
+        "benchmark",
+        (audience_key(request.user), institution.pk, filters.fiscal_year, filters.metric, unit),
+        compute,
     )
-    figures = charts.benchmark_charts(board, request.user.amount_unit, metric=filters.metric)
     if "download" in request.GET:
         return _download(request, figures, f"benchmark_{institution.code}_{board.fiscal_year}")
     context = {

@@ -11,6 +11,19 @@ from .enums import InstitutionKind, TloType
 from .models import ConsolidationEvent, Institution, InstitutionAlias, RegistryUpload, User
 from .names import closest_names, normalise_name
 
+# What a row of the institution list shows (institutions/institution_list.html).
+INSTITUTION_LIST_COLUMNS = (
+    "code",
+    "name_ja",
+    "name_en",
+    "kind",
+    "tlo_type",
+    "approval_fy",
+    "status",
+    "region__name_ja",
+    "region__name_en",
+)
+
 
 def institution_list(*, search: str = "") -> QuerySet[Institution]:
     """Institutions for the list page, with what each row shows, searchable by name or alias."""

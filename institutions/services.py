@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from core.cache import bump_data_version
 from core.enums import JobState
 from core.jobs import move_job, record_progress, silent_jobs
 from core.tables.files import check_size
@@ -74,9 +75,11 @@ def _upsert(
     actor: User | None,
     summary: LoadSummary | None = None,
 ) -> models.Model:
-    """Create or update one row, saving only when a value differs.
+    """Create or update one row, saving only when a value differs; a save moves the data
+    version on (core.cache: the registry is on every dashboard).
 
-    Saving nothing when nothing changed keeps loads idempotent, history included.
+    Saving nothing when nothing changed keeps loads idempotent, history and cached pages
+    included.
     """
     obj = model.objects.filter(**lookup).first()
     if obj is None:
@@ -94,6 +97,7 @@ def _upsert(
     obj._history_user = actor  # read by django-simple-history
     obj.full_clean(validate_unique=False, validate_constraints=False)
     obj.save()
+    bump_data_version()
     if summary:
         summary.count(outcome)
     return obj

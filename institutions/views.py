@@ -4,6 +4,7 @@ service, render or redirect."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,6 +30,8 @@ from .registry_file import EXTRA_COLUMNS, REGISTRY_COLUMNS, template_rows
 from .resources import InstitutionResource
 from .sections import page_sections
 
+PAGE_SIZE = 100
+
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"panels": contributions("HOME_PANELS", user=request.user)})
@@ -43,13 +46,17 @@ def institution_list(request: HttpRequest) -> HttpResponse:
     institutions = filterset.qs
     export_format = request.GET.get("format")
     if export_format in ("csv", "xlsx"):
-        return _download(institutions, export_format)
+        return _download(institutions, export_format)  # every row the filters select
+    page = Paginator(institutions.only(*selectors.INSTITUTION_LIST_COLUMNS), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "institutions/institution_list.html",
         {
             "filter": filterset,
-            "institutions": institutions,
+            "page": page,
+            "institutions": page,
             "search": search,
             "can_manage": permissions.can_manage_registry(request.user),
         },

@@ -238,6 +238,33 @@ class ReportFilterForm(forms.Form):
         ]
         self.fields["institution"].queryset = institutions
 
+    def selects(self) -> list[dict]:
+        """The filters as plain <select> data (name, label, choices, the chosen value):
+        drawing a thousand institutions through the widgets' templates costs more than
+        the rest of the page."""
+        institution = self.fields["institution"]
+        institutions = [("", str(institution.empty_label))] + [
+            (obj.code, institution.label_from_instance(obj))
+            for obj in institution.queryset.only("code", "name_ja")
+        ]
+        choices = {
+            "fiscal_year": [
+                (str(value), label) for value, label in self.fields["fiscal_year"].choices
+            ],
+            "state": list(self.fields["state"].choices),
+            "institution": institutions,
+        }
+        chosen = self.data if self.is_bound else {}
+        return [
+            {
+                "name": name,
+                "label": self.fields[name].label,
+                "choices": choices[name],
+                "chosen": str(chosen.get(name, "") or ""),
+            }
+            for name in ("fiscal_year", "state", "institution")
+        ]
+
     def filters(self) -> dict[str, Any]:
         if not self.is_valid():
             return {}

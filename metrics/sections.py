@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from core.cache import lazily_cached_data, page_key
 from core.sections import Section
+from institutions.audience import audience_key
 from institutions.models import Institution, User
 
 from .permissions import can_create_report, can_view_institution_metrics, can_view_report_list_of
@@ -28,7 +30,14 @@ def metrics_section(*, user: User, institution: Institution) -> Section | None:
     for officials; nothing for anyone else."""
     if not can_view_institution_metrics(user, institution):
         return None
+    key = page_key("institution_metrics", (audience_key(user), institution.pk, user.amount_unit))
     return Section(
         "metrics/metric_pages/_institution_metrics.html",
-        {"metrics": institution_metrics(institution=institution, amount_unit=user.amount_unit)},
+        {
+            "metrics": lazily_cached_data(
+                key,
+                lambda: institution_metrics(institution=institution, amount_unit=user.amount_unit),
+            ),
+            "fragment_key": key,
+        },
     )

@@ -25,7 +25,10 @@ def outbox(request: HttpRequest) -> HttpResponse:
     form = OutboxFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
     found = selectors.outbox(state=filters.get("state", ""), kind=filters.get("kind", ""))
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The list shows no message's body or attachments: they are read on its own page.
+    page = Paginator(found.defer("body", "attachments"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "notifications/outbox.html",

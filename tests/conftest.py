@@ -26,6 +26,16 @@ def _media_in_tmp(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Each test starts with no cached page data: the data version is rolled back with
+    the test's transaction, so an entry of an earlier test could carry the same key."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture
 def institution_a(db):
     return InstitutionFactory(code="TLO-AAA", name_ja="機関A", name_en="Institution A")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import bench_dashboard, bench_import, bench_recompute, run
+from bench import bench_dashboard, bench_import, bench_load, bench_recompute, run
 from bench.report import BenchmarkRun, Machine, ResultTable, render
 
 MACHINE = Machine(
@@ -204,12 +204,88 @@ def test_dashboard_table_gives_each_reader_against_the_target():
     assert "3 rounds = 6 requests per reader" in table.data_size
 
 
+def _load_run(rps: float, p50: float, p95: float, p99: float, failures: int = 0) -> dict:
+    return {
+        "requests": 100,
+        "failures": failures,
+        "rps": rps,
+        "p50_ms": p50,
+        "p95_ms": p95,
+        "p99_ms": p99,
+    }
+
+
+LOAD_FIGURES = {
+    "institutions": 10,
+    "fiscal_years": 2,
+    "reports": 20,
+    "values": 340,
+    "users": 20,
+    "seconds": 30,
+    "short_seconds": 15,
+    "cold_first_median_ms": 120.0,
+    "cold_first_max_ms": 140.0,
+    "pages": {
+        "national": {
+            "cold_1": _load_run(10.0, 90, 120, 130),
+            "cold_20": _load_run(12.0, 1500, 2000, 2500),
+            "warm_20": _load_run(80.0, 200, 250, 290),
+        },
+        "report_list": {
+            "cold_1": _load_run(20.0, 45, 60, 70),
+            "cold_20": _load_run(25.0, 700, 900, 1000, failures=2),
+            "warm_20": _load_run(60.0, 280, 350, 400),
+        },
+    },
+}
+
+
+def test_load_table_gives_each_page_its_runs_and_ratios():
+    table = bench_load.result_table(LOAD_FIGURES)
+
+    assert table.rows == (
+        (
+            "national dashboard",
+            "10.0 req/s; 90 / 120 / 130 ms",
+            "12.0 req/s; 1,500 / 2,000 / 2,500 ms",
+            "80.0 req/s; 200 / 250 / 290 ms",
+            "8.0×",
+            "2.8×",
+        ),
+        (
+            "report list",
+            "20.0 req/s; 45 / 60 / 70 ms",
+            "25.0 req/s; 700 / 900 / 1,000 ms, 2 failed",
+            "60.0 req/s; 280 / 350 / 400 ms",
+            "3.0×",
+            "7.8×",
+        ),
+    )
+    assert table.target.startswith(
+        "p95 under 300 ms warm at 20 connections: NOT met; warm throughput at least 5× "
+        "one cold connection's: NOT met; the national dashboard's first request of a year "
+        "(cache empty) under 150 ms: met (median 120 ms, slowest 140 ms)."
+    )
+
+
+def test_load_table_without_a_run_shows_dashes():
+    figures = {**LOAD_FIGURES, "pages": {"national": {"cold_1": _load_run(10.0, 90, 120, 130)}}}
+    del figures["cold_first_median_ms"]
+    table = bench_load.result_table(figures)
+
+    assert table.rows == (
+        ("national dashboard", "10.0 req/s; 90 / 120 / 130 ms", "—", "—", "—", "—"),
+    )
+    assert "under 150 ms: —." in table.target
+
+
 def fake_benchmarks(monkeypatch, status: int = 0):
     """subprocess.call that writes each script's made-up figures to its --json file."""
     figures = {
         "bench_import.py": IMPORT_FIGURES,
         "bench_recompute.py": RECOMPUTE_FIGURES,
         "bench_dashboard.py": DASHBOARD_FIGURES,
+        "bench_load.py": LOAD_FIGURES,
     }
     calls = []
 
@@ -237,12 +313,14 @@ def test_run_writes_the_page_from_every_benchmark(monkeypatch, tmp_path):
         "bench_import.py",
         "bench_recompute.py",
         "bench_dashboard.py",
+        "bench_load.py",
     ]
     assert calls[0][2:4] == ["--phases", "--skip-stock"]
     assert [line for line in page.splitlines() if line.startswith("## ")] == [
         "## Annual-report import",
         "## Metric recompute",
         "## National dashboard",
+        "## Pages under load",
     ]
     assert (
         "Command: `DATABASE_URL=postgres://… python bench/bench_import.py --phases --skip-stock`"

@@ -219,6 +219,23 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
+
+# Computed page data (core.cache), keyed by the data version: Redis when CACHE_URL names
+# one (production: the broker's server, another database number), "dummy://" for no cache
+# at all, else this process's memory (each worker its own; still never stale).
+def cache_from_url(url: str) -> dict:
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url.startswith("dummy://"):
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
+
+
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {"default": cache_from_url(CACHE_URL)}
+# How long a page's data is kept (seconds); a write makes it unreachable at once anyway.
+PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", str(60 * 60)))
+
 # E-mail (notifications): printed to the console unless an SMTP server is configured.
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",

@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_bool
+from .base import CACHE_URL, cache_from_url, env_bool
 
 DEBUG = False
 
@@ -48,3 +48,10 @@ else:
         "CELERY_BROKER_URL must point at the Redis broker "
         "(or set CELERY_TASK_ALWAYS_EAGER=true to run tasks in the web process on purpose)."
     )
+
+# Page data is cached in Redis: CACHE_URL, else the broker's server with database
+# CACHE_REDIS_DB (1 unless told), so that the three web workers share one cache.
+_broker = os.environ.get("CELERY_BROKER_URL", "")
+if not CACHE_URL and _broker.startswith(("redis://", "rediss://")):
+    _server = _broker.rsplit("/", 1)[0] if _broker.count("/") > 2 else _broker
+    CACHES = {"default": cache_from_url(f"{_server}/{int(os.environ.get('CACHE_REDIS_DB', '1'))}")}

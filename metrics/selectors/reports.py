@@ -32,6 +32,17 @@ from ..report_fields import (
 )
 from ..validation import FigureWarning, report_warnings
 
+# What a row of the report list shows (metrics/reports/report_list.html).
+REPORT_LIST_COLUMNS = (
+    "fiscal_year",
+    "state",
+    "is_demo",
+    "submitted_at",
+    "updated_at",
+    "institution__code",
+    "institution__name_ja",
+)
+
 
 def report_list(
     *,
@@ -40,8 +51,13 @@ def report_list(
     state: str | None = None,
     institution: Institution | None = None,
 ) -> QuerySet[AnnualReport]:
-    """The list page: visible reports, newest fiscal year first, with their institution."""
-    reports = AnnualReport.objects.visible_to(user).select_related("institution")
+    """The list page: visible reports, newest fiscal year first, with their institution;
+    only the columns the list shows (not the figures)."""
+    reports = (
+        AnnualReport.objects.visible_to(user)
+        .select_related("institution")
+        .only(*REPORT_LIST_COLUMNS)
+    )
     if fiscal_year:
         reports = reports.filter(fiscal_year=fiscal_year)
     if state:

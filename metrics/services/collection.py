@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from core.cache import bump_data_version
 from core.versions import StaleVersion, claim_version
 from core.workflow import TransitionNotAllowed, WorkflowError
 from institutions.fiscal_years import MIN_FISCAL_YEAR, format_fiscal_year
@@ -70,7 +71,8 @@ def open_round(
 
     Side effects, in order: the round is stored open, with the expected institutions
     (the form proposes the approved and certified TLOs of that year:
-    metrics.selectors.coverage.existing_in); a history record names the official. From
+    metrics.selectors.coverage.existing_in); a history record names the official; the
+    data version moves on (core.cache: coverage on the dashboards follows the round). From
     its opening date the institutions see it on their home page and the daily task
     reminds those who have not submitted. Raises RoundError for a fiscal year that has
     a round already, a future fiscal year, or a deadline before the opening date.
@@ -97,6 +99,7 @@ def open_round(
             % {"year": format_fiscal_year(fiscal_year)}
         ) from None
     collection_round.expected.set(list(expected))
+    bump_data_version()
     return collection_round
 
 
@@ -133,7 +136,7 @@ def change_round(
 
     Side effects, in order: the version moves on (StaleRoundError if someone changed
     the round since `expected_version`); dates and expected institutions stored; a
-    history record names the official. Reports already made are not touched; reminders
+    history record names the official; the data version moves on (core.cache). Reports already made are not touched; reminders
     follow the new deadline from the next daily run.
     """
     current = _move(actor, collection_round, RoundAction.CHANGE, expected_version)
@@ -141,6 +144,7 @@ def change_round(
     current.opens_on, current.deadline = opens_on, deadline
     current.save()
     current.expected.set(list(expected))
+    bump_data_version()
     return current
 
 

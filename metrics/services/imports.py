@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from simple_history.utils import bulk_create_with_history
 
+from core.cache import bump_data_version
 from core.jobs import move_job, record_progress, silent_jobs
 from core.tables import limits
 from core.tables.files import check_size
@@ -361,7 +362,8 @@ def apply_preview(
     bulk-updates the changed (and, as accepted, the newly accepted) ones (version + 1),
     with one history record each by `actor` with `change_reason`; replaces the licence
     rows of the reports that have rows on the file's licence sheet (ライセンス明細);
-    queues one metric recompute on commit. No e-mail: these are the ministries' own
+    if any report was written, moves the data version on (core.cache) and queues one
+    metric recompute on commit. No e-mail: these are the ministries' own
     figures.
     """
     if preview.has_errors():
@@ -459,6 +461,7 @@ def apply_preview(
         accepted=len(created) + len(updated) + len(newly_accepted) if as_accepted else 0,
     )
     if touched:
+        bump_data_version()
         metric_values.queue_recompute(
             institution_ids=applied.institution_ids, fiscal_years=applied.fiscal_years
         )

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
+from core.cache import bump_data_version
 from core.tasks import enqueue
 from institutions.models import ConsolidationEvent, User
 
@@ -100,7 +101,8 @@ def recompute_metric_values(
     Side effects, in order: on PostgreSQL, a transaction-level advisory lock so that
     two recomputes never interleave; then, within the scope, inserts the values that
     are new, updates the ones that changed, deletes the ones whose report is no longer
-    accepted. Unchanged rows are not written.
+    accepted. Unchanged rows are not written. If any row was written, the data version
+    moves on (core.cache); a recompute that changes nothing leaves cached pages be.
     """
     _lock()
     definitions = list(MetricDefinition.objects.order_by("pk"))
@@ -122,6 +124,8 @@ def recompute_metric_values(
     )
     existing = _existing_values(institution_ids=scope, from_fiscal_year=from_fiscal_year)
     result = _write(computed, existing)
+    if result.created or result.updated or result.deleted:
+        bump_data_version()
     logger.info(
         "Recomputed metric values (by %s, institutions %s, from FY%s): %s",
         getattr(actor, "username", "system"),
@@ -361,8 +365,8 @@ def load_default_definitions(*, actor: User | None = None) -> tuple[int, int]:
 
     Returns (created, updated). Side effects, in order: each definition created or
     changed is saved one by one, so that each lands in the definitions' history (by
-    `actor`, if given; reason "default definitions"); if any was, queues a recompute of
-    every value once the transaction commits.
+    `actor`, if given; reason "default definitions"); if any was, moves the data version
+    on (core.cache) and queues a recompute of every value once the transaction commits.
     """
     created = updated = 0
     existing = {d.code: d for d in MetricDefinition.objects.filter(code__in=DEFAULT_CODES)}
@@ -379,6 +383,7 @@ def load_default_definitions(*, actor: User | None = None) -> tuple[int, int]:
             _save_definition(definition, actor=actor, fields=changed)
             updated += 1
     if created or updated:
+        bump_data_version()
         queue_full_recompute()
     return created, updated
 

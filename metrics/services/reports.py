@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.cache import bump_data_version
 from core.versions import StaleVersion, check_version, claim_version
 from core.workflow import ReasonRequired, TransitionNotAllowed, WorkflowError
 from institutions.fiscal_years import format_fiscal_year
@@ -324,10 +325,12 @@ def accept_report(
     1. the version moves on (StaleReportError if `expected_version` is given and old);
     2. state accepted, acceptance time and official stored; a history record names them;
     3. the institution's staff are e-mailed;
-    4. a recompute of the metrics of this institution from this fiscal year on is
+    4. the data version moves on (core.cache: cached pages show the change);
+    5. a recompute of the metrics of this institution from this fiscal year on is
        queued for when the transaction commits.
     """
     current = _accept(actor=actor, report=report, expected_version=expected_version)
+    bump_data_version()
     metric_values.queue_recompute(
         institution_ids=[current.institution_id], fiscal_years=[current.fiscal_year]
     )
@@ -356,7 +359,8 @@ def accept_reports(*, actor: User, versions: Mapping[int, int]) -> list[AnnualRe
        acceptable by this official; if any is not, BatchRefused names each one and
        nothing is stored;
     2. each is accepted as by accept_report, steps 1–3;
-    3. one recompute is queued for all their institutions, from the earliest of their
+    3. the data version moves on once (core.cache);
+    4. one recompute is queued for all their institutions, from the earliest of their
        fiscal years, for when the transaction commits.
     """
     if not versions:
@@ -391,6 +395,7 @@ def accept_reports(*, actor: User, versions: Mapping[int, int]) -> list[AnnualRe
         _accept(actor=actor, report=reports[pk], expected_version=versions[pk])
         for pk in sorted(versions)
     ]
+    bump_data_version()
     metric_values.queue_recompute(
         institution_ids=[r.institution_id for r in accepted],
         fiscal_years=[r.fiscal_year for r in accepted],
@@ -409,7 +414,8 @@ def reopen_report(
     2. state draft, the reason stored (the latest stays on the report, every one in
        the history), the acceptance cleared; a history record names the official;
     3. the institution's staff are e-mailed the reason;
-    4. a recompute of the metrics of this institution from this fiscal year on is
+    4. the data version moves on (core.cache: cached pages show the change);
+    5. a recompute of the metrics of this institution from this fiscal year on is
        queued for when the transaction commits.
     """
     current = _move(
@@ -424,6 +430,7 @@ def reopen_report(
     current.accepted_by = None
     _save(current, actor=actor, action=ReportAction.REOPEN)
     mail.report_reopened(actor=actor, report=current)
+    bump_data_version()
     metric_values.queue_recompute(
         institution_ids=[current.institution_id], fiscal_years=[current.fiscal_year]
     )
@@ -469,8 +476,9 @@ def repair_report(
     1. the version moves on from `expected_version` (StaleReportError otherwise);
     2. the figures are stored with a history record by the administrator, reason
        "admin repair";
-    3. if the report is accepted and anything changed (or `licences_changed`), the metric
-       recompute of its institution from its fiscal year is queued on commit.
+    3. if the report is accepted and anything changed (or `licences_changed`), the data
+       version moves on (core.cache) and the metric recompute of its institution from
+       its fiscal year is queued on commit.
     """
     if not (actor.is_authenticated and actor.is_administrator):
         raise PermissionDenied(_("Only administrators repair reports in the admin."))
@@ -489,6 +497,7 @@ def repair_report(
     current._change_reason = REPAIR_REASON
     current.save()
     if current.state == ReportState.ACCEPTED and (changed or licences_changed):
+        bump_data_version()
         metric_values.queue_recompute(
             institution_ids=[current.institution_id], fiscal_years=[current.fiscal_year]
         )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from core.cache import bump_data_version
 from core.tasks import enqueue
 from institutions.models import User
 
@@ -39,7 +40,8 @@ def record_survey_results(
 ) -> int:
     """Store the survey results of a fiscal year (replacing any earlier ones of that year).
 
-    Side effects, in order: the year's results are replaced by these; on commit, a
+    Side effects, in order: the year's results are replaced by these; the data version
+    moves on (core.cache: the metric pages name each value's source); on commit, a
     recompute of every institution's metrics from that fiscal year on (the first
     survey's year changes what every TLO's satisfaction index means). Returns how many
     results were stored.
@@ -58,6 +60,7 @@ def record_survey_results(
     ]
     SurveyResult.objects.filter(fiscal_year=fiscal_year).delete()
     SurveyResult.objects.bulk_create(rows)
+    bump_data_version()
     enqueue("metrics.recompute_metrics", from_fiscal_year=fiscal_year)
     return len(rows)
 

@@ -8,7 +8,9 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from core.cache import cached_page_data
 from core.downloads import download_response
+from institutions.audience import audience_key
 
 from .. import permissions, sheets
 from ..anonymity import small_group_threshold
@@ -50,23 +52,33 @@ def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "metrics/metric_pages/metric_detail.html", context, status=400)
     params = filters.params()
     kind = params["kind"]
-    fiscal_year = params["fiscal_year"] or default_fiscal_year(kind=kind)
-    anonymise = not permissions.can_view_named_metrics(request.user)
-    page = selectors.metric_page(
-        definition=definition,
-        fiscal_year=fiscal_year,
-        kind=kind,
-        top=params["top"],
-        anonymise=anonymise,
-        own_institution_ids=selectors.own_institution_ids(request.user),
-        national_withheld=anonymise
-        and national_cell_withheld(
-            code=definition.code,
-            fiscal_year=fiscal_year
-            or next(iter(selectors.metric_fiscal_years(definition=definition)), None),
+
+    def compute() -> tuple:
+        fiscal_year = params["fiscal_year"] or default_fiscal_year(kind=kind)
+        anonymise = not permissions.can_view_named_metrics(request.user)
+        page = selectors.metric_page(
+            definition=definition,
+            fiscal_year=fiscal_year,
             kind=kind,
-            known=reader_known_ids(request.user),
-        ),
+            top=params["top"],
+            anonymise=anonymise,
+            own_institution_ids=selectors.own_institution_ids(request.user),
+            national_withheld=anonymise
+            and national_cell_withheld(
+                code=definition.code,
+                fiscal_year=fiscal_year
+                or next(iter(selectors.metric_fiscal_years(definition=definition)), None),
+                kind=kind,
+                known=reader_known_ids(request.user),
+            ),
+        )
+        found = None if page.fiscal_year is None else coverage(page.fiscal_year, kind=kind)
+        return page, found
+
+    page, page_coverage = cached_page_data(
+        "metric",
+        (audience_key(request.user), definition.code, params["fiscal_year"], kind, params["top"]),
+        compute,
     )
     if params["format"] and page.ranking is not None:
         return _download(
@@ -75,7 +87,7 @@ def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
     context["page"] = page
     context["small_group_threshold"] = small_group_threshold()
     if page.fiscal_year is not None:
-        context["coverage"] = coverage(page.fiscal_year, kind=kind)
+        context["coverage"] = page_coverage
         context["year_has_values"] = page.fiscal_year in page.fiscal_years
     return render(request, "metrics/metric_pages/metric_detail.html", context)
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.cache import bump_data_version
 from core.people import person_name
 from institutions.models import User
 
@@ -46,6 +47,8 @@ def assign_reviewers(
     Side effects, in order: the assignments are stored (with history); a message to
     each reviewer is staged in the outbox. Each assignment keeps the reviewer's ministry
     of today: their scores count for it in this cycle whatever happens to the person.
+
+    Last, the data version moves on (core.cache).
     """
     if not is_official(actor):
         raise PermissionDenied
@@ -76,6 +79,7 @@ def assign_reviewers(
         assignment.save()
         created.append(assignment)
         notices.assignment_made(actor=actor, entry=entry, reviewer=reviewer)
+    bump_data_version()
     return created
 
 
@@ -84,6 +88,8 @@ def remove_assignment(*, actor: User, assignment: Assignment) -> None:
     """Remove an assignment that has no scores yet.
 
     Side effects: the assignment is deleted (its history keeps it).
+
+    Last, the data version moves on (core.cache).
     """
     if not is_official(actor):
         raise PermissionDenied
@@ -95,3 +101,4 @@ def remove_assignment(*, actor: User, assignment: Assignment) -> None:
         )
     assignment._history_user = actor
     assignment.delete()
+    bump_data_version()

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.cache import bump_data_version
 from institutions.fiscal_years import format_fiscal_year
 from institutions.models import Institution, Partnership, User
 
@@ -93,7 +94,8 @@ def propose_conflicts(
     Nothing is proposed in a cycle whose stage no longer allows conflicts. A person and
     institution that already have a conflict in this cycle (in any state, dismissed
     included) are left alone: people have decided on it.
-    Side effects: the proposed conflicts are stored. Returns them.
+    Side effects: the proposed conflicts are stored; if there are any, the data version
+    moves on (core.cache). Returns them.
     """
     if not stage_allows(cycle, Activity.DECLARE_CONFLICT):
         return []
@@ -144,6 +146,8 @@ def propose_conflicts(
     for conflict in wanted:
         conflict.save()
         created.append(conflict)
+    if created:
+        bump_data_version()
     return created
 
 
@@ -180,6 +184,8 @@ def declare_conflict(*, actor: User, entry: CycleEntry, kind: str, reason: str) 
     the person is assigned to the institution in the cycle, their access ends at once
     (the predicates read the conflict), their scores leave every aggregate of the cycle,
     and a message to the officials is staged.
+
+    Last, the data version moves on (core.cache).
     """
     if not can_view_conflicts(actor):
         raise PermissionDenied
@@ -210,6 +216,7 @@ def declare_conflict(*, actor: User, entry: CycleEntry, kind: str, reason: str) 
             raise
         return declare_conflict(actor=actor, entry=entry, kind=kind, reason=reason)
     _after_assignment(actor=actor, conflict=conflict)
+    bump_data_version()
     return conflict
 
 
@@ -239,6 +246,8 @@ def act_on_conflict(*, actor: User, conflict: Conflict, action: str, reason: str
     is appended to the conflict's reason; a conflict that becomes active again and
     touches an assignment stages a message to the officials (confirming or pinning one
     that was active stages none: the declaration did).
+
+    Last, the data version moves on (core.cache).
     """
     conflict = (
         Conflict.objects.select_for_update()
@@ -264,4 +273,5 @@ def act_on_conflict(*, actor: User, conflict: Conflict, action: str, reason: str
     conflict.save()
     if not was_active and conflict.is_active:
         _after_assignment(actor=actor, conflict=conflict)
+    bump_data_version()
     return conflict

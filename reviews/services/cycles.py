@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from core.cache import bump_data_version
 from core.versions import claim_version
 from institutions.models import Institution, User
 
@@ -55,6 +56,8 @@ def create_cycle(
     per stage (empty unless given); the four default criteria with equal weights and
     their rubrics; one entry per institution (default: every active approved TLO);
     conflicts proposed from the reviewers' affiliations for those institutions.
+
+    Last, the data version moves on (core.cache).
     """
     if actor is not None and not can_manage_cycles(actor):
         raise PermissionDenied
@@ -86,6 +89,7 @@ def create_cycle(
     chosen = list(institutions if institutions is not None else default_institutions())
     CycleEntry.objects.bulk_create([CycleEntry(cycle=cycle, institution=i) for i in chosen])
     propose_conflicts(cycle=cycle)
+    bump_data_version()
     return cycle
 
 
@@ -104,6 +108,8 @@ def update_settings(
 
     Side effects: the cycle's version moves on; the cycle, its stage plans and criteria
     are saved with history.
+
+    Last, the data version moves on (core.cache).
     """
     if not can_manage_cycles(actor):
         raise PermissionDenied
@@ -127,6 +133,7 @@ def update_settings(
             setattr(criterion, name, value)
         criterion._history_user = actor
         criterion.save()
+    bump_data_version()
     return cycle
 
 
@@ -145,6 +152,8 @@ def set_institutions(
     institutions (with conflicts proposed for them); entries of removed institutions are
     deleted, unless one has assignments, a statement, a hearing or a decision (then
     nothing changes).
+
+    Last, the data version moves on (core.cache).
     """
     if not can_manage_cycles(actor):
         raise PermissionDenied
@@ -181,6 +190,7 @@ def set_institutions(
     cycle._history_user = actor
     cycle.save(update_fields=["version"])
     propose_conflicts(cycle=cycle, entries=new_entries)
+    bump_data_version()
     return cycle
 
 
@@ -193,6 +203,8 @@ def change_stage(*, actor: User, cycle: ReviewCycle, action: str, reason: str = 
 
     Side effects, in order: the stage changes (with history); a StageChange records who,
     when, from, to and why; on publishing, the messages are staged.
+
+    Last, the data version moves on (core.cache).
     """
     cycle = ReviewCycle.objects.select_for_update().get(pk=cycle.pk)
     target = CYCLE_WORKFLOW.check(actor, cycle, action, reason=reason)
@@ -220,4 +232,5 @@ def change_stage(*, actor: User, cycle: ReviewCycle, action: str, reason: str = 
             staff = list(entry.institution.staff.filter(is_active=True))
             if staff:
                 notices.decision_published(actor=actor, entry=entry, staff=staff)
+    bump_data_version()
     return cycle

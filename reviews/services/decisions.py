@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from core.cache import bump_data_version
 from core.versions import StaleVersion, check_version, claim_version
 from institutions.models import Institution, User
 
@@ -41,6 +42,8 @@ def save_decision(
     approved is locked (reopen it first). Saving without a change changes nothing.
     Side effects, in order: the version moves on; the decision is saved with history;
     withdrawn approvals are deleted (their history keeps them).
+
+    Last, the data version moves on (core.cache).
     """
     if not can_draft_decision(actor, entry):
         raise PermissionDenied
@@ -80,6 +83,7 @@ def save_decision(
             decision.save()
     except IntegrityError:  # drafted by someone else at the same moment
         raise StaleVersion(decision) from None
+    bump_data_version()
     return decision
 
 
@@ -104,6 +108,8 @@ def approve_decision(*, actor: User, decision: Decision, expected_version: int) 
     neither may be conflicted with the institution. The ministry is always the
     official's own. Side effects, in order: the approval is stored (with history); the
     decision becomes approved by one, or approved (locked); its version moves on.
+
+    Last, the data version moves on (core.cache).
     """
     decision = _current(decision, expected_version)
     action = approve_action(decision)
@@ -115,6 +121,7 @@ def approve_decision(*, actor: User, decision: Decision, expected_version: int) 
     decision.state = target
     decision._history_user = actor
     decision.save(update_fields=["state", "version", "updated_at"])
+    bump_data_version()
     return decision
 
 
@@ -126,6 +133,8 @@ def reopen_decision(
 
     Side effects, in order: the version moves on; the approvals are withdrawn (history
     keeps them); the decision returns to draft with the reason.
+
+    Last, the data version moves on (core.cache).
     """
     decision = _current(decision, expected_version)
     decision.state = DECISION_WORKFLOW.check(actor, decision, DecisionAction.REOPEN, reason=reason)
@@ -134,4 +143,5 @@ def reopen_decision(
     decision.reopen_reason = reason.strip()
     decision._history_user = actor
     decision.save()
+    bump_data_version()
     return decision

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.cache import bump_data_version
 from institutions.models import User
 
 from ..enums import ScoreAction
@@ -65,6 +66,8 @@ def record_scores(
     needs a comment. Side effects, in order: each criterion's score is stored (history
     keeps every change); on submit the assignment becomes submitted with the time, and
     from then on the reviewer sees the other submitted scores on the institution.
+
+    Last, the data version moves on (core.cache).
     """
     assignment = (
         Assignment.objects.select_for_update()
@@ -89,6 +92,7 @@ def record_scores(
         assignment.submitted_at = timezone.now()
     assignment._history_user = actor
     assignment.save()
+    bump_data_version()
     return assignment
 
 
@@ -99,6 +103,8 @@ def reopen_scores(*, actor: User, assignment: Assignment, reason: str) -> Assign
     Side effects, in order: the assignment becomes reopened with the reason (history
     keeps who and when); its scores leave the aggregates until submitted again; a
     message to the reviewer is staged.
+
+    Last, the data version moves on (core.cache).
     """
     assignment = (
         Assignment.objects.select_for_update()
@@ -114,4 +120,5 @@ def reopen_scores(*, actor: User, assignment: Assignment, reason: str) -> Assign
     notices.scores_reopened(
         actor=actor, entry=assignment.entry, reviewer=assignment.reviewer, reason=reason.strip()
     )
+    bump_data_version()
     return assignment

@@ -7,12 +7,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.actions import take_action
+from core.cache import lazily_cached_data, page_key
 from core.versions import VersionForm, missing_version
 from core.workflow import WorkflowError
+from institutions.audience import audience_key
 
 from .. import permissions
 from ..enums import AidRule
@@ -28,28 +31,16 @@ def deliberation_page(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     cycle = load_cycle(request, fiscal_year)
     if not permissions.can_deliberate(request.user, cycle):
         raise PermissionDenied
-    data = deliberation(user=request.user, cycle=cycle)
-    # Equal totals share a rank (1, 1, 3: 「1位(同順位)」); by rank, unranked last, then by
-    # code. The table's headers re-sort it in the page.
-    totals = {r.entry.pk: r.result.weighted_total for r in data.rows if r.result}
-    defined = [t for t in totals.values() if t is not None]
-    shared = {pk: 1 + sum(1 for t in defined if t > total) for pk, total in totals.items()}
-    shared = {pk: rank for pk, rank in shared.items() if totals[pk] is not None}
-    tied = {pk for pk, total in totals.items() if total is not None and defined.count(total) > 1}
-    rows = sorted(
-        data.rows,
-        key=lambda r: (
-            r.entry.pk not in shared,
-            shared.get(r.entry.pk, 0),
-            r.entry.institution.code,
-        ),
-    )
+    key = page_key("deliberation", (audience_key(request.user), cycle.pk))
+    data = lazily_cached_data(key, lambda: deliberation(user=request.user, cycle=cycle))
+    rows = SimpleLazyObject(lambda: _ranked_rows(data))
     context = {
         "cycle": cycle,
         "data": data,
-        "rows": [(r, shared.get(r.entry.pk), r.entry.pk in tied) for r in rows],
+        "rows": rows,
         "aid_rules": AidRule.choices,
         "scenario_links": scenario_links_of(cycle),
+        "fragment_key": key,
     }
     return render(request, "reviews/deliberation.html", context)
 
@@ -132,3 +123,22 @@ def decision_reopen(request: HttpRequest, fiscal_year: int, code: str) -> HttpRe
         success=_("The decision has been reopened; both ministries approve again."),
         back=reverse("reviews:entry", args=[fiscal_year, code]),
     )
+
+
+def _ranked_rows(data) -> list[tuple]:
+    """(row, rank, tied) by rank: equal totals share a rank (1, 1, 3: 「1位(同順位)」),
+    unranked last, then by code. The table's headers re-sort it in the page."""
+    totals = {r.entry.pk: r.result.weighted_total for r in data.rows if r.result}
+    defined = [t for t in totals.values() if t is not None]
+    shared = {pk: 1 + sum(1 for t in defined if t > total) for pk, total in totals.items()}
+    shared = {pk: rank for pk, rank in shared.items() if totals[pk] is not None}
+    tied = {pk for pk, total in totals.items() if total is not None and defined.count(total) > 1}
+    rows = sorted(
+        data.rows,
+        key=lambda r: (
+            r.entry.pk not in shared,
+            shared.get(r.entry.pk, 0),
+            r.entry.institution.code,
+        ),
+    )
+    return [(r, shared.get(r.entry.pk), r.entry.pk in tied) for r in rows]
