@@ -297,3 +297,31 @@ def test_export_allocation_command_without_allocation_says_so(cycle):
         call_command("export_allocation", "--fy", "2010")
     with pytest.raises(CommandError):
         call_command("export_allocation", "--fy", "1999")
+
+
+def test_allocation_ceiling_equal_to_floor_fixes_the_amount(cycle, mext_official, institution_a):
+    allocation = make(
+        cycle,
+        mext_official,
+        limits={institution_a.pk: Limits(floor_yen=250_000_000, ceiling_yen=250_000_000)},
+    )
+    assert amounts(allocation)["TLO-AAA"] == 250_000_000
+    assert sum(amounts(allocation).values()) == 600_000_000
+
+
+def test_allocation_ceiling_below_floor_refused(cycle, mext_official, institution_a):
+    with pytest.raises(ReviewError):
+        make(
+            cycle,
+            mext_official,
+            limits={institution_a.pk: Limits(floor_yen=250_000_000, ceiling_yen=249_999_000)},
+        )
+    assert not Allocation.objects.exists()
+
+
+def test_allocation_new_from_a_stale_version_refused(cycle, mext_official):
+    with pytest.raises(StaleVersion):
+        allocations.save_allocation(
+            actor=mext_official, cycle=cycle, budget_yen=600_000_000, expected_version=NEW + 2
+        )
+    assert not Allocation.objects.exists()

@@ -209,3 +209,52 @@ def test_staff_see_own_decision_only_after_publication(
     assert (
         "地域の中核である。" in client_for(staff_a).get("/institutions/TLO-AAA/").content.decode()
     )
+
+
+def test_save_decision_merger_with_itself_refused(
+    deliberating, entry_a, mext_official, institution_a
+):
+    from reviews.errors import ReviewError
+
+    with pytest.raises(ReviewError):
+        decisions.save_decision(
+            actor=mext_official,
+            entry=entry_a,
+            tier=SupportTier.NONE,
+            recommendation=Recommendation.MERGE,
+            merge_partner=institution_a,
+            rationale="統合",
+            expected_version=NEW,
+        )
+    assert not Decision.objects.filter(entry=entry_a).exists()
+
+
+def test_save_decision_merger_with_another_institution_stored(
+    deliberating, entry_a, mext_official, institution_b
+):
+    decision = decisions.save_decision(
+        actor=mext_official,
+        entry=entry_a,
+        tier=SupportTier.NONE,
+        recommendation=Recommendation.MERGE,
+        merge_partner=institution_b,
+        rationale="統合",
+        expected_version=NEW,
+    )
+    assert Decision.objects.get(pk=decision.pk).merge_partner == institution_b
+
+
+def test_save_decision_new_from_a_stale_version_refused(deliberating, entry_a, mext_official):
+    from core.versions import StaleVersion
+
+    with pytest.raises(StaleVersion):
+        decisions.save_decision(
+            actor=mext_official,
+            entry=entry_a,
+            tier=SupportTier.STANDARD,
+            recommendation=Recommendation.CONTINUE,
+            merge_partner=None,
+            rationale="地域の中核である。",
+            expected_version=NEW + 3,
+        )
+    assert not Decision.objects.filter(entry=entry_a).exists()

@@ -205,3 +205,30 @@ def test_dashboard_quadrant(scoring, entry_a, mext_reviewer, meti_reviewer, mext
     assert data["points"][0]["category"]
     assert quadrant_points(user=mext_reviewer) is None
     assert quadrant_points(user=viewer) is None
+
+
+def test_hearing_minutes_hidden_from_the_institutions_staff(
+    assigned, entry_a, mext_official, staff_a, client_for
+):
+    from reviews.permissions import can_view_minutes
+
+    hearings.schedule_hearing(
+        actor=mext_official,
+        entry=entry_a,
+        date=datetime.date(2011, 1, 20),
+        starts_at=datetime.time(10),
+        ends_at=datetime.time(11),
+        place="会議室",
+        online_url="",
+        attendees=[],
+        minutes="審査員だけの議事録メモ",
+        expected_version=NEW,
+    )
+    page = "/reviews/2010/institutions/TLO-AAA/"
+    staff_page = client_for(staff_a).get(page)
+    official_page = client_for(mext_official).get(page)
+    assert staff_page.status_code == 200
+    assert "審査員だけの議事録メモ" not in staff_page.content.decode()
+    assert "審査員だけの議事録メモ" in official_page.content.decode()
+    assert can_view_minutes(staff_a, entry_a) is False
+    assert can_view_minutes(mext_official, entry_a) is True

@@ -202,3 +202,83 @@ def test_internalisation_needs_an_ip_headquarters(cycle, mext_official, institut
             ip_headquarters=InstitutionFactory(kind=InstitutionKind.UNIVERSITY, tlo_type=""),
             expected_version=0,
         )
+
+
+def _merger(cycle, actor, members, **kwargs):
+    return scenarios.save_scenario(
+        actor=actor,
+        cycle=cycle,
+        scenario=None,
+        name="統合案",
+        kind=ScenarioKind.MERGER,
+        members=members,
+        expected_version=0,
+        **kwargs,
+    )
+
+
+def test_save_scenario_all_costs_saved_accepted(cycle, mext_official, institution_a, institution_b):
+    from decimal import Decimal
+
+    saved = _merger(
+        cycle, mext_official, [institution_a, institution_b], saved_costs_percent=Decimal(100)
+    )
+    assert ConsolidationScenario.objects.get(pk=saved.pk).saved_costs_percent == 100
+
+
+def test_save_scenario_more_than_all_costs_saved_refused(
+    cycle, mext_official, institution_a, institution_b
+):
+    from decimal import Decimal
+
+    from reviews.errors import ReviewError
+
+    with pytest.raises(ReviewError):
+        _merger(
+            cycle,
+            mext_official,
+            [institution_a, institution_b],
+            saved_costs_percent=Decimal("100.01"),
+        )
+    assert not ConsolidationScenario.objects.exists()
+
+
+def test_save_scenario_continuing_outside_the_members_refused(
+    cycle, mext_official, institution_a, institution_b
+):
+    from reviews.errors import ReviewError
+
+    outsider = InstitutionFactory(code="TLO-OUT")
+    with pytest.raises(ReviewError):
+        _merger(cycle, mext_official, [institution_a, institution_b], continuing=outsider)
+    assert not ConsolidationScenario.objects.exists()
+
+
+def test_delete_scenario_a_decision_rests_on_refused(
+    scenario, mext_official, institution_a, institution_b
+):
+    from reviews.errors import ReviewError
+
+    decision = Decision.objects.get(entry__institution=institution_a)
+    Decision.objects.filter(pk=decision.pk).update(
+        recommendation=Recommendation.MERGE,
+        merge_partner=institution_b,
+        state=DecisionState.DRAFT,
+    )
+    decision.refresh_from_db()
+    scenarios.link_scenario(
+        actor=mext_official, decision=decision, scenario=scenario, expected_version=decision.version
+    )
+    scenario.refresh_from_db()
+    with pytest.raises(ReviewError):
+        scenarios.delete_scenario(
+            actor=mext_official, scenario=scenario, expected_version=scenario.version
+        )
+    assert ConsolidationScenario.objects.filter(pk=scenario.pk).exists()
+
+
+def test_delete_scenario_without_decision_deleted(scenario, mext_official):
+    scenarios.delete_scenario(
+        actor=mext_official, scenario=scenario, expected_version=scenario.version
+    )
+    assert not ConsolidationScenario.objects.filter(pk=scenario.pk).exists()
