@@ -1,0 +1,158 @@
+"""What an anonymised reader can reach for a fiscal year through the web, as numbers: the
+national dashboard's chart payloads (the JSON in `<script type="application/json">`), every
+chart's CSV download, the metric pages and their CSV downloads (ranking and aggregates),
+and, for TLO staff, their own peer benchmark and its downloads. Fetched with the Django
+test client, with every filter value the dashboard's page offers the reader.
+
+Used by the disclosure audit (test_disclosure_audit.py)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from dashboards.selectors.national import GROUP_MEDIANS, SEED_RANKINGS
+
+DASHBOARD = "/dashboards/"
+# Keys of a plotly trace that carry the data (the rest is styling: colours, sizes, widths).
+DATA_KEYS = ("x", "y", "z", "values", "customdata", "text", "hovertext", "base")
+NUMBER = re.compile(r"[−-]?\d[\d,]*(?:\.\d+)?")
+
+
+@dataclass
+class Reach:
+    """Every number found, with where it was found (for the audit's message)."""
+
+    numbers: list[tuple[str, float]] = field(default_factory=list)
+    pages: int = 0
+    refused: list[str] = field(default_factory=list)  # filter values answered with a refusal
+
+    def add(self, where: str, value: float) -> None:
+        self.numbers.append((where, value))
+
+
+def offered(body: str) -> dict[str, list[str]]:
+    """The values each filter <select> of the page offers (blank: all)."""
+    found = {}
+    for select in re.finditer(r'<select name="([a-z_]+)".*?</select>', body, re.S):
+        values = [v for v in re.findall(r'value="([^"]*)"', select.group(0)) if v]
+        found[select.group(1)] = values
+    return found
+
+
+def reach(
+    client, *, fiscal_year: int, benchmark_code: str | None = None, every_filter: bool = True
+) -> Reach:
+    """Every number the client's reader reaches for the fiscal year (with `every_filter`
+    False, the page as it opens and the refused filter values only: a dashboard with its
+    downloads takes seconds, the demo's every filter minutes)."""
+    found = Reach()
+    base = {"fy": str(fiscal_year)}
+    page = client.get(DASHBOARD, base)
+    assert page.status_code == 200, page.status_code
+    body = page.content.decode()
+    choices = offered(body)
+    views = [dict(base)]
+    for name, values in choices.items():
+        if name == "fy":
+            continue
+        if every_filter or name in ("region", "tlo_type", "specialisation"):
+            views += [{**base, name: v} for v in values if v != base.get(name)]
+    for view in views:
+        _dashboard(client, view, found)
+    for code in dict.fromkeys([*SEED_RANKINGS, *GROUP_MEDIANS]):
+        _metric_page(client, code, fiscal_year, found)
+    if benchmark_code:
+        _benchmark(client, benchmark_code, fiscal_year, found)
+    return found
+
+
+def _dashboard(client, view: dict[str, str], found: Reach) -> None:
+    response = client.get(DASHBOARD, view)
+    label = "&".join(f"{k}={v}" for k, v in sorted(view.items()))
+    if response.status_code == 400:
+        found.refused.append(label)
+        return
+    assert response.status_code == 200, (label, response.status_code)
+    found.pages += 1
+    body = response.content.decode()
+    keys = []
+    for key, payload in re.findall(
+        r'<script type="application/json" id="figure-([^"]+)">(.*?)</script>', body, re.S
+    ):
+        keys.append(key)
+        for value in _trace_numbers(json.loads(payload)):
+            found.add(f"dashboard {label} chart {key}", value)
+    for key in keys:
+        download = client.get(DASHBOARD, {**view, "download": key})
+        assert download.status_code == 200, (label, key, download.status_code)
+        for value in csv_numbers(download.content):
+            found.add(f"dashboard {label} download {key}", value)
+
+
+def _metric_page(client, code: str, fiscal_year: int, found: Reach) -> None:
+    url = f"/metrics/{code}/"
+    response = client.get(url, {"fy": fiscal_year})
+    assert response.status_code == 200, (url, response.status_code)
+    found.pages += 1
+    for table in ("ranking", "aggregates"):
+        download = client.get(url, {"fy": fiscal_year, "format": "csv", "table": table})
+        assert download.status_code == 200, (url, table, download.status_code)
+        for value in csv_numbers(download.content):
+            found.add(f"metric {code} {table}.csv", value)
+
+
+def _benchmark(client, code: str, fiscal_year: int, found: Reach) -> None:
+    url = f"/dashboards/institutions/{code}/"
+    response = client.get(url, {"fy": fiscal_year})
+    assert response.status_code == 200, (url, response.status_code)
+    found.pages += 1
+    body = response.content.decode()
+    for key, payload in re.findall(
+        r'<script type="application/json" id="figure-([^"]+)">(.*?)</script>', body, re.S
+    ):
+        for value in _trace_numbers(json.loads(payload)):
+            found.add(f"benchmark chart {key}", value)
+        download = client.get(url, {"fy": fiscal_year, "download": key})
+        assert download.status_code == 200, (url, key, download.status_code)
+        for value in csv_numbers(download.content):
+            found.add(f"benchmark download {key}", value)
+
+
+def _trace_numbers(figure: dict) -> Iterator[float]:
+    for trace in figure.get("data", []):
+        for key in DATA_KEYS:
+            yield from _leaves(trace.get(key))
+
+
+def _leaves(value) -> Iterator[float]:
+    if isinstance(value, bool) or value is None:
+        return
+    if isinstance(value, int | float):
+        yield float(value)
+    elif isinstance(value, str):
+        yield from text_numbers(value)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _leaves(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _leaves(item)
+
+
+def text_numbers(text: str) -> Iterator[float]:
+    """Numbers written in a text (hover text, a CSV cell): 1,234,567 / −12.5 / 3.4%."""
+    for match in NUMBER.finditer(text):
+        yield float(match.group(0).replace(",", "").replace("−", "-"))
+
+
+def csv_numbers(content: bytes) -> Iterator[float]:
+    text = content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    for row in rows[1:]:  # the header row names columns
+        for cell in row:
+            yield from text_numbers(cell)
