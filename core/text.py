@@ -14,9 +14,6 @@ import codecs
 import re
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
-
 UTF8 = "utf-8"
 UTF8_BOM = "utf-8-sig"
 CP932 = "cp932"
@@ -101,31 +98,12 @@ def display_file_name(name: str) -> str:
     nothing is left."""
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = _CONTROL.sub("", name).strip()
-    name = _DIRECTION_CONTROLS.sub(lambda m: f"<U+{ord(m.group()):04X}>", name)
+    name = DIRECTION_CONTROLS.sub(lambda m: f"<U+{ord(m.group()):04X}>", name)
     return name[:200] or "upload"
 
 
 # Line breaks and other control characters, including Unicode's own line separators.
-_LINE_BREAKING = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+LINE_BREAKING = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
 # Characters that reorder what follows them on screen: marks, embeddings, overrides,
 # isolates. No name needs them; in a name or a file name they disguise it.
-_DIRECTION_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def single_line_problem(text: str) -> str | None:
-    """Why `text` can't be a name or another one-line value (a line break or another
-    control character, a direction control), in the person's language; None if it can.
-
-    A name with a line break ends up in e-mail subjects, where it is refused."""
-    if _LINE_BREAKING.search(text):
-        return gettext("it contains a line break or another control character")
-    if _DIRECTION_CONTROLS.search(text):
-        return gettext("it contains a character that changes the direction of the text")
-    return None
-
-
-def validate_single_line(value: str) -> None:
-    """Form and model validator: single_line_problem as a ValidationError."""
-    problem = single_line_problem(value or "")
-    if problem:
-        raise ValidationError(problem, code="not_single_line")
+DIRECTION_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")

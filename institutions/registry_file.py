@@ -17,7 +17,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from core.text import safe_excerpt, single_line_problem
+from core.text import safe_excerpt
+from core.validators import single_line_problem
 
 from .enums import InstitutionKind, InstitutionStatus, LegalForm, Specialisation, TloType
 from .fiscal_years import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.amounts import AmountError, parse_yen
 from core.people import person_name
-from core.text import validate_single_line
+from core.validators import validate_single_line
 from core.versions import VersionField, VersionForm
 from institutions.enums import InstitutionKind, InstitutionStatus, Role, TloType
 from institutions.fiscal_years import FiscalYearError, parse_fiscal_year

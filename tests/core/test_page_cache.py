@@ -23,11 +23,10 @@ from metrics.enums import ReportState
 from metrics.models import AnnualReport, MetricValue
 from metrics.services import collection, metric_values, reports
 from metrics.services.imports import confirm_import as confirm
-from metrics.services.imports import start_import
 from reviews.enums import ConflictKind, Recommendation, SupportTier
 from reviews.services import assignments, conflicts, cycles, decisions
 from tests.factories import UserFactory, reviewer_of, staff_of
-from tests.metrics.importing_support import CORE, csv_bytes
+from tests.metrics.importing_support import CORE, csv_bytes, start_and_check
 from tests.metrics.metric_builders import accepted_report
 from tests.reviews.conftest import score_all, set_stage
 
@@ -203,7 +202,7 @@ def test_rolled_back_transaction_moves_no_version():
 
 def test_confirming_an_import_moves_the_version(staff_a, institution_a):
     rows = [["機関コード", "年度", "特許出願件数"], ["TLO-AAA", "2010", "6"]]
-    job = start_import(actor=staff_a, file_name="r.csv", data=csv_bytes(rows), language="ja")
+    job = start_and_check(actor=staff_a, file_name="r.csv", data=csv_bytes(rows), language="ja")
     assert _moves(lambda: confirm(actor=staff_a, job=job))
 
 

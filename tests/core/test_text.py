@@ -38,7 +38,7 @@ def test_display_file_name_shows_direction_override_escaped():
 def test_validate_single_line_refuses_line_break_and_override():
     from django.core.exceptions import ValidationError
 
-    from core.text import validate_single_line
+    from core.validators import validate_single_line
 
     validate_single_line("東京大学 TLO")
     for value in ("a\nb", "a\x0bb", "a\u202eb"):
