@@ -9,11 +9,13 @@ its source, 「顧客5社への調査(回答率100.0%)」. Screenshots go to /tm
 """
 
 import datetime
+import io
 import re
 from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -94,6 +96,8 @@ def _answer_on_a_phone(browser, url: str, answer: tuple[str, ...], *, shot: str 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_survey_journey_open_upload_release_answer_close_index(page, browser, live_server):
+    # A browser test's database is emptied after each such test, definitions included.
+    call_command("load_metric_definitions", stdout=io.StringIO())
     tlo = InstitutionFactory(code="TLO-MIRAI", name_ja="みらいTLO", approval_fy=2001)
     accepted_report(
         tlo,
