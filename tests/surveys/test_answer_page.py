@@ -57,6 +57,15 @@ def test_answer_replay_says_received_and_stores_nothing_more(anonymous_client, l
     assert anonymous_client.get(url(token)).status_code == 200
 
 
+def test_answer_used_link_opens_no_form_again(anonymous_client, live_links):
+    _contact, token = live_links[0]
+    assert 'id="answer-form"' in anonymous_client.get(url(token)).content.decode()
+    anonymous_client.post(url(token), answer_data())
+    page = anonymous_client.get(url(token)).content.decode()
+    assert 'id="answer-form"' not in page
+    assert "受け付けました" in page
+
+
 @pytest.mark.parametrize(
     "token",
     ["x", "A" * 43, "q7Vb1kXo9_uZ3mNc2LrT8yWe5pDs0aHf6gJi4KlQnOw", "..", "' OR 1=1 --", "a" * 5000],
