@@ -125,8 +125,25 @@ def _benchmark(client, code: str, fiscal_year: int, found: Reach) -> None:
 
 def _trace_numbers(figure: dict) -> Iterator[float]:
     for trace in figure.get("data", []):
+        trace = _bar_ends(trace)
         for key in DATA_KEYS:
             yield from _leaves(trace.get(key))
+
+
+def _bar_ends(trace: dict) -> dict:
+    """A bar drawn from `base` carries its length, the difference of two numbers the
+    reader is shown (its start and its end, e.g. a group's 20th and 80th percentiles):
+    what the reader learns is the end, so that is what is audited."""
+    base = trace.get("base")
+    if trace.get("type") != "bar" or not isinstance(base, list):
+        return trace
+    length_key = "x" if trace.get("orientation") == "h" else "y"
+    lengths = trace.get(length_key) or []
+    ends = [
+        None if start is None or length is None else start + length
+        for start, length in zip(base, lengths, strict=False)
+    ]
+    return {**trace, length_key: ends}
 
 
 def _leaves(value) -> Iterator[float]:
