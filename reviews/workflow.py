@@ -78,10 +78,6 @@ def a_deciding_official(user: User, decision: Decision) -> bool:
     return permissions.can_draft_decision(user, decision.entry)
 
 
-def _approved_ministries(decision: Decision) -> set[str]:
-    return set(decision.approvals.values_list("ministry", flat=True))
-
-
 def _quorum_met(decision: Decision) -> bool:
     return quorum_of(decision.entry).met
 
@@ -91,14 +87,19 @@ def a_first_approver(user: User, decision: Decision) -> bool:
     return a_deciding_official(user, decision) and _quorum_met(decision)
 
 
+def holds_the_second_key(user: User, approvals) -> bool:
+    """Two keys, for decisions and allocations alike: the second approval comes from an
+    official of the ministry that has not approved yet, who is not the person who gave the
+    first. `approvals` is the thing's approvals (rows with `ministry` and `official`)."""
+    given = list(approvals.values_list("ministry", "official_id"))
+    if any(official_id == user.pk for _ministry, official_id in given):
+        return False
+    return user.ministry not in {ministry for ministry, _official in given}
+
+
 def an_official_of_the_other_ministry(user: User, decision: Decision) -> bool:
-    """A deciding official of the ministry that has not approved yet, who is not the
-    person who approved first."""
-    if not a_first_approver(user, decision):
-        return False
-    if decision.approvals.filter(official=user).exists():
-        return False
-    return user.ministry not in _approved_ministries(decision)
+    """A deciding official holding the second key (holds_the_second_key)."""
+    return a_first_approver(user, decision) and holds_the_second_key(user, decision.approvals)
 
 
 def the_person(user: User, conflict: Conflict) -> bool:
@@ -264,14 +265,10 @@ def an_allocating_official(user: User, allocation: Allocation) -> bool:
 
 
 def an_allocating_official_of_the_other_ministry(user: User, allocation: Allocation) -> bool:
-    """An allocating official of the ministry that has not approved yet, who is not the
-    person who approved first."""
-    if not an_allocating_official(user, allocation):
-        return False
-    approvals = list(allocation.approvals.values_list("ministry", "official_id"))
-    if any(official_id == user.pk for _ministry, official_id in approvals):
-        return False
-    return user.ministry not in {ministry for ministry, _official in approvals}
+    """An allocating official holding the second key (holds_the_second_key)."""
+    return an_allocating_official(user, allocation) and holds_the_second_key(
+        user, allocation.approvals
+    )
 
 
 AS = AllocationState
