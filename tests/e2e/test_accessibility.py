@@ -18,10 +18,13 @@ import pytest
 from django.core.management import call_command
 from django.urls import Resolver404, resolve
 
+from institutions.models import Institution
 from metrics.enums import ReportState
 from metrics.models import AnnualReport
 from reviews.enums import Stage
-from reviews.models import Assignment, ReviewCycle
+from reviews.models import Assignment, ConsolidationScenario, ReviewCycle
+from surveys.models import Survey
+from surveys.services.invitations import issue_links
 from tests.conftest import PASSWORD as PERSONA_PASSWORD
 from tests.e2e.conftest import login
 from tests.factories import official_of
@@ -71,6 +74,15 @@ REQUIRED = {
     "reviews:score",
     "reviews:statement",
     "metrics:report_create",
+    "dashboards:support_effects",
+    "reviews:scenarios",
+    "reviews:scenario",
+    "reviews:consolidations",
+    "reviews:allocation",
+    "surveys:list",
+    "surveys:detail",
+    "surveys:contacts",
+    "surveys:answer",
 }
 
 CSV_TEXT = (
@@ -168,13 +180,23 @@ def _pages_off_the_walk(role: str) -> list[str]:
     if role == "mext-official":
         submitted = AnnualReport.objects.filter(state=ReportState.SUBMITTED).first()
         pages = ["/reviews/2010/settings/", "/reviews/2010/assignments/proposal/"]
+        pages += ["/dashboards/support-effects/", "/reviews/2009/allocation/"]
+        pages += ["/reviews/2009/scenarios/", "/reviews/2009/consolidations/"]
+        scenario = ConsolidationScenario.objects.filter(cycle__fiscal_year=2009).first()
+        if scenario:
+            pages.append(f"/reviews/2009/scenarios/{scenario.pk}/")
+        pages += ["/surveys/", "/surveys/2011/"]
         pages.append("/metrics/reports/new/")
         if submitted:
             pages.append(f"/metrics/reports/{submitted.pk}/return/")
         return pages
     if role == "tlo-utokyo":
         draft = AnnualReport.objects.get(institution__code="TLO-UTTLO", state=ReportState.DRAFT)
-        return ["/dashboards/institutions/TLO-UTTLO/", f"/metrics/reports/{draft.pk}/edit/"]
+        return [
+            "/dashboards/institutions/TLO-UTTLO/",
+            f"/metrics/reports/{draft.pk}/edit/",
+            "/surveys/2011/contacts/TLO-UTTLO/",
+        ]
     return []
 
 
@@ -218,6 +240,12 @@ def test_accessibility_every_page_template_has_no_serious_violation(
     problems += _audit(page, f"{base}/accounts/login/")
     problems += _audit(page, f"{base}/accessibility/")
     seen.add("accessibility")
+    # The survey's answer page, as a customer opens it from the demo's open FY2011 survey.
+    survey = Survey.objects.get(fiscal_year=2011)
+    tlo = Institution.objects.get(code="TLO-UTTLO")
+    link = issue_links(actor=None, survey=survey, institution=tlo)[0].url
+    problems += _audit(page, base + urlsplit(link).path)
+    seen.add("surveys:answer")
     for role in ROLES:
         page.context.clear_cookies()
         login(page, live_server, role, PASSWORD)
