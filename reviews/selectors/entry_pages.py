@@ -11,6 +11,7 @@ from institutions.models import User
 
 from .. import permissions
 from ..enums import Activity, DecisionAction, Recommendation, ScoreAction, ScoreState, Stage
+from ..display import attendance_by_role
 from ..gates import stage_allows
 from ..models import Assignment, CycleEntry
 from ..workflow import DECISION_WORKFLOW, SCORE_WORKFLOW, approve_action
@@ -86,6 +87,13 @@ def entry_page(entry: CycleEntry, *, user: User) -> dict[str, Any]:
         "can_draft_decision": permissions.can_draft_decision(user, entry),
         "own_amount": _own_amount(user, entry),
     }
+    hearing = context["hearing"]
+    # The institution learns who attends by role only, never its reviewers' names.
+    context["attendance"] = (
+        None
+        if hearing is None or permissions.can_see_attendee_addresses(user)
+        else attendance_by_role(hearing.attendees.all())
+    )
     if is_official:
         table = context["score_table"]
         results = {entry.pk: table.result} if table.result else {}
