@@ -9,7 +9,6 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from institutions.enums import Ministry, Role
-
 from institutions.fiscal_years import format_fiscal_year
 from institutions.templatetags.tlo import name_for_language
 

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from institutions.models import User
 
 from .. import permissions
-from ..enums import Activity, DecisionAction, Recommendation, ScoreAction, ScoreState, Stage
 from ..display import attendance_by_role
+from ..enums import Activity, DecisionAction, Recommendation, ScoreAction, ScoreState, Stage
 from ..gates import stage_allows
 from ..models import Assignment, CycleEntry
 from ..workflow import DECISION_WORKFLOW, SCORE_WORKFLOW, approve_action
