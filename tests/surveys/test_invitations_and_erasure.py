@@ -129,7 +129,9 @@ def test_erasure_30_days_after_closing_keeps_counts_and_answers(
 def test_invitation_names_the_closing_day_with_its_weekday(open_survey, institution_a):
     from surveys.models import Survey
 
-    Survey.objects.filter(pk=open_survey.pk).update(closes_on=datetime.date(2026, 12, 2))
+    Survey.objects.filter(pk=open_survey.pk).update(
+        opens_on=datetime.date(2026, 11, 2), closes_on=datetime.date(2026, 12, 2)
+    )
     open_survey.refresh_from_db()
     contact = add_contacts(open_survey, institution_a, 1)[0]
     message = invitations._message(contact, "nonce", reminder=False)
