@@ -18,7 +18,7 @@ PAGE = "/reviews/2010/institutions/TLO-AAA/"
 
 
 @pytest.fixture
-def hearing(assigned, entry_a, mext_official, mext_reviewer, meti_reviewer):
+def hearing(assigned, entry_a, mext_official, mext_reviewer, meti_reviewer, staff_a):
     for person, name in ((mext_reviewer, "秘密 花子"), (meti_reviewer, "匿名 太郎")):
         person.first_name = name
         person.email = f"{person.username}@example.jp"
@@ -68,3 +68,18 @@ def test_attendance_by_role_counts_and_orders(db):
         assert attendance_by_role([]) == ""
     with translation.override("en"):
         assert attendance_by_role(people) == "MEXT reviewer 2 people, METI official 1 person"
+
+
+def test_institution_mail_attachment_says_who_attends_by_role(hearing, staff_a, mext_reviewer):
+    from notifications.models import Notification
+
+    to_staff = Notification.objects.get(recipient=staff_a)
+    to_reviewer = Notification.objects.get(recipient=mext_reviewer)
+
+    def description(notification):
+        event = Calendar.from_ical(notification.attachments[0]["content"]).walk("VEVENT")[0]
+        return str(event.get("DESCRIPTION"))
+
+    assert "出席予定: 文部科学省 審査委員 1名、文部科学省 担当官 1名" in description(to_staff)
+    assert "秘密" not in to_staff.attachments[0]["content"]
+    assert "出席予定" not in description(to_reviewer)
