@@ -67,6 +67,11 @@ def _generated() -> int:
         region = RegionFactory(code=f"r{r:02d}", order=r)
         for _ in range(size):
             institution = InstitutionFactory(
+                # Codes and names of their own, so that the year (and which institution
+                # each reader knows) is the same whatever tests ran before.
+                code=f"GEN-{n:03d}",
+                name_ja=f"生成TLO{n:03d}",
+                name_en=f"Generated TLO {n:03d}",
                 region=region,
                 tlo_type=types[n % len(types)],
                 specialisation=specialisations[(n // 3) % len(specialisations)],

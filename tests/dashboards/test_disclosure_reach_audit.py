@@ -147,10 +147,7 @@ def _audit(client, user, known: frozenset[int], fiscal_year: int, benchmark: str
     [
         "viewer",
         "reviewer",
-        # A number of the staff's benchmark distribution chart is not matched to a modelled
-        # cell in some test orders (the generated year depends on what ran before): to
-        # trace before this audit counts for staff. Not strict, since alone it passes.
-        pytest.param("staff", marks=pytest.mark.xfail(strict=False, reason="unmodelled")),
+        "staff",
     ],
 )
 def test_disclosure_audit_of_everything_reached_finds_nothing(db, client_for, mext_official, role):
