@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from dashboards.selectors.national import GROUP_MEDIANS, SEED_RANKINGS
 from institutions.models import Institution, Region
+from metrics.models import MetricDefinition
 
 DASHBOARD = "/dashboards/"
 # Keys of a plotly trace that carry the data (the rest is styling: colours, sizes, widths).
@@ -32,6 +33,7 @@ class Reach:
     pages: int = 0
     refused: list[str] = field(default_factory=list)  # filter values answered with a refusal
     names: list[str] = field(default_factory=list)  # public names, taken out of texts
+    seen: set[tuple[str, str]] = field(default_factory=set)  # (chart, payload) already read
 
     def add(self, where: str, value: float) -> None:
         self.numbers.append((where, value))
@@ -85,7 +87,10 @@ def reach(
             views += [{**base, name: v} for v in values if v != base.get(name)]
     for view in views:
         _dashboard(client, view, found)
-    for code in dict.fromkeys([*SEED_RANKINGS, *GROUP_MEDIANS]):
+    codes = [*SEED_RANKINGS, *GROUP_MEDIANS]
+    if every_filter:
+        codes += MetricDefinition.objects.order_by("order", "code").values_list("code", flat=True)
+    for code in dict.fromkeys(codes):
         _metric_page(client, code, fiscal_year, found)
     if benchmark_code:
         _benchmark(client, benchmark_code, fiscal_year, found)
@@ -105,6 +110,11 @@ def _dashboard(client, view: dict[str, str], found: Reach) -> None:
     for key, payload in re.findall(
         r'<script type="application/json" id="figure-([^"]+)">(.*?)</script>', body, re.S
     ):
+        if (key, payload) in found.seen:
+            # The same chart as in a view already read (a metric filter adds one ranking
+            # and leaves the others be): its numbers and its download are read once.
+            continue
+        found.seen.add((key, payload))
         keys.append(key)
         for value in _trace_numbers(json.loads(payload), found.names):
             found.add(f"dashboard {label} chart {key}", value)

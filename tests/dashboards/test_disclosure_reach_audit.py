@@ -23,6 +23,7 @@ from fractions import Fraction
 import pytest
 from django.utils import translation
 
+from dashboards.selectors.national import DASHBOARD_KINDS
 from institutions.models import ConsolidationEvent
 from metrics.calculations import ancestors, predecessors_map, term_value
 from metrics.calculations.disclosure import Knowledge, determined_small_sums, tied_order_statistics
@@ -234,12 +235,18 @@ def _explained(number: float, allowed: set[float], small: int) -> bool:
 
 
 def _audit(client, user, known: frozenset[int], fiscal_year: int, benchmark: str | None):
-    found = reach(client, fiscal_year=fiscal_year, benchmark_code=benchmark, every_filter=False)
-    tables_by_fy = tables_by_year(kind="approved_tlo", known=known, metric_year=fiscal_year)
-    tables = tables_by_fy[fiscal_year]
-    model = _modelled(tables_by_fy, fiscal_year)
-    small = len(tables.groups)
-    problems = []
+    found = reach(client, fiscal_year=fiscal_year, benchmark_code=benchmark, every_filter=True)
+    # Every kind the dashboard offers (its `kind` filter), each with its own tables.
+    model, problems, small = Model(), [], 0
+    for kind in DASHBOARD_KINDS:
+        tables_by_fy = tables_by_year(kind=kind, known=known, metric_year=fiscal_year)
+        tables = tables_by_fy[fiscal_year]
+        of_kind = _modelled(tables_by_fy, fiscal_year)
+        model.allowed |= of_kind.allowed
+        model.equations += of_kind.equations
+        model.operands += of_kind.operands
+        problems += _tied(of_kind, tables, known)
+        small = max(small, len(tables.groups))
     for where, number in found.numbers:
         if any(f" {key}" in where for key in REFERENCE):
             continue
@@ -248,7 +255,6 @@ def _audit(client, user, known: frozenset[int], fiscal_year: int, benchmark: str
         if not _explained(number, model.allowed, small):
             problems.append(f"not modelled: {number} in {where}")
     problems += _determined(model, known)
-    problems += _tied(model, tables, known)
     return problems, found
 
 
