@@ -28,11 +28,11 @@ from institutions.models import ConsolidationEvent
 from metrics.calculations import ancestors, predecessors_map, term_value
 from metrics.calculations.disclosure import Knowledge, determined_small_sums, tied_order_statistics
 from metrics.calculations.distributions import QUINTILES, smoothed_quantile
-from metrics.enums import Combination, Window
-from metrics.models import MetricDefinition
+from metrics.enums import Combination, ValueStatus, Window
+from metrics.models import MetricDefinition, MetricValue
 from metrics.selectors.disclosure import NATIONAL, REPORT_TOTALS, tables_by_year
 from metrics.services.metric_values import load_series
-from tests.dashboards.disclosure_reach import reach
+from tests.dashboards.disclosure_reach import reach, text_numbers
 from tests.dashboards.test_disclosure_audit import _demo, _generated, _readers
 
 # Charts of the seed's published reference data (approvals by type, consolidations, the
@@ -320,3 +320,58 @@ def test_disclosure_audit_of_everything_reached_finds_nothing(
         assert found.pages >= 5 + (role == "staff"), role  # dashboard, metric pages, benchmark
         found_problems[role] = problems
     assert found_problems == {"viewer": [], "reviewer": [], "staff": []}
+
+
+def test_operands_over_their_windows_are_the_engines_on_the_demo(db):
+    """The audit writes each metric's operands over their windows (the year, three years,
+    every year up to it, with the lineage) itself: on the demo they come to the stored
+    numerators and denominators of every defined value of the year."""
+    fiscal_year = _demo()
+    series = load_series()
+    predecessors = predecessors_map(
+        ConsolidationEvent.objects.values_list("predecessor_id", "successor_id")
+    )
+    definitions = {d.pk: d for d in MetricDefinition.objects.all()}
+    checked = 0
+    for value in MetricValue.objects.filter(
+        fiscal_year=fiscal_year, status=ValueStatus.DEFINED, numerator__isnull=False
+    ):
+        definition = definitions[value.definition_id]
+        formula = definition.formula()
+        if formula.combination == Combination.MEAN:
+            continue  # its stored denominator is a count of figures
+        for operand, stored in (
+            (formula.numerator, value.numerator),
+            (formula.denominator, value.denominator),
+        ):
+            if operand is None:
+                continue
+            _row, total = _operand(
+                series, predecessors, value.institution_id, definition, operand, fiscal_year
+            )
+            assert float(total) == pytest.approx(stored), (definition.code, value.institution_id)
+            checked += 1
+    windows = {d.formula().denominator.window for d in definitions.values() if d.has_denominator}
+    assert Window.CUMULATIVE in windows
+    assert checked > 500
+
+
+def test_a_cumulative_sum_of_one_institution_is_found():
+    """A cumulative total over the nation and one over a region of three others give the
+    fourth institution's licences over both years, though no single year's figure and no
+    pair of one year follows."""
+    nation = {(pk, year, "licences_granted"): 1 for pk in (1, 2, 3, 4) for year in (2009, 2010)}
+    region = {(pk, year, "licences_granted"): 1 for pk in (1, 2, 3) for year in (2009, 2010)}
+    fourth = {(4, year, "licences_granted"): 1 for year in (2009, 2010)}
+    model = Model(equations=[nation], operands=[(4, "commercialisation_rate", fourth)])
+    assert _determined(model, frozenset()) == []
+    model.equations.append(region)
+    assert _determined(model, frozenset()) == [
+        f"determined: commercialisation_rate operand of 4 over {sorted(fourth)}"
+    ]
+    assert _determined(model, frozenset({4})) == []  # staff of the fourth know it
+
+
+def test_numbers_inside_public_names_are_not_figures():
+    assert list(text_numbers("テストTLO255: 49.6%", ["テストTLO255"])) == [49.6]
+    assert list(text_numbers("テストTLO255: 49.6%")) == [255.0, 49.6]
