@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import pytest
@@ -227,15 +228,25 @@ def _pooled_cell(model, series, predecessors, definition, members, fiscal_year) 
         model.equations.append(top)
 
 
-def _explained(number: float, allowed: set[float], small: int) -> bool:
+def _printed(allowed: set[float]) -> set[Decimal]:
+    """How the pages may print a modelled value: rounded half up to a whole number, one or
+    two decimals, or as a percent to one decimal (metrics.calculations.format_value)."""
+    forms = set()
+    for value in allowed:
+        exact = Decimal(repr(float(value)))
+        for places in ("1", "0.1", "0.01"):
+            forms.add(exact.quantize(Decimal(places), ROUND_HALF_UP))
+        forms.add((exact * 100).quantize(Decimal("0.1"), ROUND_HALF_UP))
+    return forms
+
+
+def _explained(number: float, allowed: set[float], printed: set[Decimal], small: int) -> bool:
     if number == int(number) and (0 <= number <= small or 1990 <= number <= 2100):
         return True  # a count, a rank, a letter's position or a fiscal year
-    for value in allowed:
-        if abs(number - value) <= 1e-6 * max(1.0, abs(value)):
-            return True
-        if abs(number - value * 100) <= 0.05001 or abs(number - value) <= 0.05001:
-            return True  # percent and counts (a mean) to one decimal, ratios to two
-    return False
+    if number in allowed or Decimal(repr(number)) in printed:
+        return True
+    # A value carried to the chart unrounded, through another float computation.
+    return any(abs(number - value) <= 1e-9 * max(1.0, abs(value)) for value in allowed)
 
 
 def _audit(client, user, known: frozenset[int], fiscal_year: int, benchmark: str | None):
@@ -251,12 +262,13 @@ def _audit(client, user, known: frozenset[int], fiscal_year: int, benchmark: str
         model.operands += of_kind.operands
         problems += _tied(of_kind, tables, known)
         small = max(small, len(tables.groups))
+    printed = _printed(model.allowed)
     for where, number in found.numbers:
         if any(f" {key}" in where for key in REFERENCE):
             continue
         if where == "benchmark chart position" and round(number, 10) in QUINTILE_POSITIONS:
             continue  # the fifth the staff's own institution stands in, as a plot position
-        if not _explained(number, model.allowed, small):
+        if not _explained(number, model.allowed, printed, small):
             problems.append(f"not modelled: {number} in {where}")
     problems += _determined(model, known)
     return problems, found
