@@ -9,11 +9,14 @@ Used by the disclosure audit (test_disclosure_audit.py)."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+
+import openpyxl
 
 from dashboards.selectors.national import GROUP_MEDIANS, SEED_RANKINGS
 from institutions.models import Institution, Region
@@ -68,7 +71,12 @@ def offered(body: str) -> dict[str, list[str]]:
 
 
 def reach(
-    client, *, fiscal_year: int, benchmark_code: str | None = None, every_filter: bool = True
+    client,
+    *,
+    fiscal_year: int,
+    benchmark_code: str | None = None,
+    every_filter: bool = True,
+    material: Sequence[str] = (),
 ) -> Reach:
     """Every number the client's reader reaches for the fiscal year (with `every_filter`
     False, the page as it opens and the refused filter values only: a dashboard with its
@@ -94,7 +102,38 @@ def reach(
         _metric_page(client, code, fiscal_year, found)
     if benchmark_code:
         _benchmark(client, benchmark_code, fiscal_year, found)
+    for entry in material:
+        _material(client, entry, found)
     return found
+
+
+def _material(client, entry: str, found: Reach) -> None:
+    """A reviewer's material of one assigned institution: the entry page (named metrics
+    over the years, positions in its groups), the scoring page (with the TLO's survey
+    summary) and the hearing sheet (XLSX)."""
+    for url in (entry, f"{entry}score/"):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        found.pages += 1
+        for value in page_numbers(response.content.decode(), found.names):
+            found.add(f"material {url}", value)
+    sheet = client.get(f"{entry.rstrip('/')}/sheet.xlsx")
+    assert sheet.status_code == 200, (entry, sheet.status_code)
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(b"".join(sheet.streaming_content) if sheet.streaming else sheet.content)
+    )
+    for worksheet in workbook.worksheets:
+        for row in worksheet.iter_rows(values_only=True):
+            for cell in row:
+                for value in _leaves(cell, found.names):
+                    found.add(f"material {entry} sheet.xlsx", value)
+
+
+def page_numbers(body: str, names: list[str]) -> Iterator[float]:
+    """Numbers in the text of a page's main part (tags and their attributes left out)."""
+    main = re.search(r'<main id="main-content"[^>]*>(.*?)</main>', body, re.S)
+    text = re.sub(r"<script.*?</script>|<[^>]+>", " ", main.group(1) if main else "", flags=re.S)
+    yield from text_numbers(html.unescape(text), names)
 
 
 def _dashboard(client, view: dict[str, str], found: Reach) -> None:

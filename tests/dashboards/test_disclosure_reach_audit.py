@@ -20,7 +20,7 @@ roles one after the other on the same data: about 10 s of CPU per role on SQLite
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -34,11 +34,15 @@ from metrics.calculations import ancestors, predecessors_map, term_value
 from metrics.calculations.disclosure import Knowledge, determined_small_sums, tied_order_statistics
 from metrics.calculations.distributions import QUINTILES, smoothed_quantile
 from metrics.enums import Combination, ValueStatus, Window
-from metrics.models import MetricDefinition, MetricValue
+from metrics.models import AnnualReport, MetricDefinition, MetricValue
+from metrics.report_fields import REPORT_FIELD_CODES
 from metrics.selectors.disclosure import NATIONAL, REPORT_TOTALS, tables_by_year
 from metrics.services.metric_values import load_series
+from reviews.enums import Stage
+from reviews.models import Assignment, ReviewCycle
 from tests.dashboards.disclosure_reach import reach, text_numbers
 from tests.dashboards.test_disclosure_audit import _demo, _generated, _readers
+from tests.reviews.conftest import set_stage
 
 # Charts of the seed's published reference data (approvals by type, consolidations, the
 # Japan–US comparison, the IP HQ survey): no institution's report stands behind them.
@@ -230,13 +234,20 @@ def _pooled_cell(model, series, predecessors, definition, members, fiscal_year) 
 
 def _printed(allowed: set[float]) -> set[Decimal]:
     """How the pages may print a modelled value: rounded half up to a whole number, one or
-    two decimals, or as a percent to one decimal (metrics.calculations.format_value)."""
+    two decimals, or as a percent to one decimal (metrics.calculations.format_value); the
+    hearing sheet's cells to four or six decimals (reviews.sheets), amounts in 千円 or
+    百万円."""
     forms = set()
     for value in allowed:
         exact = Decimal(repr(float(value)))
         for places in ("1", "0.1", "0.01"):
             forms.add(exact.quantize(Decimal(places), ROUND_HALF_UP))
         forms.add((exact * 100).quantize(Decimal("0.1"), ROUND_HALF_UP))
+        for places in (4, 6):
+            forms.add(Decimal(repr(round(float(value), places))))
+        for unit in (1000, 1_000_000):  # an amount in 千円 or 百万円
+            forms.add((exact / unit).quantize(Decimal("1"), ROUND_HALF_UP))
+            forms.add((exact / unit).quantize(Decimal("0.1"), ROUND_HALF_UP))
     return forms
 
 
@@ -249,8 +260,21 @@ def _explained(number: float, allowed: set[float], printed: set[Decimal], small:
     return any(abs(number - value) <= 1e-9 * max(1.0, abs(value)) for value in allowed)
 
 
-def _audit(client, user, known: frozenset[int], fiscal_year: int, benchmark: str | None):
-    found = reach(client, fiscal_year=fiscal_year, benchmark_code=benchmark, every_filter=True)
+def _audit(
+    client,
+    user,
+    known: frozenset[int],
+    fiscal_year: int,
+    benchmark: str | None,
+    material: Sequence[str] = (),
+):
+    found = reach(
+        client,
+        fiscal_year=fiscal_year,
+        benchmark_code=benchmark,
+        every_filter=True,
+        material=material,
+    )
     # Every kind the dashboard offers (its `kind` filter), each with its own tables.
     model, problems, small = Model(), [], 0
     for kind in DASHBOARD_KINDS:
@@ -262,6 +286,7 @@ def _audit(client, user, known: frozenset[int], fiscal_year: int, benchmark: str
         model.operands += of_kind.operands
         problems += _tied(of_kind, tables, known)
         small = max(small, len(tables.groups))
+    model.allowed |= _known_figures(known)
     printed = _printed(model.allowed)
     for where, number in found.numbers:
         if any(f" {key}" in where for key in REFERENCE):
@@ -272,6 +297,20 @@ def _audit(client, user, known: frozenset[int], fiscal_year: int, benchmark: str
             problems.append(f"not modelled: {number} in {where}")
     problems += _determined(model, known)
     return problems, found
+
+
+def _known_figures(known: frozenset[int]) -> set[float]:
+    """What the reader reads by name (staff their own institution, a reviewer the assigned
+    ones' material): every report figure and metric value of theirs, every year."""
+    figures: set[float] = set()
+    for row in AnnualReport.objects.filter(institution__in=known).values_list(*REPORT_FIELD_CODES):
+        figures.update(float(v) for v in row if v is not None)
+    figures.update(
+        MetricValue.objects.filter(institution__in=known, value__isnull=False).values_list(
+            "value", flat=True
+        )
+    )
+    return figures
 
 
 def _determined(model: Model, known: frozenset[int]) -> list[str]:
@@ -331,8 +370,20 @@ def test_disclosure_audit_of_everything_reached_finds_nothing(
         user.amount_unit = "yen"
         user.save(update_fields=["amount_unit"])
         benchmark = user.institutions.first().code if role == "staff" else None
+        material = []
+        if role == "reviewer":  # the assigned institutions' material, while scoring
+            cycle = ReviewCycle.objects.get(fiscal_year=fiscal_year)
+            set_stage(cycle, Stage.SCORING)
+            material = [
+                f"/reviews/{fiscal_year}/institutions/{a.entry.institution.code}/"
+                for a in Assignment.objects.filter(reviewer=user).select_related(
+                    "entry__institution"
+                )
+            ]
         client = client_for(user)
-        problems, found = _audit(client, user, frozenset(known[role]), fiscal_year, benchmark)
+        problems, found = _audit(
+            client, user, frozenset(known[role]), fiscal_year, benchmark, material
+        )
         assert found.pages >= 5 + (role == "staff"), role  # dashboard, metric pages, benchmark
         found_problems[role] = problems
     assert found_problems == {"viewer": [], "reviewer": [], "staff": []}
