@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from institutions.models import Institution, User
+from metrics.anonymity import is_withheld
+from metrics.selectors.disclosure import reader_known_ids
 
 from . import permissions, selectors
 from .calculations import SCALE_POINTS, shows_figures
@@ -29,6 +30,13 @@ RESULT_COLUMNS = (
     "satisfaction_index",
 )
 FEWER_THAN_FIVE = gettext_lazy("Fewer than 5 answers: not shown")
+TOO_FEW_TLOS = gettext_lazy(
+    "Too few TLOs answered for national figures that identify none of them: not shown"
+)
+REVIEWERS_WITHHELD = gettext_lazy(
+    "National figures are not shown to reviewers: the answers of the TLOs assigned to "
+    "them could be subtracted from them"
+)
 SCALE_HEADS = [*(str(p) for p in reversed(SCALE_POINTS)), NOT_APPLICABLE]
 
 
@@ -109,12 +117,29 @@ def survey_page_context(survey: Survey, user: User) -> dict[str, Any]:
             (i, summary_for(survey, i), permissions.can_edit_contacts(user, survey, i)) for i in own
         ]
         return context
-    results = selectors.tlo_results(survey)
-    answering = [r for r in results if r.answered]
-    national = selectors.pooled(results)
-    shown = len(answering) >= settings.SMALL_GROUP_THRESHOLD and shows_figures(national.answered)
-    context["national"] = result_view(_("National"), national, figures_shown=shown)
+    context.update(national_context(selectors.tlo_results(survey), user))
     return context
+
+
+def national_context(results: list[TloResult], user: User) -> dict[str, Any]:
+    """The national figures for a reader who sees no TLO by name (issue #14's rule).
+
+    They are sums over the TLOs' answers, so a reader who knows some TLOs' answers
+    subtracts them: the counts (invited, answered) are shown only when at least
+    SMALL_GROUP_THRESHOLD answering TLOs are ones the reader does not know, and the means
+    and distributions only when those TLOs also gave SURVEY_MIN_ANSWERS answers. Reviewers
+    read their assigned TLOs' summaries, which only reviews can list: they get no national
+    figures here (as the metric pages show them no aggregate)."""
+    known = reader_known_ids(user)
+    if known is None:
+        return {"national": None, "national_withheld": REVIEWERS_WITHHELD}
+    answering = [r for r in results if r.answered]
+    others = [r for r in answering if r.institution.pk not in known]
+    if not others or is_withheld(len(answering), known=len(answering) - len(others)):
+        return {"national": None, "national_withheld": TOO_FEW_TLOS}
+    national = selectors.pooled(results)
+    shown = shows_figures(sum(r.answered for r in others))
+    return {"national": result_view(_("National"), national, figures_shown=shown)}
 
 
 def _mean_text(value: float | None) -> str:

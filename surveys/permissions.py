@@ -15,8 +15,9 @@ def can_manage_surveys(user: User) -> bool:
 
 
 def can_view_surveys(user: User) -> bool:
-    """Everybody signed in sees the survey list: staff their own TLO, viewers and
-    reviewers the national figures, officials everything."""
+    """Everybody signed in sees the survey list: staff their own TLO, viewers the
+    national figures (under the small-group rule, surveys.pages.national_context),
+    officials everything."""
     return user.is_authenticated
 
 

@@ -27,14 +27,22 @@ def quantile(values: Sequence[float], q: float) -> float | None:
 
 
 def smoothed_quantile(values: Sequence[float], q: float) -> float | None:
-    """The q-quantile as shown to anonymised readers: the mean of the (up to) three order
-    statistics nearest its position, so that it is not one institution's own value.
+    """The q-quantile as shown to anonymised readers: the mean of the three order
+    statistics nearest its position (of all values, in a group of fewer than three).
 
     Why: a plain median of an odd-sized group *is* one member's value; printed beside an
     anonymised ranking (or a region's and a type's medians beside each other), it tells
     which ranked institution belongs to the group, and with the public registry a region
-    and a type together can name it. The mean of three neighbours carries the same
-    information about the group while matching no member except by chance.
+    and a type together can name it. The mean of three neighbours carries much the same
+    information about the group without being, by construction, any member's value.
+
+    What is guaranteed is only that: it is not *picked* from one member. It can still
+    equal a member's own value — whenever the three neighbours are evenly spaced (their
+    mean is the middle one: 10, 20, 30 gives 20) or equal, which is common with counts
+    and round figures. So a shown quantile may match a value of the anonymised ranking;
+    whether that match ties the value to an institution (the groups showing it, intersected
+    with the registry, coming down to one) is checked by the disclosure audit
+    (metrics.calculations.disclosure.tied_order_statistics), not promised here.
     """
     if not values:
         return None

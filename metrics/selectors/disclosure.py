@@ -119,8 +119,10 @@ class YearTables:
     def distribution_shown(self, code: str, table: str, group: str = "") -> bool:
         """Order statistics of a group (median, quintile boundaries): shown when at least
         the small-group threshold of its members are unknown to the reader. They are not
-        sums, so secondary suppression does not concern them (smoothed, they are no
-        member's own value: metrics.calculations.smoothed_quantile)."""
+        sums, so secondary suppression does not concern them. Smoothed
+        (metrics.calculations.smoothed_quantile), they are not picked from one member,
+        but may equal one's value (evenly spaced values): that such a match names no
+        institution is the disclosure audit's check (tied_order_statistics)."""
         members = self.members.get(code, {}).get((table, group), frozenset())
         return not is_withheld(len(members), known=len(members & self.known))
 

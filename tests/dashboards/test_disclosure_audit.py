@@ -67,6 +67,11 @@ def _generated() -> int:
         region = RegionFactory(code=f"r{r:02d}", order=r)
         for _ in range(size):
             institution = InstitutionFactory(
+                # Codes and names of their own, so that the year (and which institution
+                # each reader knows) is the same whatever tests ran before.
+                code=f"GEN-{n:03d}",
+                name_ja=f"生成TLO{n:03d}",
+                name_en=f"Generated TLO {n:03d}",
                 region=region,
                 tlo_type=types[n % len(types)],
                 specialisation=specialisations[(n // 3) % len(specialisations)],
@@ -90,12 +95,14 @@ def _readers(fiscal_year: int, official) -> dict:
             region__isnull=False,
         ).order_by("code")
     )
-    # The institution of the smallest region: the one the attacks aim at.
+    # Staff and the reviewer each know an institution of a region of exactly three where
+    # there are such (a reader inside the group, who could subtract their own figures
+    # from the region's total), else of the smallest regions (the attacks' aim).
     by_region: dict[int, list[Institution]] = {}
     for institution in institutions:
         by_region.setdefault(institution.region_id, []).append(institution)
-    smallest = min(by_region.values(), key=len)
-    second = sorted(by_region.values(), key=len)[1]
+    ordered = sorted(by_region.values(), key=lambda members: (len(members) != 3, len(members)))
+    smallest, second = ordered[0], ordered[1]
     staff = staff_of(smallest[0], username="audited-staff")
     reviewer = UserFactory(role="reviewer", username="audited-reviewer", ministry="mext")
     cycle = cycles.create_cycle(

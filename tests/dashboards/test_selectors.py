@@ -234,6 +234,13 @@ def test_smoothed_quantile_is_the_mean_of_three_neighbours():
     assert group_median([1.0, 2.0, 10.0], anonymised=False) == 2.0
 
 
+def test_smoothed_quantile_can_equal_a_member_when_values_are_evenly_spaced():
+    """What the docstring promises, and what it does not: evenly spaced neighbours average
+    to the middle one (the disclosure audit checks such matches name nobody)."""
+    assert smoothed_quantile([10.0, 20.0, 30.0, 45.0, 70.0], 0.2) == 20.0
+    assert smoothed_quantile([1.0, 2.0, 10.0, 40.0, 50.0], 0.5) not in {1, 2, 10, 40, 50}
+
+
 def test_quintile_of_counts_ties_half():
     values = [1.0, 2.0, 3.0, 4.0, 5.0]
     assert quintile_of(5.0, values, higher_is_better=True) == 1

@@ -116,8 +116,20 @@ def test_results_viewer_sees_national_figures_only(client_for, viewer, with_answ
 
 def test_results_viewer_national_withheld_under_three_tlos(client_for, viewer, with_answers):
     body = client_for(viewer).get(detail(with_answers)).content.decode()
-    assert WITHHELD_JA in body
+    assert "回答のあったTLOが少なく" in body
     assert "3.00" not in body
+    assert "回答数: 8" not in body  # nor the counts: two TLOs' sum
+
+
+def test_results_viewer_national_means_withheld_under_five_answers(
+    client_for, viewer, open_survey, institution_a, institution_b, institution_c
+):
+    for institution in (institution_a, institution_b, institution_c):
+        answered(open_survey, institution, [(5, 5, 5)])
+    body = client_for(viewer).get(detail(open_survey)).content.decode()
+    assert "回答数: 3" in body
+    assert WITHHELD_JA in body
+    assert "5.00" not in body
 
 
 @pytest.fixture
