@@ -135,3 +135,22 @@ def test_task_held_by_another_sender_is_not_sent_twice(broker_down):
     assert send_queued_task(queued.pk) is False
     queued.refresh_from_db()
     assert queued.sent_at is None and queued.attempts == 0
+
+
+def test_request_with_broker_unreachable_answers_quickly(
+    broker_down, submitted, mext_official, client_for, django_capture_on_commit_callbacks
+):
+    """kombu's default publish retries held each request about a second per task; the
+    work is recorded anyway, so the request gives up on the broker at once."""
+    client = client_for(mext_official)
+    client.get(reverse("metrics:report_detail", args=[submitted.pk]))  # warm up the view
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("metrics:report_accept", args=[submitted.pk]), {"version": submitted.version}
+        )
+    elapsed = time.monotonic() - started
+    assert response.status_code == 302
+    # Two tasks (the recompute and the e-mail) were refused by the broker and kept.
+    assert QueuedTask.objects.waiting().filter(attempts=1).exclude(last_error="").count() == 2
+    assert elapsed < 1.5, f"the request waited {elapsed:.2f} s on an unreachable broker"
