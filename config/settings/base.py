@@ -212,6 +212,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "institutions.fail_silent_registry_uploads",
         "schedule": 60,
     },
+    "fail-silent-contact-uploads": {
+        "task": "surveys.fail_silent_contact_uploads",
+        "schedule": 60,
+    },
     "delete-old-uploads": {"task": "metrics.delete_old_uploads", "schedule": 24 * 60 * 60},
     # Japan time (CELERY_TIMEZONE), before the working day starts.
     "send-report-reminders": {
