@@ -1,14 +1,22 @@
-"""A real Celery worker killed (SIGKILL) while it checks an uploaded file: the parser
-child it started dies with it, and a worker started again gets the task back (late
-acknowledgement: Redis delivers it again after the visibility timeout) and finishes the
-job, instead of leaving it "checking" for an hour.
+"""A real Celery worker killed (SIGKILL) while it checks an uploaded file, the way the
+kernel's OOM killer or a redeploy kills it: the parser child it started dies with it,
+and the task comes back (late acknowledgement) and finishes the job, instead of leaving
+it "checking" for an hour.
 
-The worker is a separate process (`celery -A config worker`), against the Redis broker
-on a queue of its own (so that no other test's worker takes the task) and the test's
-own database, which it must be able to reach: PostgreSQL. CI has both (.ci/run sets
-DATABASE_URL and CELERY_BROKER_URL) and there the test may not skip; elsewhere it is
-skipped without them (run it with e.g. CELERY_BROKER_URL=redis://127.0.0.1:6379/8 and a
-PostgreSQL DATABASE_URL).
+- The process running the task is killed: its worker requeues the task at once
+  (CELERY_TASK_REJECT_ON_WORKER_LOST) and runs it again in a new pool process.
+- The whole worker is killed: a worker started again gets the task from Redis once its
+  visibility timeout passed (BROKER_VISIBILITY_TIMEOUT, shortened here).
+
+Without late acknowledgement the prefork worker acknowledges the task when its pool
+process takes it, and both tests fail: the task is lost with the process.
+
+The worker is a separate process (`celery -A config worker`, prefork, one pool
+process), against the Redis broker on a queue of its own (so that no other test's worker
+takes the task) and the test's own database, which it must be able to reach: PostgreSQL.
+CI has both (.ci/run sets DATABASE_URL and CELERY_BROKER_URL) and there the tests may not
+skip; elsewhere they are skipped without them (run them with e.g.
+CELERY_BROKER_URL=redis://127.0.0.1:6379/8 and a PostgreSQL DATABASE_URL).
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
@@ -94,7 +103,8 @@ def _start_worker(*, queue: str, broker: str, database: str, log: Path) -> subpr
         "-A",
         "config",
         "worker",
-        "--pool=solo",
+        "--pool=prefork",
+        "--concurrency=1",
         f"--queues={queue}",
         f"--hostname={queue}-{uuid.uuid4().hex[:6]}@%h",
         "--without-gossip",
@@ -118,8 +128,9 @@ def _stop(worker: subprocess.Popen) -> None:
             worker.wait(timeout=30)
 
 
-def _parser_child_of(pid: int) -> int | None:
-    """The pid of the parser process (core.tables.sandbox_child) started by `pid`."""
+def _processes() -> dict[int, tuple[int, bytes]]:
+    """pid → (parent pid, command line) of every process."""
+    found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -128,9 +139,18 @@ def _parser_child_of(pid: int) -> int | None:
             cmdline = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        if parent == pid and b"core.tables.sandbox_child" in cmdline:
-            return int(entry.name)
+        found[int(entry.name)] = (int(stat.rsplit(")", 1)[1].split()[1]), cmdline)
+    return found
+
+
+def _parser_under(worker: int) -> tuple[int, int] | None:
+    """(the parser's pid, its parent's pid) if a process started by the worker `worker`
+    (in one of its pool processes) runs the parser (core.tables.sandbox_child)."""
+    processes = _processes()
+    pool = {pid for pid, (parent, _command) in processes.items() if parent == worker}
+    for pid, (parent, command) in processes.items():
+        if parent in pool and b"core.tables.sandbox_child" in command:
+            return pid, parent
     return None
 
 
@@ -178,61 +198,102 @@ def _big_file() -> bytes:
     return csv_bytes(rows, "cp932")
 
 
-@pytest.mark.celery_worker
-def test_worker_killed_mid_check_redelivers_and_finishes(
-    transactional_db, mext_official, tmp_path, monkeypatch
-):
+def _finished(job):
+    def check():
+        job.refresh_from_db()
+        return job.state in {ImportState.PREVIEW, ImportState.FAILED}
+
+    return check
+
+
+def _assert_checked_to_the_end(job) -> None:
+    assert job.result.get("file_errors") == [], job.result
+    assert (job.state, job.processed_rows, job.total_rows) == (
+        ImportState.PREVIEW,
+        INSTITUTIONS * YEARS,
+        INSTITUTIONS * YEARS,
+    )
+    assert job.result["summary"]["new"] == INSTITUTIONS * YEARS
+    assert ImportPreviewRow.objects.filter(job=job).count() == INSTITUTIONS * YEARS
+
+
+@pytest.fixture
+def killing(transactional_db, mext_official, tmp_path, monkeypatch):
+    """A big upload stored as the request stores it, a worker on a queue of its own, and
+    what the test needs to kill it and start another; the workers are stopped after."""
     broker, database = _requirements()
     queue = f"killed-worker-{uuid.uuid4().hex[:10]}"
     log = tmp_path / "worker.log"
     data = _big_file()
-
-    # The upload as the request stores it; the test sends its task to the workers'
-    # queue itself (the outbox sends to the default queue).
+    # The test sends the task to its workers' queue itself (the outbox sends to the
+    # default queue, which other tests' workers read).
     monkeypatch.setattr(outbox, "send_queued_task", lambda task_id: False)
     job = imports.start_import(actor=mext_official, file_name="big.csv", data=data, language="ja")
+    workers: list[subprocess.Popen] = []
+
+    def start() -> subprocess.Popen:
+        workers.append(_start_worker(queue=queue, broker=broker, database=database, log=log))
+        return workers[-1]
+
     sender = Celery("kill-test", broker=broker, set_as_current=False)
-    first = _start_worker(queue=queue, broker=broker, database=database, log=log)
-    second = None
     try:
-        sender.send_task("metrics.preview_import", args=[job.pk], queue=queue)
-        child = _wait(
-            lambda: _parser_child_of(first.pid),
-            FIND_CHILD_SECONDS,
-            "the worker started no parser",
-            log,
+        yield SimpleNamespace(
+            job=job,
+            log=log,
+            start=start,
+            send=lambda: sender.send_task("metrics.preview_import", args=[job.pk], queue=queue),
         )
-        os.kill(first.pid, signal.SIGKILL)
-        first.wait(timeout=30)
-
-        # The parser child dies with its parent (PR_SET_PDEATHSIG).
-        _wait(lambda: _is_gone(child), 30, f"parser child {child} still running", log)
-        job.refresh_from_db()
-        assert job.state == ImportState.PARSING  # what the killed worker left
-
-        # Redis gives the task to the next worker once the visibility timeout passed.
-        time.sleep(VISIBILITY_SECONDS + 1)
-        second = _start_worker(queue=queue, broker=broker, database=database, log=log)
-
-        def finished():
-            job.refresh_from_db()
-            return job.state in {ImportState.PREVIEW, ImportState.FAILED}
-
-        _wait(finished, FINISH_SECONDS, "the job did not finish", log)
-        assert job.result.get("file_errors") == [], job.result
-        assert (job.state, job.processed_rows, job.total_rows) == (
-            ImportState.PREVIEW,
-            INSTITUTIONS * YEARS,
-            INSTITUTIONS * YEARS,
-        )
-        assert job.result["summary"]["new"] == INSTITUTIONS * YEARS
-        assert ImportPreviewRow.objects.filter(job=job).count() == INSTITUTIONS * YEARS
     finally:
-        for worker in (first, second):
-            if worker is not None:
-                _stop(worker)
+        for worker in workers:
+            _stop(worker)
         sender.close()
         _purge(broker, queue)
+
+
+def _kill_during_parsing(killing, worker: subprocess.Popen, *, whole: bool) -> None:
+    """Wait until the worker's pool process runs the parser, then SIGKILL that pool
+    process (and, if `whole`, the worker's main process too); the parser must die by
+    itself, with its parent."""
+    parser, pool = _wait(
+        lambda: _parser_under(worker.pid),
+        FIND_CHILD_SECONDS,
+        "the worker started no parser",
+        killing.log,
+    )
+    if whole:
+        os.kill(worker.pid, signal.SIGKILL)
+    os.kill(pool, signal.SIGKILL)
+    if whole:
+        worker.wait(timeout=30)
+    _wait(lambda: _is_gone(parser), 30, f"parser {parser} outlived its parent", killing.log)
+    assert _is_gone(pool)
+
+
+@pytest.mark.celery_worker
+def test_pool_process_killed_mid_check_is_requeued_and_finishes(killing):
+    worker = killing.start()
+    killing.send()
+    _kill_during_parsing(killing, worker, whole=False)
+
+    # The worker requeues the task of its lost process and runs it again.
+    _wait(_finished(killing.job), FINISH_SECONDS, "the job did not finish", killing.log)
+    _assert_checked_to_the_end(killing.job)
+    assert worker.poll() is None
+
+
+@pytest.mark.celery_worker
+def test_worker_killed_mid_check_redelivers_to_the_next_worker(killing):
+    first = killing.start()
+    killing.send()
+    _kill_during_parsing(killing, first, whole=True)
+    killing.job.refresh_from_db()
+    assert killing.job.state == ImportState.PARSING  # what the killed worker left
+
+    # Redis gives the task to the next worker once the visibility timeout passed.
+    time.sleep(VISIBILITY_SECONDS + 1)
+    killing.start()
+    _wait(_finished(killing.job), FINISH_SECONDS, "the job did not finish", killing.log)
+    _assert_checked_to_the_end(killing.job)
 
 
 def _purge(broker: str, queue: str) -> None:
