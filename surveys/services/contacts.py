@@ -21,7 +21,6 @@ from ..contacts_file import (
     MAX_CONTACTS,
     MAX_UPLOAD_BYTES,
     ContactListError,
-    ContactRow,
     check_contact,
     contact_rows,
     normalise_email,
@@ -96,11 +95,6 @@ def delete_contact(*, actor: User, contact: Contact) -> None:
     """Take a customer off the list (before the survey opens)."""
     _check_may_edit(actor, contact.survey, contact.institution)
     contact.delete()
-
-
-def read_contact_file(data: bytes, *, existing: set[str]) -> list[ContactRow]:
-    """The checked rows of an uploaded list; ContactListError naming every problem."""
-    return contact_rows(read_contact_table(data), existing=existing)
 
 
 def read_contact_table(data: bytes) -> list[list[str]]:
