@@ -105,7 +105,8 @@ def _at(row: int, column: str, problem: str) -> str:
 def nul_in_csv(data: bytes, problem: Problem | None) -> str | None:
     """For a CSV refused for a NUL byte (which the reader names by its line and
     position), the same problem named by row and column, as for any other cell: the
-    column is the header's name of the cell holding the byte. None for other problems."""
+    column is the header's name of the cell holding the byte (its letter when the header
+    is not one of COLUMNS). None for other problems."""
     if problem is None or problem.kind != FileProblemKind.NUL_CHARACTER:
         return None
     offset = int(problem.params.get("offset") or 1) - 1
@@ -114,7 +115,10 @@ def nul_in_csv(data: bytes, problem: Problem | None) -> str | None:
     index = len(next(csv.reader([before]), [""])) - 1 if before else 0
     header_line = data.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff")
     header = [cell.strip().lower() for cell in next(csv.reader([header_line]), [])]
-    column = header[index] if index < len(header) and header[index] else _column_letter(index)
+    # The header's name if it is one of ours; else the column's letter (the header itself
+    # may hold the NUL).
+    column = header[index] if index < len(header) and header[index] in COLUMNS else None
+    column = column or _column_letter(index)
     return _at(problem.row or 1, column, _("the cell contains a NUL character"))
 
 

@@ -90,6 +90,15 @@ def test_upload_nul_byte_in_a_csv_names_row_and_column(
     assert "3行目、person列" in page
 
 
+def test_upload_nul_byte_in_the_header_names_the_column_by_its_letter(
+    client_for, staff_a, institution_a, scheduled_survey
+):
+    data = "company,pers\x00on,email,relation\n株式会社X,佐藤,x@example.jp,licensee\n"
+    problems, page = problems_after(client_for(staff_a), scheduled_survey, institution_a, data)
+    assert problems == ["1行目、B列:NUL文字が含まれています。"]
+    assert "\x00" not in page
+
+
 def test_upload_nul_character_in_an_xlsx_cell_names_row_and_column(
     client_for, staff_a, institution_a, scheduled_survey
 ):
