@@ -27,20 +27,6 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _default_language():
-    """Each test starts in the default language (Japanese): a test client's request in
-    English leaves English active in the thread (LocaleMiddleware activates the
-    person's language and nothing deactivates it), which made later tests that render
-    without a request depend on the order the workers ran them in."""
-    from django.conf import settings
-    from django.utils import translation
-
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
-
-
-@pytest.fixture(autouse=True)
 def _empty_page_cache():
     """Each test starts with no cached page data: the data version is rolled back with
     the test's transaction, so an entry of an earlier test could carry the same key."""
