@@ -297,11 +297,12 @@ def test_worker_killed_mid_check_redelivers_to_the_next_worker(killing):
 
 
 def _purge(broker: str, queue: str) -> None:
-    """Drop the test's queue from Redis (empty once the task was acknowledged)."""
+    """Drop the test's queue from Redis (empty once the task was acknowledged) and the
+    bindings kombu recorded for it."""
     import redis
 
     client = redis.Redis.from_url(broker)
     try:
-        client.delete(queue)
+        client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
     finally:
         client.close()
