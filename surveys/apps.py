@@ -8,3 +8,8 @@ class SurveysConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "surveys"
     verbose_name = _("Customer survey")
+
+    def ready(self) -> None:
+        # Register the app's Celery tasks in every process (core.tasks.enqueue finds them
+        # by name), without services importing the tasks module.
+        from . import tasks  # noqa: F401

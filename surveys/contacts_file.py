@@ -4,19 +4,25 @@ header is row 1); nothing is stored unless the whole file is right."""
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from core.tables.problems import FileProblemKind, Problem
 from core.text import safe_excerpt
+from core.validators import single_line_problem
 
 from .enums import Relation
 
 COLUMNS = ("company", "person", "email", "relation")
 MAX_CONTACTS = 500
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 LIMITS = {"company": 200, "person": 100, "email": 254}
+# Names go into e-mail subjects and letters: one line each.
+SINGLE_LINE = ("company", "person")
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,8 @@ def check_contact(values: dict[str, str]) -> dict[str, str]:
             problems[column] = _("this column is required and is blank")
         elif "\x00" in value:
             problems[column] = _("the cell contains a NUL character")
+        elif column in SINGLE_LINE and (problem := single_line_problem(value)):
+            problems[column] = problem
         elif column in LIMITS and len(value) > LIMITS[column]:
             problems[column] = _("“%(value)s…” is longer than %(limit)s characters") % {
                 "value": safe_excerpt(value, limit=20),
@@ -92,6 +100,35 @@ def _at(row: int, column: str, problem: str) -> str:
         "column": column,
         "problem": problem,
     }
+
+
+def nul_in_csv(data: bytes, problem: Problem | None) -> str | None:
+    """For a CSV refused for a NUL byte (which the reader names by its line and
+    position), the same problem named by row and column, as for any other cell: the
+    column is the header's name of the cell holding the byte (its letter when the header
+    is not one of COLUMNS). None for other problems."""
+    if problem is None or problem.kind != FileProblemKind.NUL_CHARACTER:
+        return None
+    offset = int(problem.params.get("offset") or 1) - 1
+    start = data.rfind(b"\n", 0, offset) + 1
+    before = data[start:offset].decode("utf-8", errors="replace")
+    index = len(next(csv.reader([before]), [""])) - 1 if before else 0
+    header_line = data.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff")
+    header = [cell.strip().lower() for cell in next(csv.reader([header_line]), [])]
+    # The header's name if it is one of ours; else the column's letter (the header itself
+    # may hold the NUL).
+    column = header[index] if index < len(header) and header[index] in COLUMNS else None
+    column = column or _column_letter(index)
+    return _at(problem.row or 1, column, _("the cell contains a NUL character"))
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def contact_rows(table: list[list[str]], *, existing: set[str] | None = None) -> list[ContactRow]:

@@ -8,10 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import NoLabelSuffix
 from institutions.fiscal_years import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 
+from .contacts_file import MAX_UPLOAD_BYTES
 from .enums import NOT_APPLICABLE, SCALE, Relation, WorkAgain
 from .models import COMMENT_MAX, DEFAULT_WORDING, WORDING_FIELDS, Survey
-
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
 class SurveyForm(NoLabelSuffix, forms.ModelForm):

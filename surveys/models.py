@@ -12,6 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.enums import JobState
+from core.models import BackgroundJob
+from core.storage import generated_path, get_private_storage
 from institutions.models import Institution
 from notifications.models import Notification
 
@@ -155,6 +158,60 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company} <{self.email}>"
+
+
+def contact_file_path(instance: ContactUpload, filename: str) -> str:
+    """Customer lists are stored privately under a generated name (core.storage)."""
+    return generated_path("contacts", filename, keep_suffixes=(".csv", ".xlsx"))
+
+
+class ContactUpload(BackgroundJob):
+    """An uploaded customer list, checked and added in the background (core.jobs):
+    uploaded → checking → applied with the count, or failed with the problems, each
+    naming its row and column. The file, which holds personal data, is deleted once it
+    was read; the problems are erased with the contacts (surveys.services.erasure)."""
+
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="contact_uploads", verbose_name=_("survey")
+    )
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="+", verbose_name=_("institution")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="contact_uploads",
+        verbose_name=_("uploaded by"),
+    )
+    file = models.FileField(
+        _("file"),
+        upload_to=contact_file_path,
+        storage=get_private_storage,
+        max_length=200,
+        blank=True,
+    )
+    original_name = models.CharField(_("file name"), max_length=255)
+    # The language of the person who uploaded it: the problems are worded in it.
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    added = models.PositiveIntegerField(_("customers added"), default=0)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("customer list upload")
+        verbose_name_plural = _("customer list uploads")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(processed_rows__lte=models.F("total_rows")),
+                name="contact_upload_progress_within_total",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=JobState.values), name="contact_upload_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class AnswerQuerySet(models.QuerySet):

@@ -6,12 +6,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
-from institutions.models import Institution
+from institutions.models import Institution, User
 
 from .calculations import distribution, mean_score, response_rate, satisfaction_index
 from .enums import Dimension, WorkAgain
-from .models import Answer, Contact, Survey
+from .models import Answer, Contact, ContactUpload, Survey
 
 DIMENSIONS = tuple(Dimension)
 
@@ -118,6 +119,15 @@ def pooled(results: list[TloResult]) -> TloResult:
 def contacts_of(survey: Survey, institution: Institution) -> QuerySet[Contact]:
     return Contact.objects.filter(survey=survey, institution=institution).order_by(
         "company", "email", "pk"
+    )
+
+
+def contact_upload_of(
+    *, user: User, survey: Survey, institution: Institution, pk: int
+) -> ContactUpload:
+    """One of this person's own uploads of this TLO's list; anyone else's is a 404."""
+    return get_object_or_404(
+        ContactUpload, pk=pk, survey=survey, institution=institution, uploaded_by=user
     )
 
 

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from .services import contacts
 from .services.erasure import erase_due_contacts
 from .services.invitations import stage_reminders
 from .services.rounds import close_due_surveys
@@ -20,3 +21,14 @@ def send_reminders_task() -> int:
 @shared_task(name="surveys.erase_contacts")
 def erase_contacts_task() -> list[int]:
     return erase_due_contacts()
+
+
+@shared_task(name="surveys.load_contact_upload")
+def load_contact_upload_task(upload_id: int) -> None:
+    """Check and add an uploaded customer list (surveys.services.contacts)."""
+    contacts.run_contact_upload(upload_id=upload_id)
+
+
+@shared_task(name="surveys.fail_silent_contact_uploads")
+def fail_silent_contact_uploads_task() -> int:
+    return contacts.fail_silent_contact_uploads()

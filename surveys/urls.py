@@ -17,6 +17,12 @@ urlpatterns = [
     path(Y + "results.csv", views.results_csv, name="results_csv"),
     path(C, views.contact_list, name="contacts"),
     path(C + "upload/", views.contact_upload, name="contacts_upload"),
+    path(C + "upload/<int:pk>/", views.contact_upload_detail, name="contacts_upload_detail"),
+    path(
+        C + "upload/<int:pk>/progress/",
+        views.contact_upload_progress,
+        name="contacts_upload_progress",
+    ),
     path(C + "template/", views.contact_template, name="contacts_template"),
     path(C + "<int:pk>/delete/", views.contact_delete, name="contact_delete"),
     path(Y + "letters/<slug:code>/", views.letters, name="letters"),

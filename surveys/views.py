@@ -6,13 +6,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from core.downloads import download_response
+from core.enums import RUNNING_JOB_STATES
 from core.workflow import WorkflowError
 from institutions.models import Institution
 
@@ -168,19 +171,21 @@ def contact_upload(request: HttpRequest, year: int, code: str) -> HttpResponse:
         raise PermissionDenied
     form = ContactUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            added = contacts.upload_contacts(
+            job = contacts.start_contact_upload(
                 actor=request.user,
                 survey=survey,
                 institution=institution,
-                data=form.cleaned_data["file"].read(),
+                file_name=upload.name or "",
+                data=upload.read(),
+                language=get_language(),
             )
         except ContactListError as error:
             for problem in error.problems:
                 form.add_error("file", problem)
         else:
-            messages.success(request, _("%(count)s customers added.") % {"count": added})
-            return redirect("surveys:contacts", year, code)
+            return redirect("surveys:contacts_upload_detail", year, code, job.pk)
     context = {
         "survey": survey,
         "institution": institution,
@@ -188,6 +193,44 @@ def contact_upload(request: HttpRequest, year: int, code: str) -> HttpResponse:
         "columns": CONTACT_COLUMNS,
     }
     return render(request, "surveys/contact_upload.html", context)
+
+
+@require_GET
+def contact_upload_detail(request: HttpRequest, year: int, code: str, pk: int) -> HttpResponse:
+    """An uploaded list being checked (the page polls its progress), or its outcome."""
+    survey = _survey(year)
+    institution = _tlo_for_contacts(request, code)
+    job = selectors.contact_upload_of(
+        user=request.user, survey=survey, institution=institution, pk=pk
+    )
+    context = {
+        "survey": survey,
+        "institution": institution,
+        "job": job,
+        "running": job.state in RUNNING_JOB_STATES,
+    }
+    return render(request, "surveys/contact_upload_detail.html", context)
+
+
+@never_cache
+@require_GET
+def contact_upload_progress(request: HttpRequest, year: int, code: str, pk: int) -> JsonResponse:
+    survey = _survey(year)
+    institution = _tlo_for_contacts(request, code)
+    job = selectors.contact_upload_of(
+        user=request.user, survey=survey, institution=institution, pk=pk
+    )
+    return JsonResponse(
+        {
+            "state": job.state,
+            "state_label": str(job.get_state_display()),
+            "processed_rows": job.processed_rows,
+            "total_rows": job.total_rows,
+            "percent": job.progress_percent,
+            "running": job.state in RUNNING_JOB_STATES,
+            "url": reverse("surveys:contacts_upload_detail", args=[year, code, job.pk]),
+        }
+    )
 
 
 @require_POST

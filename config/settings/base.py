@@ -183,6 +183,27 @@ TASKS_IN_THREAD = env_bool("TASKS_IN_THREAD", CELERY_TASK_ALWAYS_EAGER)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# With the broker down, a request must not wait on it: the task is recorded first
+# (core.outbox) and the sweep sends it once the broker is back. So publishing tries
+# twice at once (the second attempt on a fresh connection, for a pooled one that went
+# stale when Redis restarted) and gives up, and connecting to a broker host that does
+# not answer gives up after BROKER_CONNECT_TIMEOUT seconds (kombu's defaults: four
+# attempts over about a second, each connection waiting up to 4 s).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
+}
+BROKER_CONNECT_TIMEOUT = float(os.environ.get("BROKER_CONNECT_TIMEOUT", "1"))
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_CONNECT_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": BROKER_CONNECT_TIMEOUT,
+    # A task whose whole worker was killed (a prefork child that dies is requeued by its
+    # worker at once) is delivered again by Redis after this many seconds. It must be
+    # longer than any task runs, or a task still running is delivered a second time.
+    "visibility_timeout": int(os.environ.get("BROKER_VISIBILITY_TIMEOUT", "3600")),
+}
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -195,6 +216,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "fail-silent-imports": {"task": "metrics.fail_silent_imports", "schedule": 60},
     "fail-silent-registry-uploads": {
         "task": "institutions.fail_silent_registry_uploads",
+        "schedule": 60,
+    },
+    "fail-silent-contact-uploads": {
+        "task": "surveys.fail_silent_contact_uploads",
         "schedule": 60,
     },
     "delete-old-uploads": {"task": "metrics.delete_old_uploads", "schedule": 24 * 60 * 60},

@@ -7,12 +7,17 @@ import datetime
 from typing import Any
 
 from .files import read_table
-from .problems import FileProblem
+from .problems import FileProblem, Problem
 from .wording import sentence
 
 
 class UnreadableUpload(ValueError):
-    """The file cannot be read as a table; the message says why, for the person."""
+    """The file cannot be read as a table; the message says why, for the person, and
+    `problem` is the reader's problem (its kind, row and parameters)."""
+
+    def __init__(self, message: str, problem: Problem | None = None):
+        super().__init__(message)
+        self.problem = problem
 
 
 def read_upload_rows(data: bytes) -> list[list[str]]:
@@ -21,7 +26,7 @@ def read_upload_rows(data: bytes) -> list[list[str]]:
     try:
         rows = read_table(data).rows
     except FileProblem as failure:
-        raise UnreadableUpload(sentence(failure.problem)) from None
+        raise UnreadableUpload(sentence(failure.problem), failure.problem) from None
     return [[cell_text(cell) for cell in row] for row in rows]
 
 

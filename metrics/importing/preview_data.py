@@ -1,10 +1,15 @@
 """The preview of an import, typed: what checking a file found, row by row.
 
 `Preview` and `PreviewRow` are what the builder (metrics.importing.preview) makes and
-what the services, selectors and pages read. ImportJob.result stores `Preview.to_json()`;
-`Preview.from_json` reads it back, and is the one place that knows the stored keys. The
-JSON is the format stored since the first version (PREVIEW_FORMAT 1), key for key, so
-jobs stored before these classes read back unchanged.
+what the services, selectors and pages read. `to_json` / `from_json` are the one place
+that knows the stored keys.
+
+Stored (PREVIEW_FORMAT 2), a preview is split so that a page of it reads one page of
+rows: ImportJob.result holds `Preview.head_json()` (the file's problems, the fields, the
+counts: everything but the rows), and each row is one ImportPreviewRow holding
+`PreviewRow.to_json()` with its institution's names. `from_json` reads a head (its rows
+empty, its counts as stored) as well as a whole preview (format 1, and what `to_json`
+makes for the command line and the tests).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from core.tables.problems import Problem
 from ..enums import RowOutcome
 from ..validation import FigureWarning
 
-PREVIEW_FORMAT = 1
+PREVIEW_FORMAT = 2
 
 JsonFigure = int | str | None  # figures in JSON: whole numbers as numbers, decimals as text
 
@@ -120,6 +125,8 @@ class Preview:
     language: str | None = None
     conflicts: list[str] = field(default_factory=list)
     format_version: int = PREVIEW_FORMAT
+    # A head read back without its rows (they are stored apart): its stored counts.
+    counts: dict[str, int] | None = None
 
     def institution_of(self, row: PreviewRow) -> list[str]:
         """[code, Japanese name, English name] of a row's institution, or blanks."""
@@ -128,6 +135,8 @@ class Preview:
     @property
     def summary(self) -> dict[str, int]:
         """How many rows of each outcome, with warnings, and the file's own problems."""
+        if self.counts is not None:
+            return {**self.counts, "file_errors": len(self.file_errors)}
         counts = {outcome.value: 0 for outcome in RowOutcome}
         for row in self.rows:
             counts[row.outcome] += 1
@@ -140,6 +149,8 @@ class Preview:
 
     def has_errors(self) -> bool:
         """Nothing of the file may be applied: a problem with the file or with a row."""
+        if self.counts is not None:
+            return bool(self.file_errors) or self.counts.get(RowOutcome.ERROR, 0) > 0
         return bool(self.file_errors) or any(row.outcome == RowOutcome.ERROR for row in self.rows)
 
     def to_json(self) -> dict[str, Any]:
@@ -164,6 +175,14 @@ class Preview:
             data["conflicts"] = list(self.conflicts)
         return data
 
+    def head_json(self) -> dict[str, Any]:
+        """What ImportJob.result stores: everything but the rows and the institutions'
+        names (stored with the rows), with the counts of the rows."""
+        data = self.to_json()
+        del data["rows"]
+        data.pop("institutions", None)
+        return data
+
     @staticmethod
     def before_check(language: str) -> dict[str, Any]:
         """What ImportJob.result holds before the file is checked: only the language."""
@@ -171,9 +190,12 @@ class Preview:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Preview:
-        """A stored preview, or what there is of one (a job still being checked holds
-        only the uploader's language). The stored summary is recomputed from the rows."""
+        """A whole preview, a stored head (whose rows are stored apart: its counts are
+        the stored summary), or what there is of one (a job still being checked holds
+        only the uploader's language). A whole preview's summary is recomputed from its
+        rows."""
         institutions = data.get("institutions")
+        is_head = "rows" not in data and "summary" in data
         return cls(
             file_name=data.get("file_name", ""),
             file_errors=[Problem.from_json(p) for p in data.get("file_errors", [])],
@@ -191,4 +213,10 @@ class Preview:
             language=data.get("language"),
             conflicts=list(data.get("conflicts", [])),
             format_version=data.get("format_version", PREVIEW_FORMAT),
+            counts=_counts(data["summary"]) if is_head else None,
         )
+
+
+def _counts(summary: dict[str, Any]) -> dict[str, int]:
+    """The row counts of a stored summary (the file's problems are counted anew)."""
+    return {key: int(value) for key, value in summary.items() if key != "file_errors"}

@@ -2,7 +2,7 @@
 
 from .collection import CollectionRound, SentReminder
 from .definitions import MetricDefinition, MetricValue
-from .imports import ImportJob
+from .imports import ImportJob, ImportPreviewRow
 from .reports import AnnualReport, LicenceAgreement
 from .surveys import SurveyResult
 
@@ -10,6 +10,7 @@ __all__ = [
     "AnnualReport",
     "CollectionRound",
     "ImportJob",
+    "ImportPreviewRow",
     "LicenceAgreement",
     "MetricDefinition",
     "MetricValue",

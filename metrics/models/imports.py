@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import BackgroundJob
 from core.storage import generated_path, get_private_storage
 
-from ..enums import ImportState
+from ..enums import ImportState, RowOutcome
 
 
 def import_file_path(instance: ImportJob, filename: str) -> str:
@@ -57,3 +57,41 @@ class ImportJob(BackgroundJob):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ImportPreviewRow(models.Model):
+    """One row of an import's preview, stored apart from the job (ImportJob.result holds
+    the rest: metrics.importing.preview_data) so that a page of a preview of 60,000 rows
+    reads one page of rows, filtered and ordered by the database."""
+
+    job = models.ForeignKey(
+        ImportJob,
+        on_delete=models.CASCADE,
+        related_name="preview_rows",
+        verbose_name=_("import"),
+    )
+    # The row's place in the preview (the order of the file).
+    position = models.PositiveIntegerField(_("position"))
+    row = models.PositiveIntegerField(_("row"))
+    outcome = models.CharField(_("outcome"), max_length=12, choices=RowOutcome.choices)
+    has_warnings = models.BooleanField(_("with warnings"), default=False)
+    # PreviewRow.to_json(), and "institution": [code, Japanese name, English name].
+    data = models.JSONField(_("row"), default=dict)
+
+    class Meta:
+        ordering = ["job", "position"]
+        verbose_name = _("preview row")
+        verbose_name_plural = _("preview rows")
+        constraints = [
+            models.UniqueConstraint(fields=["job", "position"], name="import_preview_row_once"),
+            models.CheckConstraint(
+                condition=models.Q(outcome__in=RowOutcome.values),
+                name="import_preview_row_outcome_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["job", "outcome", "position"], name="import_preview_by_outcome")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}:{self.row}"

@@ -1,8 +1,9 @@
 """The queries and the stored previews behind the import pages.
 
-A preview is stored as JSON in ImportJob.result and read back typed
-(metrics.importing.preview_data.Preview); these turn it into what the page shows, in the
-reader's language, without further queries.
+A preview is stored in two parts (metrics.importing.preview_data): its head in
+ImportJob.result, its rows one ImportPreviewRow each. A page reads the head and one page
+of rows, filtered and ordered by the database, and turns them into what the page shows
+in the reader's language; only applying a file reads every row (stored_preview).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language, gettext, ngettext
 
@@ -22,7 +23,7 @@ from institutions.models import User
 from ..enums import RowOutcome
 from ..importing.preview_data import Preview, PreviewRow
 from ..importing.wording import describe
-from ..models import ImportJob
+from ..models import ImportJob, ImportPreviewRow
 from ..report_fields import REPORT_FIELDS_BY_CODE
 
 
@@ -86,25 +87,54 @@ def notices(preview: Preview) -> list[str]:
     return [describe(problem) for problem in preview.notices]
 
 
-def preview_page(preview: Preview, *, outcome: str = "", page: Any = 1) -> Page:
-    """One page of the preview's rows, errors first when no filter is chosen."""
-    rows = preview.rows
+def preview_head(job: ImportJob) -> Preview:
+    """A job's preview without its rows: the file's problems, fields and counts."""
+    return Preview.from_json(job.result)
+
+
+def stored_preview(job: ImportJob) -> Preview:
+    """A job's whole preview, every row read back (to apply it): rows in file order,
+    the institutions' names from the rows."""
+    preview = preview_head(job)
+    preview.counts = None
+    preview.institutions = {}
+    rows = ImportPreviewRow.objects.filter(job=job).order_by("position")
+    for data in rows.values_list("data", flat=True).iterator(chunk_size=2000):
+        row = PreviewRow.from_json(data)
+        preview.rows.append(row)
+        if row.institution_id is not None:
+            preview.institutions[row.institution_id] = list(data.get("institution") or [])
+    return preview
+
+
+def preview_page(job: ImportJob, preview: Preview, *, outcome: str = "", page: Any = 1) -> Page:
+    """One page of a job's stored preview rows (`preview` is its head), errors first
+    when no filter is chosen. Reads that page's rows only, and counts the others."""
+    rows = ImportPreviewRow.objects.filter(job=job)
     if outcome == WITH_WARNINGS:
-        rows = [r for r in rows if r.warnings]
+        rows = rows.filter(has_warnings=True).order_by("position")
     elif outcome in RowOutcome.values:
-        rows = [r for r in rows if r.outcome == outcome]
+        rows = rows.filter(outcome=outcome).order_by("position")
     else:
-        rows = sorted(rows, key=lambda r: r.outcome != RowOutcome.ERROR)
+        errors_first = Case(
+            When(outcome=RowOutcome.ERROR, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        rows = rows.order_by(errors_first, "position")
     columns = max(1, len(preview.fields))
     per_page = max(20, min(ROWS_PER_PAGE, FIGURES_PER_PAGE // columns))
-    paginator = Paginator(rows, per_page)
+    paginator = Paginator(rows.values_list("data", flat=True), per_page)
     shown = paginator.get_page(page)
-    shown.object_list = [_shown(preview, r) for r in shown.object_list]
+    shown.object_list = [
+        _shown(preview, PreviewRow.from_json(data), data.get("institution"))
+        for data in shown.object_list
+    ]
     return shown
 
 
-def _shown(preview: Preview, entry: PreviewRow) -> ShownRow:
-    _code, name_ja, name_en = preview.institution_of(entry)
+def _shown(preview: Preview, entry: PreviewRow, names: list[str] | None) -> ShownRow:
+    _code, name_ja, name_en = names or ["", "", ""]
     english = (get_language() or "ja").startswith("en")
     row = ShownRow(
         row=entry.row,

@@ -36,8 +36,9 @@ from ..enums import ImportAction, ImportState, ReportAction, ReportState, RowOut
 from ..importing.preview import build_preview, figure_from_json
 from ..importing.preview_data import Preview, PreviewRow
 from ..importing.problems import ProblemKind
-from ..models import AnnualReport, ImportJob, LicenceAgreement
+from ..models import AnnualReport, ImportJob, ImportPreviewRow, LicenceAgreement
 from ..permissions import can_import, can_import_for
+from ..selectors.imports import stored_preview
 from ..workflow import (
     IMPORT_WORKFLOW,
     REPORT_WORKFLOW,
@@ -50,6 +51,7 @@ from . import bulk, metric_values
 logger = logging.getLogger(__name__)
 
 _QUERY_CHUNK = 5_000
+_STORED_ROWS_BATCH = 500
 _CHANGE_REASON_LENGTH = 100  # simple_history's history_change_reason
 
 
@@ -98,7 +100,7 @@ def _fail(
         preview.conflicts = messages
     if problem is not None:
         preview.file_errors.append(problem)
-    return _move_job(job_id, ImportAction.FAIL, result=preview.to_json())
+    return _move_job(job_id, ImportAction.FAIL, result=preview.head_json())
 
 
 @transaction.atomic
@@ -158,23 +160,53 @@ def _check(job: ImportJob, data: bytes) -> None:
             preview = build_preview(
                 data=data, file_name=job.original_name, actor=job.uploaded_by, progress=progress
             )
-        with transaction.atomic():
-            _store_preview(job, preview)
+        preview.language = Preview.from_json(job.result).language
+        store_preview(job_id=job.pk, preview=preview)
     except Exception:
         logger.exception("import %s: checking the file failed", job.pk)
         _fail(job.pk, problem=Problem(ProblemKind.PROCESSING_FAILED))
 
 
-def _store_preview(job: ImportJob, preview: Preview) -> None:
-    preview.language = Preview.from_json(job.result).language
-    result = preview.to_json()
+@transaction.atomic
+def store_preview(*, job_id: int, preview: Preview) -> bool:
+    """Store a checked file's preview on its job, in two parts
+    (metrics.importing.preview_data): the head in ImportJob.result, each row an
+    ImportPreviewRow with its institution's names, so that a page reads one page of rows.
+
+    Side effects, in order, in one transaction: moves the job from parsing to preview
+    (failed if the file has errors) with the head and the row counts; replaces its
+    stored rows. Stores nothing and returns False if the job had moved on (cancelled,
+    failed by the heartbeat sweep)."""
     rows = len(preview.rows)
-    if preview.has_errors():
-        _move_job(job.pk, ImportAction.FAIL, result=result, total_rows=rows, processed_rows=rows)
-    else:
-        _move_job(
-            job.pk, ImportAction.SHOW_PREVIEW, result=result, total_rows=rows, processed_rows=rows
-        )
+    action = ImportAction.FAIL if preview.has_errors() else ImportAction.SHOW_PREVIEW
+    moved = _move_job(
+        job_id, action, result=preview.head_json(), total_rows=rows, processed_rows=rows
+    )
+    if not moved:
+        return False
+    ImportPreviewRow.objects.filter(job_id=job_id).delete()
+    ImportPreviewRow.objects.bulk_create(
+        (
+            ImportPreviewRow(
+                job_id=job_id,
+                position=position,
+                row=row.row,
+                outcome=row.outcome,
+                has_warnings=bool(row.warnings),
+                data=_stored_row(preview, row),
+            )
+            for position, row in enumerate(preview.rows)
+        ),
+        batch_size=_STORED_ROWS_BATCH,
+    )
+    return True
+
+
+def _stored_row(preview: Preview, row: PreviewRow) -> dict[str, Any]:
+    data = row.to_json()
+    if row.institution_id is not None:
+        data["institution"] = preview.institution_of(row)
+    return data
 
 
 def confirm_import(*, actor: User, job: ImportJob, as_accepted: bool = False) -> ImportJob:
@@ -226,7 +258,7 @@ def apply_import_job(*, job_id: int, as_accepted: bool | None = None) -> ImportJ
             if job.state not in IMPORT_WORKFLOW[ImportAction.APPLY].sources:
                 raise ImportNotPossible(job.state)
             accepted = job.as_accepted if as_accepted is None else as_accepted
-            preview = Preview.from_json(job.result)
+            preview = stored_preview(job)
             with translation.override(preview.language):
                 apply_preview(
                     actor=job.uploaded_by,

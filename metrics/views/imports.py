@@ -22,7 +22,6 @@ from institutions.models import Institution
 from .. import sheets
 from ..enums import ImportAction, ImportState, ReportState, RowOutcome
 from ..forms import ImportUploadForm
-from ..importing.preview_data import Preview
 from ..importing.wording import sentence
 from ..permissions import (
     can_export_institution,
@@ -68,7 +67,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_import(request.user):
         raise PermissionDenied
     job = selectors.import_job_of(user=request.user, pk=pk)
-    preview = Preview.from_json(job.result)
+    preview = selectors.preview_head(job)
     outcome = request.GET.get("outcome", "")
     return render(
         request,
@@ -86,7 +85,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "conflicts": preview.conflicts,
             "applied": job.state == ImportState.APPLIED,
             "page": selectors.preview_page(
-                preview, outcome=outcome, page=request.GET.get("page", 1)
+                job, preview, outcome=outcome, page=request.GET.get("page", 1)
             ),
             "outcome": outcome,
             "outcomes": [*RowOutcome.choices, (selectors.WITH_WARNINGS, _("with warnings"))],

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from notifications.services import erase_addresses
 
-from ..models import Contact, Survey
+from ..models import Contact, ContactUpload, Survey
 
 ERASE_AFTER_DAYS = 30
 
@@ -21,7 +21,8 @@ def erase_survey_contacts(*, survey: Survey) -> int:
     Side effects, in order: the outbox messages to the contacts lose their address,
     body and secret link (notifications.services.erase_addresses); the contacts' company,
     person and address are blanked and their token hashes dropped; the same columns are
-    blanked in the contacts' history; the survey records when. Returns how many contacts."""
+    blanked in the contacts' history; the uploads of customer lists (their problems quote
+    names and addresses) are deleted; the survey records when. Returns how many contacts."""
     contacts = Contact.objects.filter(survey=survey)
     message_ids = list(
         Contact.messages.through.objects.filter(contact__survey=survey).values_list(
@@ -32,6 +33,10 @@ def erase_survey_contacts(*, survey: Survey) -> int:
     now = timezone.now()
     count = contacts.update(company="", person="", email="", token_hash="", erased_at=now)
     Contact.history.filter(survey_id=survey.pk).update(company="", person="", email="")
+    for upload in ContactUpload.objects.filter(survey=survey).only("pk", "file"):
+        if upload.file:
+            upload.file.delete(save=False)
+    ContactUpload.objects.filter(survey=survey).delete()
     survey.erased_at = now
     survey.save(update_fields=["erased_at"])
     return count

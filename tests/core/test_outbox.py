@@ -135,3 +135,44 @@ def test_task_held_by_another_sender_is_not_sent_twice(broker_down):
     assert send_queued_task(queued.pk) is False
     queued.refresh_from_db()
     assert queued.sent_at is None and queued.attempts == 0
+
+
+def test_request_with_broker_unreachable_answers_quickly(
+    broker_down,
+    submitted,
+    mext_official,
+    client_for,
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+):
+    """kombu's default publish retries held each request about a second per task it
+    queued (at least 0.6 s of it asleep between attempts); the work is recorded anyway,
+    so the request gives up on the broker at once."""
+    from core import outbox
+
+    waited = []
+    send = outbox.send_queued_task
+
+    def timed_send(task_id):
+        started = time.monotonic()
+        try:
+            return send(task_id)
+        finally:
+            waited.append(time.monotonic() - started)
+
+    monkeypatch.setattr(outbox, "send_queued_task", timed_send)
+    client = client_for(mext_official)
+    client.get(reverse("metrics:report_detail", args=[submitted.pk]))  # warm up the view
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("metrics:report_accept", args=[submitted.pk]), {"version": submitted.version}
+        )
+    elapsed = time.monotonic() - started
+    assert response.status_code == 302
+    # Two tasks (the recompute and the e-mail) were refused by the broker and kept.
+    assert QueuedTask.objects.waiting().filter(attempts=1).exclude(last_error="").count() == 2
+    assert len(waited) == 2
+    # Generous bounds, not a benchmark: the old retries slept 1.2 s for these two alone.
+    assert sum(waited) < 1.0, f"the request waited {sum(waited):.2f} s on the broker"
+    assert elapsed < 2.0, f"the request took {elapsed:.2f} s with the broker unreachable"

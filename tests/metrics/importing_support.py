@@ -164,3 +164,10 @@ def start_and_check(**arguments):
         job = imports.start_import(**arguments)
     job.refresh_from_db()
     return job
+
+
+def stored(job) -> dict[str, Any]:
+    """A job's whole stored preview (its head and every stored row), as JSON."""
+    from metrics.selectors.imports import stored_preview
+
+    return stored_preview(job).to_json()

@@ -14,7 +14,13 @@ from core.storage import private_storage
 from metrics.enums import ImportState
 from metrics.models import AnnualReport, ImportJob
 from metrics.services import imports
-from tests.metrics.importing_support import csv_bytes, messages_of, start_and_check, xlsx_bytes
+from tests.metrics.importing_support import (
+    csv_bytes,
+    messages_of,
+    start_and_check,
+    stored,
+    xlsx_bytes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +50,7 @@ def test_csv_with_a_nul_byte_fails_with_a_message_naming_the_line(client_for, st
     data = "機関コード,年度,特許出願件数\r\nTLO-AAA,2010,1\x002\r\n".encode()
     job = _job_after(_post(client_for(staff_a), data))
     assert job.state == ImportState.FAILED
-    assert messages_of(job.result) == [
+    assert messages_of(stored(job)) == [
         "2行目: NUL 文字(バイト 0x00、先頭から57バイト目)があります。テキストファイルには"
         "含まれない文字のため、ファイルが壊れているか CSV ではない可能性があります。"
         "CSV で保存し直してからアップロードしてください。"
@@ -56,7 +62,7 @@ def test_xlsx_cell_with_a_nul_is_a_cell_error_and_stores(client_for, staff_a):
     data = xlsx_bytes([HEADER, ["TLO-AAA", "2010", "1_x0000_2"]])
     job = _job_after(_post(client_for(staff_a), data, "報告.xlsx"))
     assert job.state == ImportState.FAILED
-    assert job.result["rows"][0]["outcome"] == "error"
+    assert stored(job)["rows"][0]["outcome"] == "error"
     assert "\x00" not in str(job.result)
 
 
@@ -64,7 +70,7 @@ def test_a_5000_digit_figure_is_out_of_range_not_a_crash(client_for, staff_a):
     data = csv_bytes([HEADER, ["TLO-AAA", "2010", "9" * 5000]])
     job = _job_after(_post(client_for(staff_a), data))
     assert job.state == ImportState.FAILED
-    (problem,) = job.result["rows"][0]["problems"]
+    (problem,) = stored(job)["rows"][0]["problems"]
     assert (problem["kind"], problem["column"]) == ("out_of_range", "特許出願件数")
     assert len(problem["value"]) < 120  # echoed by its start, not stored whole
 
@@ -72,7 +78,7 @@ def test_a_5000_digit_figure_is_out_of_range_not_a_crash(client_for, staff_a):
 def test_a_5000_digit_fiscal_year_is_not_a_fiscal_year(client_for, staff_a):
     data = csv_bytes([HEADER, ["TLO-AAA", "1" * 5000, "3"]])
     job = _job_after(_post(client_for(staff_a), data))
-    assert job.result["rows"][0]["problems"][0]["kind"] == "not_a_fiscal_year"
+    assert stored(job)["rows"][0]["problems"][0]["kind"] == "not_a_fiscal_year"
 
 
 def test_html_in_a_cell_is_shown_as_text(client_for, staff_a):
@@ -95,7 +101,7 @@ def test_an_error_while_storing_the_preview_fails_the_job(staff_a, monkeypatch):
     def broken(job, preview):
         raise RuntimeError("the database refused the preview")
 
-    monkeypatch.setattr(imports, "_store_preview", broken)
+    monkeypatch.setattr(imports, "store_preview", broken)
     job = start_and_check(
         actor=staff_a,
         file_name="r.csv",

@@ -11,7 +11,13 @@ from metrics.enums import ImportState, ReportState
 from metrics.models import AnnualReport, ImportJob
 from metrics.services import imports
 from tests.factories import InstitutionFactory
-from tests.metrics.importing_support import csv_bytes, make_report, start_and_check, xlsx_bytes
+from tests.metrics.importing_support import (
+    csv_bytes,
+    make_report,
+    start_and_check,
+    stored,
+    xlsx_bytes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +116,7 @@ def test_confirm_import_updates_changed_reports_and_bumps_their_version(staff_a,
             ["TLO-AAA", "2011", "7"],
         ],
     )
-    assert [r["outcome"] for r in job.result["rows"]] == ["changed", "unchanged"]
+    assert [r["outcome"] for r in stored(job)["rows"]] == ["changed", "unchanged"]
     imports.confirm_import(actor=staff_a, job=job)
     report.refresh_from_db()
     untouched.refresh_from_db()
@@ -188,7 +194,7 @@ def test_confirm_import_refuses_when_an_unchanged_report_changed_since_the_previ
     job = upload(
         staff_a, [["機関コード", "年度", "特許出願件数"], ["TLO-AAA", "2010", "5"]], language="en"
     )
-    assert [r["outcome"] for r in job.result["rows"]] == ["unchanged"]
+    assert [r["outcome"] for r in stored(job)["rows"]] == ["unchanged"]
     AnnualReport.objects.filter(pk=report.pk).update(patent_applications=9, version=2)
     job = imports.confirm_import(actor=staff_a, job=job)
     assert job.state == ImportState.FAILED
@@ -299,7 +305,7 @@ def test_1000_row_file_with_a_bad_row_at_row_999_stores_nothing(mext_official):
     rows[998][2] = "九百九十八"  # row 999 of the spreadsheet
     job = upload(mext_official, rows)
     assert job.state == ImportState.FAILED
-    errors = [(r["row"], p["column"]) for r in job.result["rows"] for p in r.get("problems", [])]
+    errors = [(r["row"], p["column"]) for r in stored(job)["rows"] for p in r.get("problems", [])]
     assert errors == [(999, "特許出願件数")]
     with pytest.raises(imports.ImportNotPossible):
         imports.confirm_import(actor=mext_official, job=job)
@@ -342,7 +348,7 @@ def test_large_file_is_checked_and_applied_in_the_background(
             actor=staff_a, file_name="r.csv", data=csv_bytes(rows, "cp932"), language="ja"
         )
     # The upload returns before any row is checked; the task runs after commit.
-    assert (job.state, job.result.get("rows")) == (ImportState.UPLOADED, None)
+    assert (job.state, job.preview_rows.exists()) == (ImportState.UPLOADED, False)
     assert len(queued) == 1
     queued[0]()
     job.refresh_from_db()
@@ -365,7 +371,11 @@ def test_small_upload_is_not_parsed_in_the_request(staff_a, django_capture_on_co
             actor=staff_a, file_name="r.csv", data=csv_bytes(rows), language="ja"
         )
     job.refresh_from_db()
-    assert (job.state, job.total_rows, "rows" in job.result) == (ImportState.UPLOADED, 0, False)
+    assert (job.state, job.total_rows, job.preview_rows.exists()) == (
+        ImportState.UPLOADED,
+        0,
+        False,
+    )
     assert len(queued) == 1
     queued[0]()
     job.refresh_from_db()
