@@ -126,7 +126,7 @@ def collection_status(
     Three queries whatever the number of institutions.
     """
     collection_round = CollectionRound.objects.filter(fiscal_year=fiscal_year).first()
-    expected = expected_institutions(fiscal_year).select_related("region").order_by("code")
+    expected = expected_institutions(fiscal_year).select_related("region").in_reading_order()
     if region:
         expected = expected.filter(region__code=region)
     if tlo_type:

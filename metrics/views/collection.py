@@ -20,7 +20,7 @@ from core.downloads import download_response
 from core.versions import VersionForm, missing_version
 from core.workflow import WorkflowError
 from institutions.fiscal_years import FiscalYearError, parse_fiscal_year
-from institutions.models import Institution, Region
+from institutions.models import Institution, Region, reading_order
 
 from .. import sheets
 from ..enums import RoundAction
@@ -83,7 +83,7 @@ def _round_actions(request: HttpRequest, collection_round: CollectionRound | Non
 
 
 def _reporting_institutions():
-    return Institution.objects.reporting().active().order_by("kind", "code")
+    return Institution.objects.reporting().active().order_by("kind", reading_order(), "code")
 
 
 def round_list(request: HttpRequest) -> HttpResponse:
