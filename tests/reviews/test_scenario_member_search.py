@@ -27,7 +27,10 @@ def candidates(db):
     kinki.save()
     made = {
         "tokyo": InstitutionFactory(
-            code="TLO-T", name_ja="東京ティーエルオー", name_kana="とうきょうてぃーえるおー", region=kanto
+            code="TLO-T",
+            name_ja="東京ティーエルオー",
+            name_kana="とうきょうてぃーえるおー",
+            region=kanto,
         ),
         "aomori": InstitutionFactory(
             code="TLO-A", name_ja="青森技術移転", name_kana="あおもりぎじゅついてん", region=kanto
