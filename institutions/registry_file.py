@@ -111,9 +111,9 @@ def registry_rows(
         raise RegistryError([_("The file is empty: the first row should hold the columns.")])
     written = rows[header_index]
     header = [HEADER_SYNONYMS.get(column, column) for column in written]
-    problems = _header_problems(header, header_index + 1, written)
-    if problems:
-        raise RegistryError(problems)
+    # The header's problems and the cells' are said together, so that one round fixes
+    # the file; cells are checked in the columns the header names.
+    header_problems = _header_problems(header, header_index + 1, written)
     checker = _RowChecker(set(regions), names=dict(zip(header, written, strict=True)))
     found: list[dict[str, str]] = []
     first_row_of: dict[str, int] = {}
@@ -144,8 +144,8 @@ def registry_rows(
         found.append(values)
         if len(checker.problems) >= MAX_PROBLEMS:
             break
-    if checker.problems:
-        raise RegistryError(checker.problems[:MAX_PROBLEMS])
+    if header_problems or checker.problems:
+        raise RegistryError([*header_problems, *checker.problems][:MAX_PROBLEMS])
     if not found:
         raise RegistryError([_("The file has the columns but no institution rows.")])
     return found
@@ -214,7 +214,8 @@ class _RowChecker:
                 self.problem(row, column, problem)
                 values[column] = ""
         for column in REQUIRED_COLUMNS:
-            if not values.get(column):
+            # A column the header lacks is one problem of the header, not one per row.
+            if column in values and not values[column]:
                 self.problem(row, column, _("this column is required and is blank"))
         code = values.get("code", "")
         if code and (len(code) > CODE_MAX or not CODE_PATTERN.match(code)):

@@ -13,17 +13,19 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import get_language, gettext, ngettext
 
 from core.tables.problems import Problem
 from institutions.fiscal_years import format_fiscal_year
 from institutions.models import User
 
-from ..enums import RowOutcome
+from ..enums import ReportAction, RowOutcome
 from ..importing.preview_data import Preview, PreviewRow
 from ..importing.wording import describe
-from ..models import ImportJob
+from ..models import AnnualReport, ImportJob
 from ..report_fields import REPORT_FIELDS_BY_CODE
+from ..workflow import REPORT_WORKFLOW
 
 
 def import_job_of(*, user: User, pk: int) -> ImportJob:
@@ -76,6 +78,8 @@ class ShownRow:
     changes: list[ShownChange] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    report_url: str = ""  # once applied: the report the row wrote
+    may_submit: bool = False  # …and the viewer may submit it (its TLO's staff, a draft)
 
 
 def file_messages(preview: Preview) -> list[str]:
@@ -86,8 +90,19 @@ def notices(preview: Preview) -> list[str]:
     return [describe(problem) for problem in preview.notices]
 
 
-def preview_page(preview: Preview, *, outcome: str = "", page: Any = 1) -> Page:
-    """One page of the preview's rows, errors first when no filter is chosen."""
+def preview_page(
+    preview: Preview,
+    *,
+    outcome: str = "",
+    page: Any = 1,
+    applied_for: User | None = None,
+    as_accepted: bool = False,
+) -> Page:
+    """One page of the preview's rows, errors first when no filter is chosen.
+
+    `applied_for`: the job has been applied and this person reads it; each row that
+    wrote a report (new or changed; with `as_accepted`, unchanged rows too) links to it, and says whether the person may submit it. One query per page, and one per
+    institution of the page that has a draft."""
     rows = preview.rows
     if outcome == WITH_WARNINGS:
         rows = [r for r in rows if r.warnings]
@@ -99,8 +114,44 @@ def preview_page(preview: Preview, *, outcome: str = "", page: Any = 1) -> Page:
     per_page = max(20, min(ROWS_PER_PAGE, FIGURES_PER_PAGE // columns))
     paginator = Paginator(rows, per_page)
     shown = paginator.get_page(page)
-    shown.object_list = [_shown(preview, r) for r in shown.object_list]
+    entries = list(shown.object_list)
+    shown.object_list = [_shown(preview, r) for r in entries]
+    if applied_for is not None:
+        _link_reports(entries, shown.object_list, applied_for, as_accepted=as_accepted)
     return shown
+
+
+WRITTEN = (RowOutcome.NEW, RowOutcome.CHANGED)
+
+
+def _link_reports(
+    entries: list[PreviewRow], rows: list[ShownRow], user: User, *, as_accepted: bool
+) -> None:
+    keys = {
+        (e.institution_id, e.fiscal_year)
+        for e in entries
+        if e.outcome != RowOutcome.ERROR and e.institution_id and e.fiscal_year
+    }
+    if not keys:
+        return
+    reports = {
+        (r.institution_id, r.fiscal_year): r
+        for r in AnnualReport.objects.filter(
+            institution_id__in={k[0] for k in keys}, fiscal_year__in={k[1] for k in keys}
+        ).select_related("institution")
+    }
+    may_submit: dict[tuple[int, str], bool] = {}
+    for entry, row in zip(entries, rows, strict=True):
+        report = reports.get((entry.institution_id, entry.fiscal_year))
+        if report is None or entry.outcome == RowOutcome.ERROR:
+            continue
+        if entry.outcome not in WRITTEN and not as_accepted:
+            continue  # unchanged: the import did nothing to it
+        row.report_url = reverse("metrics:report_detail", args=[report.pk])
+        key = (report.institution_id, report.state)
+        if key not in may_submit:
+            may_submit[key] = REPORT_WORKFLOW.may(user, report, ReportAction.SUBMIT)
+        row.may_submit = may_submit[key]
 
 
 def _shown(preview: Preview, entry: PreviewRow) -> ShownRow:

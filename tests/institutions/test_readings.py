@@ -135,3 +135,20 @@ def test_selects_of_institutions_are_in_reading_order(kanto, mext_official):
         code="TLO-3", name_ja="秋田", kind=InstitutionKind.IP_HEADQUARTERS, tlo_type=""
     )
     assert [i.code for i in reporting_institutions(mext_official)] == ["TLO-2", "TLO-1", "TLO-3"]
+
+
+def test_registry_file_header_and_cell_problems_come_together(kanto):
+    with pytest.raises(RegistryError) as error:
+        _load("code,name_ja,kind,colour\nTLO-N,新機関,approved_tlo,red\nTLO-M,機関M,robot,blue\n")
+    problems = error.value.problems
+    assert problems[0] == "1行目:「colour」は機関一覧の列ではありません。"
+    assert problems[1].startswith("列は次のとおりです:")
+    assert problems[2].startswith("3行目、kind列:「robot」は")
+    assert len(problems) == 3
+
+
+def test_registry_file_missing_required_column_is_said_once_not_per_row(kanto):
+    with pytest.raises(RegistryError) as error:
+        _load("code,name_ja\nTLO-N,新機関\nTLO-M,機関M\n")
+    assert [p for p in error.value.problems if "kind" in p][:1] == ["1行目:kind列がありません。"]
+    assert not any(p.startswith(("2行目", "3行目")) for p in error.value.problems)
