@@ -433,7 +433,7 @@ class RoundForm(forms.Form):
             region = institution.region
             key = region.code if region else ""
             group = regions.setdefault(
-                key, {"region": _local(region) if region else "—", "items": []}
+                key, {"region": _local(region) if region else _("no region"), "items": []}
             )
             group["items"].append(
                 {
@@ -444,7 +444,8 @@ class RoundForm(forms.Form):
                     "group": institution_group(institution),
                 }
             )
-        return list(regions.values())
+        # Institutions without a region (the certified TLOs) last, not first.
+        return sorted(regions.values(), key=lambda group: group["items"][0]["region"] == "")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -104,6 +104,7 @@ def build_preview(
         parsed = _parse_rows(data_rows, header.columns, matcher, progress)
         preview.rows = [_entry(row) for row in parsed if row.problems]
         preview.file_errors = list(file_errors)
+        preview.institutions = _institutions_of(parsed)
         return preview
 
     parsed = _parse_rows(data_rows, header.columns, matcher, progress)
@@ -112,11 +113,15 @@ def build_preview(
     )
     preview.rows = _judge(parsed, header.figures, licences)
     preview.file_errors = list(licence_problems)
-    preview.institutions = {
+    preview.institutions = _institutions_of(parsed)
+    return preview
+
+
+def _institutions_of(parsed: list[ParsedRow]) -> dict[int, list[str]]:
+    return {
         institution.pk: [institution.code, institution.name_ja, institution.name_en]
         for institution in {r.institution for r in parsed if r.institution is not None}
     }
-    return preview
 
 
 def _filled(cells: Iterable[Any]) -> bool:

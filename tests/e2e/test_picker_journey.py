@@ -57,6 +57,7 @@ def test_pickers_in_the_browser(page, live_server, monkeypatch):
     page.keyboard.press("Enter")  # the search form: filtered in the page, no reload
     assert "q=" not in page.url
     visible = page.locator("#scenario-members label[data-search]:visible").all_inner_texts()
+    visible = [v.strip() for v in visible]
     assert any(v.startswith("関西ティー・エル・オー") for v in visible)
     assert any(v.startswith("東京大学TLO") for v in visible)
     assert 1 < len(visible) < total

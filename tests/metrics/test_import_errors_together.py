@@ -42,6 +42,7 @@ def test_unknown_header_and_bad_cells_are_reported_together(staff_a, institution
     )
     assert any("「abc」は数値ではありません" in m for m in messages)
     assert preview.has_errors()
+    assert preview.institution_of(preview.rows[0])[1] == "機関A"  # named on the page
 
 
 def test_missing_fiscal_year_column_and_bad_cells_are_reported_together(staff_a, institution_a):

@@ -135,3 +135,12 @@ def test_round_pick_is_for_officials_only(request, client_for, institutions, per
     response = _pick(client_for(request.getfixturevalue(persona)), "add", region="kinki")
     assert response.status_code == 403
     assert not CollectionRound.objects.exists()
+
+
+def test_round_page_lists_institutions_without_a_region_last(
+    client_for, mext_official, institutions
+):
+    InstitutionFactory(code="C-1", kind=InstitutionKind.CERTIFIED_TLO, tlo_type="", region=None)
+    response = client_for(mext_official).get(NEW, {"fy": "2010"})
+    groups = response.context["form"].groups()
+    assert [g["region"] for g in groups] == ["関東地区", "近畿地区", "地域の定めなし"]
