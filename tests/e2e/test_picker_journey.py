@@ -78,6 +78,15 @@ def test_pickers_in_the_browser(page, live_server, monkeypatch):
     assert page.url.endswith("/metrics/rounds/new/")  # nothing posted
     _screenshot(page, "round_pick_by_region_and_type.png")
 
+    # Lists read in 読み順: the registry (within kind and region) and the status page.
+    page.goto(f"{base}/institutions/?kind=approved_tlo&region=kanto")
+    _screenshot(page, "institution_list_reading_order.png")
+    page.goto(f"{base}/metrics/status/")
+    _screenshot(page, "collection_status_reading_order.png")
+    page.goto(f"{base}/institutions/upload/")
+    assert "name_kana" in page.inner_text("main")
+    _screenshot(page, "registry_upload_columns.png")
+
     # Import as the TLO's staff: the header's and the cells' problems together.
     page.context.clear_cookies()
     login(page, live_server, "tlo-utokyo", PASSWORD)
