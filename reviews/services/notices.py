@@ -28,17 +28,19 @@ def _stage(
     subject: str,
     body: str,
     entry: CycleEntry | None = None,
+    about: str = "",
     link: str = "",
     attachments: Sequence[Attachment] = (),
 ) -> None:
-    """Stage one message in the outbox (hold=True): an official reads and releases it."""
+    """Stage one message in the outbox (hold=True): an official reads and releases it.
+    `about` is the entry's name unless given."""
     notify(
         actor=actor,
         kind=kind,
         recipients=list(recipients),
         subject=subject,
         body=body,
-        about=str(entry) if entry else "",
+        about=about or (str(entry) if entry else ""),
         link=link,
         attachments=attachments,
         hold=True,
@@ -97,6 +99,7 @@ def assignments_announced(
             "joint review:\n%(institutions)s\nTheir material and the scoring pages are on "
             "the review pages."
         ) % {"year": year, "institutions": "\n".join(f"・{i}" for i in institutions)}
+        about = str(cycle)
     if staged is not None and rewrite_staged(notification_id=staged.pk, subject=subject, body=body):
         return
     if may_create:
@@ -106,6 +109,7 @@ def assignments_announced(
             recipients=[reviewer],
             subject=subject,
             body=body,
+            about=about,
             link=link,
         )
 

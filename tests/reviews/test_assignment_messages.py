@@ -51,6 +51,7 @@ def test_assigning_three_institutions_at_once_stages_one_message_listing_them(
     assert "・機関A\n・機関B\n・機関C\n" in message.body
     assert message.body.startswith("2010年度(平成22年度)の合同審査で、次の機関の審査を")
     assert message.link == "/reviews/2010/"
+    assert message.about == "2010年度(平成22年度) 審査"
     (other,) = _messages(meti_reviewer)
     assert "・機関A\n" in other.body and "機関B" not in other.body
 
