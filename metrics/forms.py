@@ -10,6 +10,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import NoLabelSuffix
 from core.tables import limits
 from core.versions import VersionField
 from institutions.enums import InstitutionKind, TloType
@@ -81,7 +82,7 @@ def figure_field(spec: ReportField) -> forms.Field:
     return FigureField(unit=spec.unit, widget=widget, **common)
 
 
-class ReportForm(forms.Form):
+class ReportForm(NoLabelSuffix, forms.Form):
     """Every figure of a report, and the version the person started from."""
 
     version = VersionField()
@@ -111,7 +112,7 @@ class ReportForm(forms.Form):
         return list(groups.values())
 
 
-class LicenceForm(forms.ModelForm):
+class LicenceForm(NoLabelSuffix, forms.ModelForm):
     income = FigureField(
         unit=Unit.YEN,
         label=_("income in the year (yen)"),
@@ -168,7 +169,7 @@ def licence_rows(formset: forms.BaseFormSet) -> list[LicenceRow]:
     return rows
 
 
-class NewReportForm(forms.Form):
+class NewReportForm(NoLabelSuffix, forms.Form):
     institution = forms.ModelChoiceField(
         label=_("institution"), queryset=Institution.objects.none(), to_field_name="code"
     )
@@ -203,7 +204,7 @@ class NewReportForm(forms.Form):
         return data
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(NoLabelSuffix, forms.Form):
     """Why an official returns or reopens a report; it is kept in the history."""
 
     reason = forms.CharField(
@@ -215,7 +216,7 @@ class ReasonForm(forms.Form):
     version = VersionField()
 
 
-class ReportFilterForm(forms.Form):
+class ReportFilterForm(NoLabelSuffix, forms.Form):
     """The list's filters. The parameter names are shared with the report export."""
 
     fiscal_year = forms.TypedChoiceField(
@@ -299,7 +300,7 @@ RANKED_KINDS = (
 TOP_CHOICES = ((10, "10"), (20, "20"), (0, _("all")))
 
 
-class MetricPageFilter(forms.Form):
+class MetricPageFilter(NoLabelSuffix, forms.Form):
     fy = forms.IntegerField(label=_("fiscal year"), required=False, min_value=1950, max_value=2100)
     kind = forms.ChoiceField(
         label=_("kind"),
@@ -329,7 +330,7 @@ class MetricPageFilter(forms.Form):
         }
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(NoLabelSuffix, forms.Form):
     """The spreadsheet import's upload."""
 
     file = forms.FileField(
@@ -386,7 +387,7 @@ def _institution_choice(institution: Institution) -> str:
     return f"{institution.name_ja}({institution.get_kind_display()})"
 
 
-class RoundForm(forms.Form):
+class RoundForm(NoLabelSuffix, forms.Form):
     """Open a collection round, or change an open one (the fiscal year is then fixed)."""
 
     fiscal_year = FiscalYearField(label=_("fiscal year"))
@@ -455,7 +456,7 @@ class RoundForm(forms.Form):
         return data
 
 
-class RoundPickForm(forms.Form):
+class RoundPickForm(NoLabelSuffix, forms.Form):
     """Tick (or untick) at once every institution of a region and a group, before
     adjusting one by one: the round form posts it with `pick` = add or remove, and the
     page comes back with the ticks changed and nothing saved."""
@@ -478,7 +479,7 @@ class RoundPickForm(forms.Form):
         ]
 
 
-class StatusFilterForm(forms.Form):
+class StatusFilterForm(NoLabelSuffix, forms.Form):
     """The status page's filters; the parameter names are those of the CSV for scripts."""
 
     fy = forms.TypedChoiceField(label=_("fiscal year"), coerce=int, required=False)
