@@ -36,9 +36,18 @@ class InstitutionAdmin(ExportMixin, SimpleHistoryAdmin):
     institutions.services, not here."""
 
     resource_classes = [InstitutionResource]
-    list_display = ("code", "name_ja", "kind", "tlo_type", "region", "status", "approval_fy")
+    list_display = (
+        "code",
+        "name_ja",
+        "name_kana",
+        "kind",
+        "tlo_type",
+        "region",
+        "status",
+        "approval_fy",
+    )
     list_filter = ("kind", "tlo_type", "region", "status", "specialisation")
-    search_fields = ("code", "name_ja", "name_en", "aliases__name")
+    search_fields = ("code", "name_ja", "name_kana", "name_en", "aliases__name")
     inlines = [AliasInline, PartnershipInline]
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -23,7 +25,7 @@ from .enums import (
     Specialisation,
     TloType,
 )
-from .names import normalise_name
+from .names import is_reading, normalise_name, normalise_reading
 
 
 class Region(models.Model):
@@ -41,7 +43,29 @@ class Region(models.Model):
         return self.name_ja
 
 
+def validate_reading(value: str) -> None:
+    if not is_reading(value):
+        raise ValidationError(
+            _(
+                "Write the reading in hiragana or katakana (the long mark ー and spaces may be used)."
+            )
+        )
+
+
+def reading_order(prefix: str = "") -> Coalesce:
+    """The order of Japanese lists of institutions (読み順): by reading, and by Japanese
+    name where there is no reading. `prefix` reaches an institution through a relation
+    ("institution__")."""
+    return Coalesce(
+        NullIf(F(f"{prefix}name_kana"), Value("")), F(f"{prefix}name_ja"), output_field=CharField()
+    )
+
+
 class InstitutionQuerySet(models.QuerySet):
+    def in_reading_order(self) -> InstitutionQuerySet:
+        """In Japanese order (読み順); institutions without a reading by their name."""
+        return self.order_by(reading_order(), "code")
+
     def active(self) -> InstitutionQuerySet:
         return self.filter(status=InstitutionStatus.ACTIVE)
 
@@ -66,6 +90,14 @@ class Institution(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True, allow_unicode=False)
     name_ja = models.CharField(_("Japanese name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    # Kana, stored in hiragana (names.normalise_reading); lists sort by it (読み順).
+    name_kana = models.CharField(
+        _("reading"),
+        max_length=200,
+        blank=True,
+        validators=[validate_reading],
+        help_text=_("In kana, for Japanese order (読み順), e.g. とうきょうだいがく."),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=InstitutionKind.choices)
     tlo_type = models.CharField(_("TLO type"), max_length=24, choices=TloType.choices, blank=True)
     legal_form = models.CharField(
@@ -124,6 +156,10 @@ class Institution(models.Model):
 
     def __str__(self) -> str:
         return self.name_ja
+
+    def clean(self) -> None:
+        # Katakana, half-width kana and extra spaces as one stored form (the admin's form).
+        self.name_kana = normalise_reading(self.name_kana)
 
 
 class InstitutionAlias(models.Model):

@@ -39,3 +39,35 @@ def closest_names(name: str, candidates: dict[str, str], limit: int = 3) -> list
         if display not in seen:
             seen.append(display)
     return seen
+
+
+# A reading (読み) is kana: hiragana, katakana, the long mark and spaces. It is stored in
+# hiragana so that one institution written ハ and another は sort together.
+_HIRAGANA = "\u3041-\u3096\u309d\u309e"
+_KATAKANA = "\u30a1-\u30fa\u30fd\u30fe"
+_READING = re.compile(rf"^[{_HIRAGANA}{_KATAKANA}\u30fc ]*$")
+_KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)} | {
+    0x30FD: 0x309D,
+    0x30FE: 0x309E,
+}
+
+
+def normalise_reading(text: str) -> str:
+    """The stored form of a reading: NFKC (half-width katakana and the ideographic space
+    become full-width kana and a space), katakana as hiragana, spaces collapsed.
+    ヷ–ヺ, which have no hiragana, stay katakana."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = _SPACES.sub(" ", text).strip()
+    return text.translate(_KATAKANA_TO_HIRAGANA)
+
+
+def is_reading(text: str) -> bool:
+    """Whether `text` (as written, before normalise_reading) is kana, the long mark and
+    spaces only."""
+    return bool(_READING.match(_SPACES.sub(" ", unicodedata.normalize("NFKC", text or ""))))
+
+
+def search_key(text: str) -> str:
+    """The form a search and what it searches share: normalise_name's, with katakana as
+    hiragana, so that キャンパス finds きゃんぱす and ＴＬＯ finds TLO."""
+    return normalise_name(text).translate(_KATAKANA_TO_HIRAGANA)

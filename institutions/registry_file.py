@@ -22,6 +22,7 @@ from core.validators import single_line_problem
 
 from .enums import InstitutionKind, InstitutionStatus, LegalForm, Specialisation, TloType
 from .fiscal_years import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
+from .names import is_reading
 
 # The list's download (/institutions/?format=csv, fixed for scripts), in order.
 REGISTRY_COLUMNS = (
@@ -37,7 +38,10 @@ REGISTRY_COLUMNS = (
     "approval_fy",
     "approved_on",
     "revoked_on",
+    "name_kana",  # the reading (読み), last so that older scripts keep their positions
 )
+# Headers people may write instead of a column's code.
+HEADER_SYNONYMS = {"読み": "name_kana"}
 # Optional on upload (the shipped registry file has them): ";"-separated variant names and
 # partner universities. Missing, they leave an institution's aliases and partners alone.
 EXTRA_COLUMNS = ("alias_ja", "partner_universities")
@@ -84,6 +88,7 @@ def template_rows() -> tuple[list[str], list[list[str]]]:
         "approval_fy": "2011",
         "approved_on": "2011-08-01",
         "revoked_on": "",
+        "name_kana": "れいじてぃーえるおー",
     }
     return list(REGISTRY_COLUMNS), [[str(example[c]) for c in REGISTRY_COLUMNS]]
 
@@ -104,11 +109,12 @@ def registry_rows(
     header_index = next((i for i, row in enumerate(rows) if any(row)), None)
     if header_index is None:
         raise RegistryError([_("The file is empty: the first row should hold the columns.")])
-    header = rows[header_index]
-    problems = _header_problems(header, header_index + 1)
-    if problems:
-        raise RegistryError(problems)
-    checker = _RowChecker(set(regions))
+    written = rows[header_index]
+    header = [HEADER_SYNONYMS.get(column, column) for column in written]
+    # The header's problems and the cells' are said together, so that one round fixes
+    # the file; cells are checked in the columns the header names.
+    header_problems = _header_problems(header, header_index + 1, written)
+    checker = _RowChecker(set(regions), names=dict(zip(header, written, strict=True)))
     found: list[dict[str, str]] = []
     first_row_of: dict[str, int] = {}
     for index, cells in enumerate(rows[header_index + 1 :], header_index + 2):
@@ -138,8 +144,8 @@ def registry_rows(
         found.append(values)
         if len(checker.problems) >= MAX_PROBLEMS:
             break
-    if checker.problems:
-        raise RegistryError(checker.problems[:MAX_PROBLEMS])
+    if header_problems or checker.problems:
+        raise RegistryError([*header_problems, *checker.problems][:MAX_PROBLEMS])
     if not found:
         raise RegistryError([_("The file has the columns but no institution rows.")])
     return found
@@ -149,22 +155,22 @@ def _text(cell: Any) -> str:
     return "" if cell is None else str(cell).strip()
 
 
-def _header_problems(header: list[str], row: int) -> list[str]:
+def _header_problems(header: list[str], row: int, written: list[str]) -> list[str]:
     known = set(REGISTRY_COLUMNS) | set(EXTRA_COLUMNS)
     problems = []
     seen: set[str] = set()
-    for column in header:
+    for column, as_written in zip(header, written, strict=True):
         if not column:
             continue
         if column not in known:
             problems.append(
                 _("Row %(row)s: “%(column)s” is not a column of the registry file.")
-                % {"row": row, "column": safe_excerpt(column, limit=40)}
+                % {"row": row, "column": safe_excerpt(as_written, limit=40)}
             )
         elif column in seen:
             problems.append(
                 _("Row %(row)s: the column %(column)s appears twice.")
-                % {"row": row, "column": column}
+                % {"row": row, "column": as_written}
             )
         seen.add(column)
     for column in REQUIRED_COLUMNS:
@@ -181,12 +187,14 @@ def _header_problems(header: list[str], row: int) -> list[str]:
 
 
 class _RowChecker:
-    def __init__(self, regions: set[str]):
+    def __init__(self, regions: set[str], *, names: dict[str, str]):
         self.regions = regions
+        self.names = names  # column code → the header as the file writes it (読み)
         self.problems: list[str] = []
 
     def problem(self, row: int, column: str, text: str) -> None:
         if column:
+            column = self.names.get(column, column)
             self.problems.append(
                 _("Row %(row)s, column %(column)s: %(problem)s.")
                 % {"row": row, "column": column, "problem": text}
@@ -206,7 +214,8 @@ class _RowChecker:
                 self.problem(row, column, problem)
                 values[column] = ""
         for column in REQUIRED_COLUMNS:
-            if not values.get(column):
+            # A column the header lacks is one problem of the header, not one per row.
+            if column in values and not values[column]:
                 self.problem(row, column, _("this column is required and is blank"))
         code = values.get("code", "")
         if code and (len(code) > CODE_MAX or not CODE_PATTERN.match(code)):
@@ -254,6 +263,19 @@ class _RowChecker:
                     _("“%(value)s” is not a date (YYYY-MM-DD)")
                     % {"value": safe_excerpt(value, limit=30)},
                 )
+        reading = values.get("name_kana", "")
+        if reading and len(reading) > NAME_MAX:
+            self.problem(row, "name_kana", _too_long(reading, NAME_MAX))
+        elif reading and not is_reading(reading):
+            self.problem(
+                row,
+                "name_kana",
+                _(
+                    "“%(value)s” is not a reading: write it in hiragana or katakana (the "
+                    "long mark ー and spaces may be used)"
+                )
+                % {"value": safe_excerpt(reading, limit=30)},
+            )
         if values.get("revoked_on") and values.get("status") != InstitutionStatus.REVOKED:
             self.problem(row, "revoked_on", _("only a revoked institution has a revocation date"))
         for column in EXTRA_COLUMNS:

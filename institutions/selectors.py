@@ -8,8 +8,15 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .enums import InstitutionKind, TloType
-from .models import ConsolidationEvent, Institution, InstitutionAlias, RegistryUpload, User
-from .names import closest_names, normalise_name
+from .models import (
+    ConsolidationEvent,
+    Institution,
+    InstitutionAlias,
+    RegistryUpload,
+    User,
+    reading_order,
+)
+from .names import closest_names, normalise_name, normalise_reading, search_key
 
 # What a row of the institution list shows (institutions/institution_list.html).
 INSTITUTION_LIST_COLUMNS = (
@@ -27,7 +34,9 @@ INSTITUTION_LIST_COLUMNS = (
 
 def institution_list(*, search: str = "") -> QuerySet[Institution]:
     """Institutions for the list page, with what each row shows, searchable by name or alias."""
-    qs = Institution.objects.select_related("region").order_by("kind", "region__order", "code")
+    qs = Institution.objects.select_related("region").order_by(
+        "kind", "region__order", reading_order(), "code"
+    )
     if search:
         key = normalise_name(search)
         qs = qs.filter(
@@ -36,6 +45,7 @@ def institution_list(*, search: str = "") -> QuerySet[Institution]:
             | Q(code__icontains=search)
             | Q(aliases__name__icontains=search)
             | Q(aliases__normalised__icontains=key)
+            | Q(name_kana__icontains=normalise_reading(search))
         ).distinct()
     return qs
 
@@ -155,3 +165,22 @@ def registry_upload_progress_of(*, user: User, pk: int) -> RegistryUpload:
         pk=pk,
         uploaded_by=user,
     )
+
+
+def search_text(institution: Institution) -> str:
+    """What a search for an institution looks in, in names.search_key form: its names,
+    reading, code and aliases (prefetch `aliases`), one per line."""
+    texts = [
+        institution.name_ja,
+        institution.name_kana,
+        institution.name_en,
+        institution.code,
+        *(alias.name for alias in institution.aliases.all()),
+    ]
+    return "\n".join(search_key(text) for text in texts if text)
+
+
+def matches_search(institution: Institution, search: str) -> bool:
+    """Whether a search (as typed) finds the institution; an empty search finds all."""
+    key = search_key(search)
+    return not key or key in search_text(institution)

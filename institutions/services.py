@@ -44,7 +44,7 @@ from .models import (
     RegistryUpload,
     User,
 )
-from .names import normalise_name
+from .names import normalise_name, normalise_reading
 from .permissions import can_manage_registry
 from .registry_file import RegistryError, registry_rows
 
@@ -123,6 +123,12 @@ def _english_names() -> dict[str, str]:
     return {row["name_ja"]: row["name_en"] for row in _data_rows("names_en.csv")}
 
 
+def _readings() -> dict[str, str]:
+    """Japanese name → reading (読み) in kana, for the registry's institutions and
+    partners; names whose reading is not certain are left out (they sort by name)."""
+    return {row["name_ja"]: row["name_kana"] for row in _data_rows("readings.csv")}
+
+
 def _synthetic_code(prefix: str, name: str) -> str:
     """A stable code for institutions the reference data names but does not code."""
     return f"{prefix}-{hashlib.sha1(normalise_name(name).encode()).hexdigest()[:8].upper()}"
@@ -167,6 +173,7 @@ def _university(
     region: Region | None,
     actor: User | None,
     english: dict[str, str],
+    readings: dict[str, str] | None = None,
     abbreviation: str = "",
 ) -> Institution:
     """The institution of that name, or a university created for it (a partner, a
@@ -189,6 +196,7 @@ def _university(
             values={
                 "name_ja": name,
                 "name_en": english.get(name, found.name_en if found else ""),
+                "name_kana": (readings or {}).get(name, found.name_kana if found else ""),
                 "kind": InstitutionKind.UNIVERSITY,
                 "region": found.region if found else region,
             },
@@ -222,6 +230,7 @@ def load_institution_rows(
     summary = LoadSummary()
     regions = {r.code: r for r in Region.objects.all()}
     english = _english_names()
+    readings = _readings()
     abbreviations = university_abbreviations()
     problems: list[str] = []
     for row in rows:
@@ -246,6 +255,10 @@ def load_institution_rows(
         name_en = row.get("name_en") or english.get(row["name_ja"])
         if name_en:
             values["name_en"] = name_en
+        # The same for readings (読み); the file's are checked kana (registry_file).
+        reading = normalise_reading(row.get("name_kana") or readings.get(row["name_ja"], ""))
+        if reading:
+            values["name_kana"] = reading
         constraint_problems = _constraint_problems(row, values)
         if constraint_problems:
             problems.extend(constraint_problems)
@@ -261,6 +274,7 @@ def load_institution_rows(
                 region=values.get("region"),
                 actor=actor,
                 english=english,
+                readings=readings,
                 abbreviation=abbreviations.get(partner.strip(), ""),
             )
             Partnership.objects.get_or_create(tlo=institution, university=university)
@@ -442,11 +456,17 @@ def load_registry(*, actor: User | None = None) -> LoadSummary:
     institutions, consolidation events.
     """
     load_regions(actor=actor)
+    readings = _readings()
     for code, name_ja, name_en in MINISTRIES:
         _upsert(
             Institution,
             lookup={"code": code},
-            values={"name_ja": name_ja, "name_en": name_en, "kind": InstitutionKind.MINISTRY},
+            values={
+                "name_ja": name_ja,
+                "name_en": name_en,
+                "name_kana": readings.get(name_ja, ""),
+                "kind": InstitutionKind.MINISTRY,
+            },
             actor=actor,
         )
     shipped = registry_rows(
@@ -467,6 +487,7 @@ def load_registry(*, actor: User | None = None) -> LoadSummary:
             values={
                 "name_ja": row["name_ja"],
                 "name_en": english.get(row["name_ja"], ""),
+                "name_kana": readings.get(row["name_ja"], ""),
                 "kind": InstitutionKind.IP_HEADQUARTERS,
                 "region": regions[row["region"]],
             },
@@ -474,14 +495,21 @@ def load_registry(*, actor: User | None = None) -> LoadSummary:
             summary=summary,
         )
     load_consolidation_events(
-        rows=_data_rows("consolidation_events.csv"), actor=actor, english=english
+        rows=_data_rows("consolidation_events.csv"),
+        actor=actor,
+        english=english,
+        readings=readings,
     )
     return summary
 
 
 @transaction.atomic
 def load_consolidation_events(
-    *, rows: Iterable[dict[str, str]], actor: User | None, english: dict[str, str]
+    *,
+    rows: Iterable[dict[str, str]],
+    actor: User | None,
+    english: dict[str, str],
+    readings: dict[str, str] | None = None,
 ) -> None:
     """Link each ended TLO to its successor, by the successor's code or name."""
     for number, row in enumerate(rows, start=2):
@@ -501,7 +529,11 @@ def load_consolidation_events(
                 .order_by("kind")
                 .first()
                 or _university(
-                    successor_ref, region=predecessor.region, actor=actor, english=english
+                    successor_ref,
+                    region=predecessor.region,
+                    actor=actor,
+                    english=english,
+                    readings=readings,
                 )
             )
         _set_alias(predecessor, row.get("tlo_name_ja", ""))

@@ -15,7 +15,8 @@ from core.tables import limits
 from core.versions import VersionField
 from institutions.enums import InstitutionKind, TloType
 from institutions.fiscal_years import FiscalYearError, format_fiscal_year, parse_fiscal_year
-from institutions.models import Institution
+from institutions.models import Institution, reading_order
+from institutions.templatetags.tlo import name_for_language
 
 from .enums import ReportState
 from .importing.values import CellProblem, expected_key, parse_figure
@@ -23,6 +24,7 @@ from .importing.wording import EXPECTED
 from .models import AnnualReport, LicenceAgreement
 from .report_fields import GROUP_LABELS, REPORT_FIELDS, ReportField, Unit
 from .report_years import year_refusal
+from .selectors.collection import institution_group
 from .services.reports import LicenceRow
 
 UNIT_HELP = {
@@ -376,6 +378,11 @@ class FiscalYearField(forms.Field):
             ) from None
 
 
+def _local(obj) -> str:
+    """A region's or institution's name in the page's language."""
+    return name_for_language(obj, get_language() or "ja")
+
+
 def _institution_choice(institution: Institution) -> str:
     return f"{institution.name_ja}({institution.get_kind_display()})"
 
@@ -412,12 +419,64 @@ class RoundForm(NoLabelSuffix, forms.Form):
             self.fields["fiscal_year"].disabled = True
             self.fields["version"].required = True
 
+    def chosen_count(self) -> int:
+        return len(set(self["expected"].value() or []))
+
+    def groups(self) -> list[dict]:
+        """The institutions to tick by region (the registry's order), each region in
+        読み順, each institution with whether it is ticked and its group (TLO type or
+        kind: metrics.selectors.collection.institution_group)."""
+        chosen = set(self["expected"].value() or [])
+        regions: dict[str, dict] = {}
+        for institution in self.fields["expected"].queryset.order_by(
+            "region__order", "region__code", reading_order(), "code"
+        ):
+            region = institution.region
+            key = region.code if region else ""
+            group = regions.setdefault(
+                key, {"region": _local(region) if region else _("no region"), "items": []}
+            )
+            group["items"].append(
+                {
+                    "institution": institution,
+                    "label": _institution_choice(institution),
+                    "checked": institution.code in chosen,
+                    "region": key,
+                    "group": institution_group(institution),
+                }
+            )
+        # Institutions without a region (the certified TLOs) last, not first.
+        return sorted(regions.values(), key=lambda group: group["items"][0]["region"] == "")
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         opens_on, deadline = data.get("opens_on"), data.get("deadline")
         if opens_on and deadline and deadline < opens_on:
             self.add_error("deadline", _("The deadline cannot be before the opening date."))
         return data
+
+
+class RoundPickForm(NoLabelSuffix, forms.Form):
+    """Tick (or untick) at once every institution of a region and a group, before
+    adjusting one by one: the round form posts it with `pick` = add or remove, and the
+    page comes back with the ticks changed and nothing saved."""
+
+    pick_region = forms.ChoiceField(label=_("region"), required=False)
+    pick_group = forms.ChoiceField(label=_("TLO type"), required=False)
+    pick = forms.ChoiceField(choices=[("add", "add"), ("remove", "remove")])
+
+    def __init__(self, *args: Any, regions, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["pick_region"].choices = [
+            ("", _("all")),
+            *((r.code, _local(r)) for r in regions),
+        ]
+        self.fields["pick_group"].choices = [
+            ("", _("all")),
+            *TloType.choices,
+            (InstitutionKind.CERTIFIED_TLO.value, InstitutionKind.CERTIFIED_TLO.label),
+            (InstitutionKind.IP_HEADQUARTERS.value, InstitutionKind.IP_HEADQUARTERS.label),
+        ]
 
 
 class StatusFilterForm(NoLabelSuffix, forms.Form):

@@ -80,6 +80,28 @@ def notify(
     return created
 
 
+@transaction.atomic
+def rewrite_staged(*, notification_id: int, subject: str, body: str) -> bool:
+    """Rewrite a message still waiting for release, when a later change supersedes what
+    it says (one message listing everything rather than one per change). False if it has
+    left the outbox meanwhile (released or discarded): the caller then writes a new one.
+
+    Side effects: the message's subject, body and time written are replaced.
+    """
+    notification = (
+        Notification.objects.select_for_update()
+        .filter(pk=notification_id, state=NotificationState.STAGED)
+        .first()
+    )
+    if notification is None:
+        return False
+    notification.subject = subject[:200]
+    notification.body = body
+    notification.created_at = timezone.now()
+    notification.save(update_fields=["subject", "body", "created_at"])
+    return True
+
+
 @dataclass(frozen=True)
 class AddressedMessage:
     """A message to an address that is not a user (a survey's customer). With

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import forms
 from django.db.models import Q
 from django.utils.choices import CallableChoiceIterator
@@ -14,7 +16,8 @@ from core.validators import validate_single_line
 from core.versions import VersionField, VersionForm
 from institutions.enums import InstitutionKind, InstitutionStatus, Role, TloType
 from institutions.fiscal_years import FiscalYearError, parse_fiscal_year
-from institutions.models import Institution, Region, User
+from institutions.models import Institution, Region, User, reading_order
+from institutions.selectors import matches_search, search_text
 
 from .display import local_name
 from .enums import ConflictKind, Recommendation, ScenarioKind, Stage, SupportTier
@@ -57,7 +60,7 @@ class MergePartnerField(forms.ModelChoiceField):
 
     def _grouped(self) -> list:
         queryset = self.queryset.select_related("region").order_by(
-            "region__order", "region__pk", "name_ja"
+            "region__order", "region__pk", reading_order(), "code"
         )
         groups: dict[str, list] = {}
         for institution in queryset:
@@ -214,7 +217,7 @@ class InstitutionsForm(NoLabelSuffix, forms.Form):
         chosen = {str(v) for v in (self["institutions"].value() or [])}
         kinds = dict(InstitutionKind.choices)
         institutions = self.fields["institutions"].queryset.order_by(
-            "kind", "region__order", "region__code", "code"
+            "kind", "region__order", "region__code", reading_order(), "code"
         )
         by_kind: dict[str, dict[str, list]] = {}
         for institution in institutions:
@@ -302,7 +305,9 @@ class ConflictForm(NoLabelSuffix, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["entry"] = EntryChoiceField(
             label=_("institution"),
-            queryset=cycle.entries.select_related("institution").order_by("institution__code"),
+            queryset=cycle.entries.select_related("institution").order_by(
+                reading_order("institution__"), "institution__code"
+            ),
         )
         self.fields["kind"] = forms.ChoiceField(label=_("kind"), choices=ConflictKind.choices)
         self.fields["reason"] = forms.CharField(
@@ -318,7 +323,7 @@ class AffiliationForm(NoLabelSuffix, forms.Form):
         ).order_by("role", "ministry", "username"),
     )
     institution = forms.ModelChoiceField(
-        label=_("institution"), queryset=Institution.objects.order_by("code")
+        label=_("institution"), queryset=Institution.objects.in_reading_order()
     )
 
 
@@ -327,7 +332,9 @@ class AssignForm(NoLabelSuffix, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["entry"] = EntryChoiceField(
             label=_("institution"),
-            queryset=cycle.entries.select_related("institution").order_by("institution__code"),
+            queryset=cycle.entries.select_related("institution").order_by(
+                reading_order("institution__"), "institution__code"
+            ),
         )
         self.fields["reviewer"] = PersonChoiceField(
             label=_("reviewer"),
@@ -555,19 +562,21 @@ class ScenarioForm(NoLabelSuffix, forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=ScenarioKind.choices)
     members = InstitutionsChoiceField(
         label=_("approved TLOs"),
-        queryset=Institution.objects.approved_tlos().order_by("code"),
+        queryset=Institution.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Two or more for a merger; one for an internalisation."),
     )
     continuing = InstitutionChoiceField(
         label=_("continuing institution"),
-        queryset=Institution.objects.approved_tlos().order_by("code"),
+        queryset=Institution.objects.none(),
         required=False,
         help_text=_("Leave empty for a new institution."),
     )
     ip_headquarters = InstitutionChoiceField(
         label=_("university IP headquarters"),
-        queryset=Institution.objects.filter(kind=InstitutionKind.IP_HEADQUARTERS).order_by("code"),
+        queryset=Institution.objects.filter(
+            kind=InstitutionKind.IP_HEADQUARTERS
+        ).in_reading_order(),
         required=False,
         help_text=_("Only for an internalisation."),
     )
@@ -590,6 +599,44 @@ class ScenarioForm(NoLabelSuffix, forms.Form):
         initial=0,
         help_text=_("As a percentage of the members' combined personnel and patent costs."),
     )
+
+    def __init__(self, *args, members: Iterable[int] = (), **kwargs):
+        """`members`: the saved scenario's, offered whatever has become of them since."""
+        super().__init__(*args, **kwargs)
+        # Candidates: active approved TLOs (a revoked TLO merges with nobody), in 読み順.
+        candidates = (
+            Institution.objects.approved_tlos()
+            .filter(Q(status=InstitutionStatus.ACTIVE) | Q(pk__in=list(members)))
+            .select_related("region")
+            .prefetch_related("aliases")
+        )
+        self.fields["members"].queryset = candidates
+        self.fields["continuing"].queryset = candidates.in_reading_order()
+
+    def member_groups(self, search: str = "") -> list[dict]:
+        """The candidate members by region in 読み順, each with whether it is ticked, the
+        text the page's filter searches (names.search_key form) and whether `search`
+        finds it. A ticked institution is always shown, so that a search never drops it."""
+        chosen = {str(v) for v in (self["members"].value() or [])}
+        institutions = self.fields["members"].queryset.order_by(
+            "region__order", "region__code", reading_order(), "code"
+        )
+        groups: dict[str, list[dict]] = {}
+        for institution in institutions:
+            checked = str(institution.pk) in chosen
+            region = local_name(institution.region) if institution.region else "—"
+            groups.setdefault(region, []).append(
+                {
+                    "institution": institution,
+                    "checked": checked,
+                    "search": search_text(institution),
+                    "shown": checked or matches_search(institution, search),
+                }
+            )
+        return [
+            {"region": region, "items": items, "shown": any(i["shown"] for i in items)}
+            for region, items in groups.items()
+        ]
 
 
 class ScenarioLinkForm(VersionForm):

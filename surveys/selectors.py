@@ -51,7 +51,7 @@ def _fill(result: TloResult, answers: list[Answer]) -> TloResult:
 
 
 def tlo_results(survey: Survey, *, institution: Institution | None = None) -> list[TloResult]:
-    """Every TLO with contacts in the survey (or the one given), by code. Three queries."""
+    """Every TLO with contacts in the survey (or the one given), in 読み順. Three queries."""
     contacts = Contact.objects.filter(survey=survey)
     answers = Answer.objects.filter(survey=survey).order_by("pk")
     if institution is not None:
@@ -70,7 +70,9 @@ def tlo_results(survey: Survey, *, institution: Institution | None = None) -> li
     ids = set(counts) | set(by_institution)
     if institution is not None:
         ids.add(institution.pk)
-    institutions = Institution.objects.filter(pk__in=ids).select_related("region").order_by("code")
+    institutions = (
+        Institution.objects.filter(pk__in=ids).select_related("region").in_reading_order()
+    )
     results = []
     for one in institutions:
         row = counts.get(one.pk, {})

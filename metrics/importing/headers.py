@@ -151,11 +151,11 @@ def map_headers(cells: list[Any], *, row: int) -> HeaderMap:
             continue
         seen[column.target] = column
         columns.append(column)
-    if not errors:
-        if INSTITUTION not in seen and INSTITUTION_NAME not in seen:
-            errors.append(Problem(ProblemKind.MISSING_INSTITUTION_COLUMN, row=row))
-        if FISCAL_YEAR not in seen:
-            errors.append(Problem(ProblemKind.MISSING_FISCAL_YEAR_COLUMN, row=row))
+    # Said with the other header problems, so that one round fixes the header.
+    if INSTITUTION not in seen and INSTITUTION_NAME not in seen:
+        errors.append(Problem(ProblemKind.MISSING_INSTITUTION_COLUMN, row=row))
+    if FISCAL_YEAR not in seen:
+        errors.append(Problem(ProblemKind.MISSING_FISCAL_YEAR_COLUMN, row=row))
     return HeaderMap(columns, errors, notices, headerless)
 
 

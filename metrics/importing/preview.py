@@ -96,22 +96,32 @@ def build_preview(
     file_errors = header.errors + _headerless_values(header.headerless, data_rows)
     if not file_errors and not data_rows:
         file_errors.append(Problem(ProblemKind.NO_DATA))
+    matcher = _CachedMatcher(actor)
     if file_errors:
+        # The cells are checked all the same, in the columns the header names, so that
+        # the header's problems and the cells' come in one round (nothing is judged
+        # against the stored reports: the file cannot be confirmed).
+        parsed = _parse_rows(data_rows, header.columns, matcher, progress)
+        preview.rows = [_entry(row) for row in parsed if row.problems]
         preview.file_errors = list(file_errors)
+        preview.institutions = _institutions_of(parsed)
         return preview
 
-    matcher = _CachedMatcher(actor)
     parsed = _parse_rows(data_rows, header.columns, matcher, progress)
     licences, licence_problems = _licence_sheet(
         table.sheets.get(licence_rows.SHEET_NAME), matcher, parsed
     )
     preview.rows = _judge(parsed, header.figures, licences)
     preview.file_errors = list(licence_problems)
-    preview.institutions = {
+    preview.institutions = _institutions_of(parsed)
+    return preview
+
+
+def _institutions_of(parsed: list[ParsedRow]) -> dict[int, list[str]]:
+    return {
         institution.pk: [institution.code, institution.name_ja, institution.name_en]
         for institution in {r.institution for r in parsed if r.institution is not None}
     }
-    return preview
 
 
 def _filled(cells: Iterable[Any]) -> bool:
@@ -152,7 +162,7 @@ def _parse_rows(
 ) -> list[ParsedRow]:
     by_target = {c.target: c for c in columns}
     code_column, name_column = by_target.get(INSTITUTION), by_target.get(INSTITUTION_NAME)
-    year_column = by_target[FISCAL_YEAR]
+    year_column = by_target.get(FISCAL_YEAR)  # None only in a header with problems
     figure_columns = [_FigureColumn.of(c) for c in columns if c.is_figure]
     years: dict[str, int | FiscalYearError] = {}
     current = current_fiscal_year()
@@ -161,9 +171,12 @@ def _parse_rows(
     for done, (number, cells) in enumerate(data_rows, 1):
         width = len(cells)
         row = ParsedRow(number)
-        _parse_institution(row, cells, code_column, name_column, matcher)
-        _parse_fiscal_year(row, cells, year_column, years)
+        if code_column is not None or name_column is not None:
+            _parse_institution(row, cells, code_column, name_column, matcher)
+        if year_column is not None:
+            _parse_fiscal_year(row, cells, year_column, years)
         if row.institution is not None and row.fiscal_year is not None:
+            assert year_column is not None
             _check_reportable(row, year_column, current)
         values = row.values
         for figure in figure_columns:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from institutions.enums import InstitutionKind
 from institutions.models import Institution, User
 
 from ..enums import CollectionState, ReportState
@@ -126,7 +127,7 @@ def collection_status(
     Three queries whatever the number of institutions.
     """
     collection_round = CollectionRound.objects.filter(fiscal_year=fiscal_year).first()
-    expected = expected_institutions(fiscal_year).select_related("region").order_by("code")
+    expected = expected_institutions(fiscal_year).select_related("region").in_reading_order()
     if region:
         expected = expected.filter(region__code=region)
     if tlo_type:
@@ -258,3 +259,26 @@ def official_overview(*, today: datetime.date | None = None) -> tuple[int, list]
             OfficialRoundEntry(collection_round, missing, not_submitted, status.expected)
         )
     return queue, entries
+
+
+def institution_group(institution: Institution) -> str:
+    """The group a collection round picks institutions by: an approved TLO's type
+    (内部型, 外部型…), or the kind of any other institution (認定TLO, 大学知財本部)."""
+    if institution.kind == InstitutionKind.APPROVED_TLO and institution.tlo_type:
+        return institution.tlo_type
+    return institution.kind
+
+
+def institutions_matching(
+    institutions: QuerySet[Institution], *, region: str = "", group: str = ""
+) -> set[str]:
+    """The codes of the institutions of a region and a group (institution_group); an
+    empty region or group is any."""
+    if region:
+        institutions = institutions.filter(region__code=region)
+    if group:
+        institutions = institutions.filter(
+            Q(kind=InstitutionKind.APPROVED_TLO, tlo_type=group)
+            | (~Q(kind=InstitutionKind.APPROVED_TLO) & Q(kind=group))
+        )
+    return set(institutions.values_list("code", flat=True))

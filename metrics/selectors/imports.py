@@ -14,17 +14,19 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import get_language, gettext, ngettext
 
 from core.tables.problems import Problem
 from institutions.fiscal_years import format_fiscal_year
 from institutions.models import User
 
-from ..enums import RowOutcome
+from ..enums import ReportAction, RowOutcome
 from ..importing.preview_data import Preview, PreviewRow
 from ..importing.wording import describe
-from ..models import ImportJob, ImportPreviewRow
+from ..models import AnnualReport, ImportJob, ImportPreviewRow
 from ..report_fields import REPORT_FIELDS_BY_CODE
+from ..workflow import REPORT_WORKFLOW
 
 
 def import_job_of(*, user: User, pk: int) -> ImportJob:
@@ -77,6 +79,8 @@ class ShownRow:
     changes: list[ShownChange] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    report_url: str = ""  # once applied: the report the row wrote
+    may_submit: bool = False  # …and the viewer may submit it (its TLO's staff, a draft)
 
 
 def file_messages(preview: Preview) -> list[str]:
@@ -107,9 +111,22 @@ def stored_preview(job: ImportJob) -> Preview:
     return preview
 
 
-def preview_page(job: ImportJob, preview: Preview, *, outcome: str = "", page: Any = 1) -> Page:
+def preview_page(
+    job: ImportJob,
+    preview: Preview,
+    *,
+    outcome: str = "",
+    page: Any = 1,
+    applied_for: User | None = None,
+    as_accepted: bool = False,
+) -> Page:
     """One page of a job's stored preview rows (`preview` is its head), errors first
-    when no filter is chosen. Reads that page's rows only, and counts the others."""
+    when no filter is chosen. Reads that page's rows only, and counts the others.
+
+    `applied_for`: the job has been applied and this person reads it; each row that
+    wrote a report (new or changed; with `as_accepted`, unchanged rows too) links to it,
+    and says whether the person may submit it. One query per page, and one per
+    institution of the page that has a draft."""
     rows = ImportPreviewRow.objects.filter(job=job)
     if outcome == WITH_WARNINGS:
         rows = rows.filter(has_warnings=True).order_by("position")
@@ -126,11 +143,48 @@ def preview_page(job: ImportJob, preview: Preview, *, outcome: str = "", page: A
     per_page = max(20, min(ROWS_PER_PAGE, FIGURES_PER_PAGE // columns))
     paginator = Paginator(rows.values_list("data", flat=True), per_page)
     shown = paginator.get_page(page)
+    stored = list(shown.object_list)
+    entries = [PreviewRow.from_json(data) for data in stored]
     shown.object_list = [
-        _shown(preview, PreviewRow.from_json(data), data.get("institution"))
-        for data in shown.object_list
+        _shown(preview, entry, data.get("institution"))
+        for entry, data in zip(entries, stored, strict=True)
     ]
+    if applied_for is not None:
+        _link_reports(entries, shown.object_list, applied_for, as_accepted=as_accepted)
     return shown
+
+
+WRITTEN = (RowOutcome.NEW, RowOutcome.CHANGED)
+
+
+def _link_reports(
+    entries: list[PreviewRow], rows: list[ShownRow], user: User, *, as_accepted: bool
+) -> None:
+    keys = {
+        (e.institution_id, e.fiscal_year)
+        for e in entries
+        if e.outcome != RowOutcome.ERROR and e.institution_id and e.fiscal_year
+    }
+    if not keys:
+        return
+    reports = {
+        (r.institution_id, r.fiscal_year): r
+        for r in AnnualReport.objects.filter(
+            institution_id__in={k[0] for k in keys}, fiscal_year__in={k[1] for k in keys}
+        ).select_related("institution")
+    }
+    may_submit: dict[tuple[int, str], bool] = {}
+    for entry, row in zip(entries, rows, strict=True):
+        report = reports.get((entry.institution_id, entry.fiscal_year))
+        if report is None or entry.outcome == RowOutcome.ERROR:
+            continue
+        if entry.outcome not in WRITTEN and not as_accepted:
+            continue  # unchanged: the import did nothing to it
+        row.report_url = reverse("metrics:report_detail", args=[report.pk])
+        key = (report.institution_id, report.state)
+        if key not in may_submit:
+            may_submit[key] = REPORT_WORKFLOW.may(user, report, ReportAction.SUBMIT)
+        row.may_submit = may_submit[key]
 
 
 def _shown(preview: Preview, entry: PreviewRow, names: list[str] | None) -> ShownRow:

@@ -89,8 +89,8 @@ def report_licences(report: AnnualReport) -> list[LicenceAgreement]:
 def reporting_institutions(user: User) -> QuerySet[Institution]:
     """Institutions this person may pick in the report filters or start a report for."""
     if can_see_all_institutions(user):
-        return Institution.objects.reporting().order_by("code")
-    return Institution.objects.filter(memberships__user=user).order_by("code")
+        return Institution.objects.reporting().in_reading_order()
+    return Institution.objects.filter(memberships__user=user).in_reading_order()
 
 
 def report_fiscal_years(user: User) -> list[int]:

@@ -20,11 +20,11 @@ from core.downloads import download_response
 from core.versions import VersionForm, missing_version
 from core.workflow import WorkflowError
 from institutions.fiscal_years import FiscalYearError, parse_fiscal_year
-from institutions.models import Institution, Region
+from institutions.models import Institution, Region, reading_order
 
 from .. import sheets
 from ..enums import RoundAction
-from ..forms import RoundForm, StatusFilterForm
+from ..forms import RoundForm, RoundPickForm, StatusFilterForm
 from ..models import CollectionRound
 from ..permissions import can_manage_rounds, can_view_collection_status
 from ..report_years import current_fiscal_year
@@ -87,7 +87,48 @@ def _round_actions(request: HttpRequest, collection_round: CollectionRound | Non
 
 
 def _reporting_institutions():
-    return Institution.objects.reporting().active().order_by("kind", "code")
+    return (
+        Institution.objects.reporting()
+        .active()
+        .select_related("region")
+        .order_by("kind", reading_order(), "code")
+    )
+
+
+def _picked(request: HttpRequest, institutions, initial: dict) -> dict | None:
+    """The round form as posted with `pick`, as initial values: the ticks changed by
+    the region and group picked (RoundPickForm), nothing else checked or saved. None
+    when the post is not a pick."""
+    if "pick" not in request.POST:
+        return None
+    pick = RoundPickForm(request.POST, regions=Region.objects.all())
+    codes = set(institutions.values_list("code", flat=True))
+    chosen = set(request.POST.getlist("expected")) & codes
+    if pick.is_valid():
+        matching = selectors.institutions_matching(
+            institutions,
+            region=pick.cleaned_data["pick_region"],
+            group=pick.cleaned_data["pick_group"],
+        )
+        chosen = chosen | matching if pick.cleaned_data["pick"] == "add" else chosen - matching
+    posted = {k: request.POST.get(k, "") for k in ("fiscal_year", "opens_on", "deadline")}
+    return {
+        **initial,
+        **{k: v for k, v in posted.items() if k in request.POST},
+        "expected": sorted(chosen),
+        "version": request.POST.get("version", initial.get("version", "")),
+    }
+
+
+def _round_page(request: HttpRequest, form: RoundForm, collection_round) -> HttpResponse:
+    context = {
+        "form": form,
+        "round": collection_round,
+        "pick_form": RoundPickForm(
+            request.POST if "pick" in request.POST else None, regions=Region.objects.all()
+        ),
+    }
+    return render(request, "metrics/collection/round_form.html", context)
 
 
 def round_list(request: HttpRequest) -> HttpResponse:
@@ -100,15 +141,17 @@ def round_create(request: HttpRequest) -> HttpResponse:
     if not can_manage_rounds(request.user):
         raise PermissionDenied
     proposed_year = _proposed_year(request.GET.get("fy", ""))
-    form = RoundForm(
-        request.POST or None,
-        institutions=_reporting_institutions(),
-        initial={
-            "fiscal_year": str(proposed_year),
-            "opens_on": timezone.localdate(),
-            "expected": list(existing_in(proposed_year).values_list("code", flat=True)),
-        },
-    )
+    institutions = _reporting_institutions()
+    initial = {
+        "fiscal_year": str(proposed_year),
+        "opens_on": timezone.localdate(),
+        "expected": list(existing_in(proposed_year).values_list("code", flat=True)),
+    }
+    picked = _picked(request, institutions, initial)
+    if picked is not None:
+        form = RoundForm(institutions=institutions, initial=picked)
+        return _round_page(request, form, None)
+    form = RoundForm(request.POST or None, institutions=institutions, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             collection_round = services.open_round(
@@ -123,7 +166,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The collection round has been opened."))
             return redirect(f"{_status_url()}?fy={collection_round.fiscal_year}")
-    return render(request, "metrics/collection/round_form.html", {"form": form, "round": None})
+    return _round_page(request, form, None)
 
 
 def _proposed_year(text: str) -> int:
@@ -150,17 +193,21 @@ def round_edit(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     if not ROUND_WORKFLOW.may(request.user, collection_round, RoundAction.CHANGE):
         messages.error(request, _("Reopen the round before changing it."))
         return redirect(f"{_status_url()}?fy={fiscal_year}")
+    institutions = _reporting_institutions()
+    initial = {
+        "fiscal_year": str(collection_round.fiscal_year),
+        "opens_on": collection_round.opens_on,
+        "deadline": collection_round.deadline,
+        "expected": list(collection_round.expected.values_list("code", flat=True)),
+        "version": collection_round.version,
+    }
+    picked = _picked(request, institutions, initial)
+    if picked is not None:
+        picked["fiscal_year"] = initial["fiscal_year"]
+        form = RoundForm(institutions=institutions, fixed_year=True, initial=picked)
+        return _round_page(request, form, collection_round)
     form = RoundForm(
-        request.POST or None,
-        institutions=_reporting_institutions(),
-        fixed_year=True,
-        initial={
-            "fiscal_year": str(collection_round.fiscal_year),
-            "opens_on": collection_round.opens_on,
-            "deadline": collection_round.deadline,
-            "expected": list(collection_round.expected.values_list("code", flat=True)),
-            "version": collection_round.version,
-        },
+        request.POST or None, institutions=institutions, fixed_year=True, initial=initial
     )
     if request.method == "POST" and form.has_error("version"):
         return missing_version(request)
@@ -179,8 +226,7 @@ def round_edit(request: HttpRequest, fiscal_year: int) -> HttpResponse:
         else:
             messages.success(request, _("The collection round has been changed."))
             return redirect(f"{_status_url()}?fy={fiscal_year}")
-    context = {"form": form, "round": collection_round}
-    return render(request, "metrics/collection/round_form.html", context)
+    return _round_page(request, form, collection_round)
 
 
 def _round_act(request: HttpRequest, fiscal_year: int, service, message: str) -> HttpResponse:

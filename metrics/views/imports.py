@@ -85,7 +85,12 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "conflicts": preview.conflicts,
             "applied": job.state == ImportState.APPLIED,
             "page": selectors.preview_page(
-                job, preview, outcome=outcome, page=request.GET.get("page", 1)
+                job,
+                preview,
+                outcome=outcome,
+                page=request.GET.get("page", 1),
+                applied_for=request.user if job.state == ImportState.APPLIED else None,
+                as_accepted=job.as_accepted,
             ),
             "outcome": outcome,
             "outcomes": [*RowOutcome.choices, (selectors.WITH_WARNINGS, _("with warnings"))],

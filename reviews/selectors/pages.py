@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from institutions.enums import InstitutionKind, Ministry
 from institutions.fiscal_years import fiscal_year_of
-from institutions.models import User
+from institutions.models import User, reading_order
 from metrics.anonymity import is_withheld
 from metrics.calculations import format_value, rank
 from metrics.enums import MetricUnit
@@ -89,7 +89,9 @@ def entry_lines(cycle: ReviewCycle, *, user: User) -> list[EntryLine]:
     own for TLO staff. Assignments, their progress and the decision only for officials.
     Fixed queries."""
     official = is_official(user)
-    entries = cycle.entries.select_related("institution__region").order_by("institution__code")
+    entries = cycle.entries.select_related("institution__region").order_by(
+        reading_order("institution__"), "institution__code"
+    )
     if not (official or is_reviewer(user)):
         entries = entries.filter(institution__in=user.memberships.values("institution"))
     if official:

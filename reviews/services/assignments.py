@@ -44,8 +44,10 @@ def assign_reviewers(
 
     A conflicted reviewer, a person who is not a reviewer, an institution of another
     cycle or a pair assigned already refuses the whole set with a message naming it.
-    Side effects, in order: the assignments are stored (with history); a message to
-    each reviewer is staged in the outbox. Each assignment keeps the reviewer's ministry
+    Side effects, in order: the assignments are stored (with history); one message to
+    each reviewer newly assigned, listing the institutions, is staged in the outbox (or
+    the reviewer's message for this cycle still waiting there is rewritten to list them
+    all: notices.assignments_announced). Each assignment keeps the reviewer's ministry
     of today: their scores count for it in this cycle whatever happens to the person.
 
     Last, the data version moves on (core.cache).
@@ -78,7 +80,9 @@ def assign_reviewers(
         assignment._history_user = actor
         assignment.save()
         created.append(assignment)
-        notices.assignment_made(actor=actor, entry=entry, reviewer=reviewer)
+    # One message per reviewer for the cycle, listing the institutions (not one each).
+    for reviewer in {a.reviewer_id: a.reviewer for a in created}.values():
+        notices.assignments_announced(actor=actor, cycle=cycle, reviewer=reviewer)
     bump_data_version()
     return created
 
@@ -87,7 +91,9 @@ def assign_reviewers(
 def remove_assignment(*, actor: User, assignment: Assignment) -> None:
     """Remove an assignment that has no scores yet.
 
-    Side effects: the assignment is deleted (its history keeps it).
+    Side effects, in order: the assignment is deleted (its history keeps it); the
+    reviewer's assignment message for the cycle still waiting in the outbox is rewritten
+    without it, or discarded if it listed nothing else.
 
     Last, the data version moves on (core.cache).
     """
@@ -101,4 +107,7 @@ def remove_assignment(*, actor: User, assignment: Assignment) -> None:
         )
     assignment._history_user = actor
     assignment.delete()
+    notices.assignments_announced(
+        actor=actor, cycle=assignment.entry.cycle, reviewer=assignment.reviewer, may_create=False
+    )
     bump_data_version()

@@ -10,11 +10,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from institutions.fiscal_years import format_action_date, format_fiscal_year
-from institutions.models import User
-from notifications.enums import NotificationKind
-from notifications.services import Attachment, notify
+from institutions.models import User, reading_order
+from notifications.enums import NotificationKind, NotificationState
+from notifications.models import Notification
+from notifications.services import Attachment, discard_notifications, notify, rewrite_staged
 
-from ..models import CycleEntry, Hearing
+from ..models import Assignment, CycleEntry, Hearing, ReviewCycle
 
 LANGUAGE = "ja"
 
@@ -27,17 +28,19 @@ def _stage(
     subject: str,
     body: str,
     entry: CycleEntry | None = None,
+    about: str = "",
     link: str = "",
     attachments: Sequence[Attachment] = (),
 ) -> None:
-    """Stage one message in the outbox (hold=True): an official reads and releases it."""
+    """Stage one message in the outbox (hold=True): an official reads and releases it.
+    `about` is the entry's name unless given."""
     notify(
         actor=actor,
         kind=kind,
         recipients=list(recipients),
         subject=subject,
         body=body,
-        about=str(entry) if entry else "",
+        about=about or (str(entry) if entry else ""),
         link=link,
         attachments=attachments,
         hold=True,
@@ -48,24 +51,66 @@ def _entry_link(entry: CycleEntry) -> str:
     return reverse("reviews:entry", args=[entry.cycle.fiscal_year, entry.institution.code])
 
 
-def assignment_made(*, actor: User, entry: CycleEntry, reviewer: User) -> None:
-    """Tell the reviewer they have been assigned (Japanese, staged)."""
+def _cycle_link(cycle: ReviewCycle) -> str:
+    return reverse("reviews:cycle", args=[cycle.fiscal_year])
+
+
+def assignments_announced(
+    *, actor: User, cycle: ReviewCycle, reviewer: User, may_create: bool = True
+) -> None:
+    """Tell a reviewer which institutions they review in the cycle: one message per
+    reviewer and cycle listing every institution not yet told (Japanese, staged).
+
+    The institutions told are those assigned after the last assignment message for this
+    reviewer and cycle that left the outbox (released or discarded). A message still
+    waiting for release is rewritten to list them all, so that assigning three
+    institutions one by one, or re-running the assignment, stages one message; after a
+    release, a new assignment stages a new message with only the new institutions. With
+    nothing to tell, a waiting message is discarded. `may_create` False (a removal)
+    rewrites or discards a waiting message but writes none.
+    """
+    link = _cycle_link(cycle)
+    messages = Notification.objects.filter(
+        kind=NotificationKind.REVIEW_ASSIGNED, recipient=reviewer, link=link
+    )
+    staged = messages.filter(state=NotificationState.STAGED).order_by("-created_at").first()
+    handled = messages.exclude(state=NotificationState.STAGED).order_by("-created_at").first()
+    untold = Assignment.objects.filter(entry__cycle=cycle, reviewer=reviewer)
+    if handled is not None:
+        untold = untold.filter(assigned_at__gt=handled.created_at)
+    institutions = [
+        a.entry.institution
+        for a in untold.select_related("entry__institution").order_by(
+            reading_order("entry__institution__"), "entry__institution__code"
+        )
+    ]
+    if not institutions:
+        if staged is not None:
+            discard_notifications(actor=actor, notifications=[staged])
+        return
     with translation.override(LANGUAGE):
+        year = format_fiscal_year(cycle.fiscal_year)
+        subject = _("Review assignment, %(year)s: %(count)s institution(s)") % {
+            "year": year,
+            "count": len(institutions),
+        }
+        body = _(
+            "You have been assigned to review the following institutions in the %(year)s "
+            "joint review:\n%(institutions)s\nTheir material and the scoring pages are on "
+            "the review pages."
+        ) % {"year": year, "institutions": "\n".join(f"・{i}" for i in institutions)}
+        about = str(cycle)
+    if staged is not None and rewrite_staged(notification_id=staged.pk, subject=subject, body=body):
+        return
+    if may_create:
         _stage(
             actor=actor,
             kind=NotificationKind.REVIEW_ASSIGNED,
             recipients=[reviewer],
-            subject=_("Review assignment: %(institution)s") % {"institution": entry.institution},
-            body=_(
-                "You have been assigned to review %(institution)s in the %(year)s joint "
-                "review. Its material and the scoring page are on the review pages."
-            )
-            % {
-                "institution": entry.institution,
-                "year": format_fiscal_year(entry.cycle.fiscal_year),
-            },
-            entry=entry,
-            link=_entry_link(entry),
+            subject=subject,
+            body=body,
+            about=about,
+            link=link,
         )
 
 

@@ -60,6 +60,20 @@ def _save(request, cycle, scenario, form) -> ConsolidationScenario | None:
         return None
 
 
+def _search(request: HttpRequest) -> str:
+    """The candidate filter (?q=), as typed; at most 100 characters are looked at."""
+    return request.GET.get("q", "")[:100]
+
+
+def _member_choices(form: ScenarioForm, search: str) -> dict:
+    groups = form.member_groups(search)
+    return {
+        "search": search,
+        "member_groups": groups,
+        "has_member_match": any(g["shown"] for g in groups),
+    }
+
+
 def scenario_list(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     cycle = _load(request, fiscal_year)
     form = ScenarioForm(request.POST or None, initial={"version": 0, "saved_costs_percent": 0})
@@ -69,7 +83,12 @@ def scenario_list(request: HttpRequest, fiscal_year: int) -> HttpResponse:
         if form.is_valid() and (scenario := _save(request, cycle, None, form)):
             messages.success(request, _("The scenario has been saved."))
             return redirect("reviews:scenario", fiscal_year, scenario.pk)
-    context = {"cycle": cycle, "scenarios": selectors.scenario_list(cycle), "form": form}
+    context = {
+        "cycle": cycle,
+        "scenarios": selectors.scenario_list(cycle),
+        "form": form,
+        **_member_choices(form, _search(request)),
+    }
     return render(request, "reviews/scenario_list.html", context)
 
 
@@ -90,7 +109,8 @@ def _initial(scenario: ConsolidationScenario) -> dict:
 def scenario_detail(request: HttpRequest, fiscal_year: int, pk: int) -> HttpResponse:
     cycle = _load(request, fiscal_year)
     scenario = _scenario(cycle, pk)
-    form = ScenarioForm(request.POST or None, initial=_initial(scenario))
+    initial = _initial(scenario)
+    form = ScenarioForm(request.POST or None, initial=initial, members=initial["members"])
     if request.method == "POST":
         if form.has_error("version"):
             return missing_version(request)
@@ -98,7 +118,13 @@ def scenario_detail(request: HttpRequest, fiscal_year: int, pk: int) -> HttpResp
             messages.success(request, _("The scenario has been saved."))
             return redirect("reviews:scenario", fiscal_year, pk)
     result = selectors.compute_scenario(selectors.ScenarioSpec.of(scenario))
-    context = {"cycle": cycle, "scenario": scenario, "result": result, "form": form}
+    context = {
+        "cycle": cycle,
+        "scenario": scenario,
+        "result": result,
+        "form": form,
+        **_member_choices(form, _search(request)),
+    }
     return render(request, "reviews/scenario_detail.html", context)
 
 

@@ -25,6 +25,7 @@ EXPORT_HEADER = [
     "approval_fy",
     "approved_on",
     "revoked_on",
+    "name_kana",
 ]
 
 

@@ -29,14 +29,15 @@ def _at(day: datetime.date, hour: int = 12) -> datetime.datetime:
 
 @pytest.fixture
 def tlos():
-    """Five TLOs: one per collection state (missing, draft, submitted, returned, accepted)."""
+    """Five TLOs: one per collection state (missing, draft, submitted, returned, accepted),
+    their readings in the order of their codes (the page lists in 読み順)."""
     kinki = RegionFactory(code="kinki", name_ja="近畿地区", name_en="Kinki")
     return [
-        InstitutionFactory(code="TLO-1"),
-        InstitutionFactory(code="TLO-2"),
-        InstitutionFactory(code="TLO-3", region=kinki),
-        InstitutionFactory(code="TLO-4", tlo_type=TloType.INTERNAL),
-        InstitutionFactory(code="TLO-5", region=kinki),
+        InstitutionFactory(code="TLO-1", name_kana="あ"),
+        InstitutionFactory(code="TLO-2", name_kana="い"),
+        InstitutionFactory(code="TLO-3", name_kana="う", region=kinki),
+        InstitutionFactory(code="TLO-4", name_kana="え", tlo_type=TloType.INTERNAL),
+        InstitutionFactory(code="TLO-5", name_kana="お", region=kinki),
     ]
 
 
