@@ -52,22 +52,44 @@ class InstitutionChoiceField(forms.ModelChoiceField):
         return f"{local_name(obj)} ({obj.code})"
 
 
+class SearchableSelect(forms.Select):
+    """A select whose options carry what a search looks in (`data-search`, in
+    institutions.names.search_key form); static/js/select_search.js puts a search box
+    before it. Without JavaScript it is a plain select."""
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__({"data-searchable": "", **(attrs or {})})
+        self.search_texts: dict[str, str] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        text = self.search_texts.get(str(value))
+        if text:
+            option["attrs"]["data-search"] = text.replace("\n", " ")
+        return option
+
+
 class MergePartnerField(forms.ModelChoiceField):
-    """Institutions by name (no raw codes), grouped by region in the registry's order."""
+    """Institutions by name (no raw codes), grouped by region in the registry's order,
+    in 読み order within a region; searchable by name, reading, code or alias."""
+
+    widget = SearchableSelect
 
     def label_from_instance(self, obj: Institution) -> str:
         return local_name(obj)
 
     def _grouped(self) -> list:
-        queryset = self.queryset.select_related("region").order_by(
-            "region__order", "region__pk", reading_order(), "code"
+        queryset = (
+            self.queryset.select_related("region")
+            .prefetch_related("aliases")
+            .order_by("region__order", "region__pk", reading_order(), "code")
         )
         groups: dict[str, list] = {}
         for institution in queryset:
             region = str(institution.region) if institution.region else "—"
-            groups.setdefault(region, []).append(
-                (self.prepare_value(institution), self.label_from_instance(institution))
-            )
+            value = self.prepare_value(institution)
+            self.widget.search_texts[str(value)] = search_text(institution)
+            groups.setdefault(region, []).append((value, self.label_from_instance(institution)))
         return [("", self.empty_label), *groups.items()]
 
     @property
@@ -446,6 +468,12 @@ class DecisionForm(NoLabelSuffix, forms.Form):
         queryset=Institution.objects.approved_tlos().active(),
         required=False,
         help_text=_("Only for a merger."),
+        widget=SearchableSelect(
+            attrs={
+                "data-search-label": _("Search the candidates (name, reading or code)"),
+                "data-search-count": _("{n} candidates"),
+            }
+        ),
     )
     rationale = _text(_("rationale"), required=True, rows=5)
 

@@ -54,3 +54,29 @@ def test_merge_partner_list_is_other_active_approved_tlos_by_region(
     assert all("TLO-" not in label for label in offered)  # names, not codes
     body = response.content.decode()
     assert f'<optgroup label="{institution_b.region}">' in body
+
+
+def test_merge_partner_options_carry_what_a_search_looks_in(
+    scoring, entry_a, institution_b, mext_reviewer, meti_reviewer, mext_official, client_for
+):
+    """Searchable by reading and alias as well as by name: each option says what the
+    search box (static/js/select_search.js) looks in."""
+    from institutions.models import InstitutionAlias
+    from reviews.models import Assignment
+
+    score_all(Assignment.objects.get(entry=entry_a, reviewer=mext_reviewer), 4)
+    score_all(Assignment.objects.get(entry=entry_a, reviewer=meti_reviewer), 4)
+    set_stage(scoring, Stage.DELIBERATION)
+    institution_b.name_kana = "ビーティーエルオー"
+    institution_b.save()
+    InstitutionAlias.objects.create(institution=institution_b, name="Bテック")
+
+    body = client_for(mext_official).get(A + "decision/").content.decode()
+
+    option = body[body.index(f'value="{institution_b.pk}"') :]
+    option = option[: option.index(">")]
+    assert "data-search=" in option
+    assert "びーてぃーえるおー" in option  # the reading, katakana searched as hiragana
+    assert "bてっく" in option  # the alias, in the search's normal form
+    assert "data-searchable" in body and "js/select_search.js" in body
+    assert "候補を検索(名称・読み・コード)" in body
