@@ -3,6 +3,7 @@ changed from what to what, with the fields' labels and the choices' names."""
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .people import person_name
 
@@ -32,6 +34,7 @@ class HistoryEntry:
     action: str
     subject: str = ""  # what the entry is about when a page mixes several objects
     changes: list[FieldChange] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # lines without a before and after
 
 
 def field_label(model: type[models.Model]) -> Label:
@@ -132,3 +135,101 @@ def history_entries(
         )
         last[key(record)] = record
     return entries
+
+
+def row_set_entries(
+    records: Iterable,
+    *,
+    name: str,
+    boundaries: Sequence[datetime.datetime],
+    fields: Sequence[str],
+    label: Label,
+    display: Display,
+    identity: Callable[[Any], str],
+) -> list[HistoryEntry]:
+    """History records of the rows of one table that belongs to a parent (a report's
+    licence rows), oldest first, as one summary entry per save instead of one per row:
+    「ライセンス明細: 3行追加、1行変更、2行削除」, the changed rows' fields, and which
+    rows were added and deleted.
+
+    A save is the records by one person with one change reason between two records of
+    the parent (`boundaries`: the parent's history dates, oldest first); the parent's
+    record of the save may come before or after its rows'. A row deleted and one added
+    with the same `identity` in one save (an import replaces the rows) is a change, and
+    no change at all when nothing differs; a save that changed nothing gives no entry.
+    """
+    saves: dict[tuple, list] = {}
+    for record in records:
+        segment = bisect.bisect_right(boundaries, record.history_date)
+        key = (segment, record.history_user_id, record.history_change_reason or "")
+        saves.setdefault(key, []).append(record)
+    entries = []
+    last: dict[Any, Any] = {}
+    for save in saves.values():
+        entry = _row_save_entry(
+            save, last, name=name, fields=fields, label=label, display=display, identity=identity
+        )
+        if entry is not None:
+            entries.append(entry)
+        for record in save:
+            last[record.id] = record
+    return entries
+
+
+def _row_save_entry(save, last, *, name, fields, label, display, identity) -> HistoryEntry | None:
+    final: dict[Any, Any] = {}
+    for record in save:
+        final[record.id] = record
+    added: dict[str, Any] = {}
+    deleted: dict[str, Any] = {}
+    changed: list[tuple[Any, Any]] = []
+    for row_id, after in final.items():
+        before = last.get(row_id)
+        existed = before is not None and before.history_type != "-"
+        if not existed and after.history_type != "-":
+            added[identity(after)] = after
+        elif existed and after.history_type == "-":
+            deleted[identity(before)] = before
+        elif existed:
+            changed.append((before, after))
+    for reference in sorted(added.keys() & deleted.keys()):
+        changed.append((deleted.pop(reference), added.pop(reference)))
+    changes = []
+    changed_rows = 0
+    for before, after in changed:
+        row_changes = field_changes(after, before, fields=fields, label=label, display=display)
+        if row_changes:
+            changed_rows += 1
+            changes += [
+                FieldChange(f"{identity(before)} {c.label}", c.old, c.new) for c in row_changes
+            ]
+    if not (added or deleted or changed_rows):
+        return None
+    parts = [
+        ngettext("%(count)s row added", "%(count)s rows added", n) % {"count": n}
+        for n in [len(added)]
+        if n
+    ]
+    parts += [
+        ngettext("%(count)s row changed", "%(count)s rows changed", n) % {"count": n}
+        for n in [changed_rows]
+        if n
+    ]
+    parts += [
+        ngettext("%(count)s row deleted", "%(count)s rows deleted", n) % {"count": n}
+        for n in [len(deleted)]
+        if n
+    ]
+    notes = [
+        f"{heading}: {_(', ').join(sorted(references))}"
+        for heading, references in ((_("added"), added), (_("deleted"), deleted))
+        if references
+    ]
+    first = save[0]
+    return HistoryEntry(
+        when=max(record.history_date for record in save),
+        who=person_name(first.history_user),
+        action=_("%(name)s: %(parts)s") % {"name": name, "parts": _(", ").join(parts)},
+        changes=changes,
+        notes=notes,
+    )

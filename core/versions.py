@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .forms import NoLabelSuffix
 from .people import person_name
 from .views import refuse_bad_request
 from .workflow import WorkflowError
@@ -132,7 +133,7 @@ class VersionField(forms.Field):
         return version
 
 
-class VersionForm(forms.Form):
+class VersionForm(NoLabelSuffix, forms.Form):
     """An action on something that must not have changed since the person read it."""
 
     version = VersionField()

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import NoLabelSuffix
 from institutions.enums import InstitutionKind, Specialisation, TloType
 from institutions.fiscal_years import FiscalYearError, parse_fiscal_year
 
 from .selectors.national import DashboardFilters
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(NoLabelSuffix, forms.Form):
     """The dashboards' filters, read from the URL so that a view can be shared.
 
     Every value is checked against the registry's codes; anything else is refused with a

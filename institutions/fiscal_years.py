@@ -141,3 +141,24 @@ def format_date(
             year = day.year - start.year + 1
             return f"{name}{'元' if year == 1 else year}年{day.month}月{day.day}日{week}{time}"
     return f"{day.year}年{day.month}月{day.day}日{week}{time}"
+
+
+def format_action_date(
+    day: datetime.date | None,
+    language: str | None = None,
+    *,
+    starts: datetime.time | None = None,
+    ends: datetime.time | None = None,
+) -> str:
+    """A date people act on (a deadline, a hearing, a closing date), the one style of
+    every page and e-mail that asks something of someone by a day: 令和8年12月2日(水),
+    with the time range of a hearing 令和9年1月20日(水) 10:00–10:50; English stays
+    Gregorian, Wed 2 Dec 2026 10:00–10:50. "" for no date."""
+    if day is None:
+        return ""
+    text = format_date(day, language, weekday=True)
+    if starts is not None:
+        text += f" {starts:%H:%M}"
+        if ends is not None:
+            text += f"\u2013{ends:%H:%M}"
+    return text

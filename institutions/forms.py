@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.amounts import AmountUnit
+from core.forms import NoLabelSuffix
 
 
-class RegistryUploadForm(forms.Form):
+class RegistryUploadForm(NoLabelSuffix, forms.Form):
     file = forms.FileField(
         label=_("institution list file (CSV or XLSX)"),
         help_text=_(
@@ -20,7 +21,7 @@ class RegistryUploadForm(forms.Form):
         return upload
 
 
-class AmountUnitForm(forms.Form):
+class AmountUnitForm(NoLabelSuffix, forms.Form):
     """The header's switch between 円, 千円 and 百万円."""
 
     amount_unit = forms.ChoiceField(label=_("Amounts in"), choices=AmountUnit.choices)

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.forms import NoLabelSuffix
 from core.versions import StaleVersion, VersionField, check_version
 
 from .models import AnnualReport, ImportJob, LicenceAgreement
@@ -36,7 +37,7 @@ class LicenceInline(admin.TabularInline):
     )
 
 
-class RepairForm(forms.ModelForm):
+class RepairForm(NoLabelSuffix, forms.ModelForm):
     """The admin's report form, with the version it was opened on."""
 
     opened_version = VersionField()

@@ -10,6 +10,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import NoLabelSuffix
 from core.tables import limits
 from core.versions import VersionField
 from institutions.enums import InstitutionKind, TloType
@@ -79,7 +80,7 @@ def figure_field(spec: ReportField) -> forms.Field:
     return FigureField(unit=spec.unit, widget=widget, **common)
 
 
-class ReportForm(forms.Form):
+class ReportForm(NoLabelSuffix, forms.Form):
     """Every figure of a report, and the version the person started from."""
 
     version = VersionField()
@@ -109,7 +110,7 @@ class ReportForm(forms.Form):
         return list(groups.values())
 
 
-class LicenceForm(forms.ModelForm):
+class LicenceForm(NoLabelSuffix, forms.ModelForm):
     income = FigureField(
         unit=Unit.YEN,
         label=_("income in the year (yen)"),
@@ -166,7 +167,7 @@ def licence_rows(formset: forms.BaseFormSet) -> list[LicenceRow]:
     return rows
 
 
-class NewReportForm(forms.Form):
+class NewReportForm(NoLabelSuffix, forms.Form):
     institution = forms.ModelChoiceField(
         label=_("institution"), queryset=Institution.objects.none(), to_field_name="code"
     )
@@ -201,7 +202,7 @@ class NewReportForm(forms.Form):
         return data
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(NoLabelSuffix, forms.Form):
     """Why an official returns or reopens a report; it is kept in the history."""
 
     reason = forms.CharField(
@@ -213,7 +214,7 @@ class ReasonForm(forms.Form):
     version = VersionField()
 
 
-class ReportFilterForm(forms.Form):
+class ReportFilterForm(NoLabelSuffix, forms.Form):
     """The list's filters. The parameter names are shared with the report export."""
 
     fiscal_year = forms.TypedChoiceField(
@@ -297,7 +298,7 @@ RANKED_KINDS = (
 TOP_CHOICES = ((10, "10"), (20, "20"), (0, _("all")))
 
 
-class MetricPageFilter(forms.Form):
+class MetricPageFilter(NoLabelSuffix, forms.Form):
     fy = forms.IntegerField(label=_("fiscal year"), required=False, min_value=1950, max_value=2100)
     kind = forms.ChoiceField(
         label=_("kind"),
@@ -327,7 +328,7 @@ class MetricPageFilter(forms.Form):
         }
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(NoLabelSuffix, forms.Form):
     """The spreadsheet import's upload."""
 
     file = forms.FileField(
@@ -379,7 +380,7 @@ def _institution_choice(institution: Institution) -> str:
     return f"{institution.name_ja}({institution.get_kind_display()})"
 
 
-class RoundForm(forms.Form):
+class RoundForm(NoLabelSuffix, forms.Form):
     """Open a collection round, or change an open one (the fiscal year is then fixed)."""
 
     fiscal_year = FiscalYearField(label=_("fiscal year"))
@@ -419,7 +420,7 @@ class RoundForm(forms.Form):
         return data
 
 
-class StatusFilterForm(forms.Form):
+class StatusFilterForm(NoLabelSuffix, forms.Form):
     """The status page's filters; the parameter names are those of the CSV for scripts."""
 
     fy = forms.TypedChoiceField(label=_("fiscal year"), coerce=int, required=False)

@@ -1,12 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import NoLabelSuffix
+
 from .enums import NotificationAction, NotificationKind, NotificationState
 
 ALL = [("", _("all"))]
 
 
-class OutboxFilterForm(forms.Form):
+class OutboxFilterForm(NoLabelSuffix, forms.Form):
     state = forms.ChoiceField(
         label=_("state"), choices=ALL + NotificationState.choices, required=False
     )
@@ -15,7 +17,7 @@ class OutboxFilterForm(forms.Form):
     )
 
 
-class OutboxActionForm(forms.Form):
+class OutboxActionForm(NoLabelSuffix, forms.Form):
     """The messages ticked in the outbox, and what to do with them."""
 
     action = forms.ChoiceField(

@@ -8,6 +8,7 @@ from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from core.amounts import AmountError, parse_yen
+from core.forms import NoLabelSuffix
 from core.people import person_name
 from core.validators import validate_single_line
 from core.versions import VersionField, VersionForm
@@ -91,7 +92,7 @@ def _text(label, *, required: bool = False, rows: int = 4, help_text="") -> form
     )
 
 
-class NewCycleForm(forms.Form):
+class NewCycleForm(NoLabelSuffix, forms.Form):
     fiscal_year = forms.CharField(
         label=_("fiscal year"),
         max_length=20,
@@ -110,7 +111,7 @@ class NewCycleForm(forms.Form):
         return year
 
 
-class SettingsForm(forms.ModelForm):
+class SettingsForm(NoLabelSuffix, forms.ModelForm):
     version = VersionField()
 
     class Meta:
@@ -186,7 +187,7 @@ class SettingsForm(forms.ModelForm):
         }
 
 
-class InstitutionsForm(forms.Form):
+class InstitutionsForm(NoLabelSuffix, forms.Form):
     """The institutions a cycle reviews: active reporting institutions (and any already
     in the cycle, whatever has become of them since)."""
 
@@ -244,7 +245,7 @@ class InstitutionsForm(forms.Form):
         ]
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(NoLabelSuffix, forms.Form):
     reason = forms.CharField(label=_("reason"), required=False, max_length=MAX_REASON)
 
 
@@ -252,7 +253,7 @@ class VersionReasonForm(VersionForm):
     reason = forms.CharField(label=_("reason"), required=False, max_length=MAX_REASON)
 
 
-class StatementForm(forms.Form):
+class StatementForm(NoLabelSuffix, forms.Form):
     version = VersionField()
     regional_necessity = _text(
         _("regional necessity"),
@@ -274,7 +275,7 @@ class StatementForm(forms.Form):
     )
 
 
-class SupportLineForm(forms.Form):
+class SupportLineForm(NoLabelSuffix, forms.Form):
     provider = forms.CharField(
         label=_("from whom"), max_length=200, required=False, validators=[validate_single_line]
     )
@@ -292,11 +293,11 @@ class SupportLineForm(forms.Form):
 SupportLineFormSet = forms.formset_factory(SupportLineForm, extra=3, max_num=20, absolute_max=20)
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(NoLabelSuffix, forms.Form):
     file = forms.FileField(label=_("attachment (PDF, XLSX or DOCX, up to 20 MB)"))
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(NoLabelSuffix, forms.Form):
     def __init__(self, *args, cycle: ReviewCycle, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["entry"] = EntryChoiceField(
@@ -309,7 +310,7 @@ class ConflictForm(forms.Form):
         )
 
 
-class AffiliationForm(forms.Form):
+class AffiliationForm(NoLabelSuffix, forms.Form):
     person = PersonChoiceField(
         label=_("reviewer or official"),
         queryset=User.objects.filter(
@@ -321,7 +322,7 @@ class AffiliationForm(forms.Form):
     )
 
 
-class AssignForm(forms.Form):
+class AssignForm(NoLabelSuffix, forms.Form):
     def __init__(self, *args, cycle: ReviewCycle, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["entry"] = EntryChoiceField(
@@ -336,7 +337,7 @@ class AssignForm(forms.Form):
         )
 
 
-class HearingForm(forms.Form):
+class HearingForm(NoLabelSuffix, forms.Form):
     version = VersionField()
     date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
     starts_at = forms.TimeField(label=_("start"), widget=forms.TimeInput(attrs={"type": "time"}))
@@ -367,7 +368,7 @@ class HearingForm(forms.Form):
         return data
 
 
-class ScoreForm(forms.Form):
+class ScoreForm(NoLabelSuffix, forms.Form):
     """One field pair per criterion: score_<code> (1–5 or blank) and comment_<code>.
 
     Not `editable` (outside scoring, or submitted): every field is disabled, so the page
@@ -429,7 +430,7 @@ class ScoreForm(forms.Form):
         return rows
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(NoLabelSuffix, forms.Form):
     version = VersionField()
     tier = forms.ChoiceField(label=_("support tier"), choices=SupportTier.choices)
     recommendation = forms.ChoiceField(label=_("recommendation"), choices=Recommendation.choices)
@@ -479,7 +480,7 @@ def _weight_field(label) -> forms.DecimalField:
     return forms.DecimalField(label=label, min_value=0, max_value=9999, decimal_places=2)
 
 
-class AllocationForm(forms.Form):
+class AllocationForm(NoLabelSuffix, forms.Form):
     """The budget, the tier weights, and a floor and ceiling per institution (fields
     `floor_<code>`, `ceiling_<code>` for each institution given)."""
 
@@ -526,7 +527,7 @@ class AllocationForm(forms.Form):
         return [(i, self[f"floor_{i.code}"], self[f"ceiling_{i.code}"]) for i in self.institutions]
 
 
-class AdjustmentForm(forms.Form):
+class AdjustmentForm(NoLabelSuffix, forms.Form):
     version = VersionField()
     amount = YenField(
         label=_("amount"),
@@ -548,7 +549,7 @@ class InstitutionsChoiceField(forms.ModelMultipleChoiceField):
         return f"{local_name(obj)} ({obj.code})"
 
 
-class ScenarioForm(forms.Form):
+class ScenarioForm(NoLabelSuffix, forms.Form):
     version = VersionField()
     name = forms.CharField(label=_("name"), max_length=200)
     kind = forms.ChoiceField(label=_("kind"), choices=ScenarioKind.choices)

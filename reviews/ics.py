@@ -7,11 +7,13 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from core.people import person_name
 
+from .display import attendance_by_role
 from .models import Hearing
 
 PRODUCT_ID = "-//TLO Review//Joint review hearings//JA"
@@ -31,18 +33,26 @@ def _event(hearing: Hearing, *, with_attendees: bool) -> Event:
         event.add("location", hearing.place)
     if hearing.online_url:
         event.add("url", hearing.online_url)
+    attendees = sorted(hearing.attendees.all(), key=lambda p: (p.role, p.ministry, p.username))
+    attending = ""
+    if not with_attendees and attendees:
+        # The institution's copy: who attends by role, never the reviewers' names.
+        with translation.override("ja"):
+            attending = _("Attending: %(attendance)s") % {
+                "attendance": attendance_by_role(attendees)
+            }
     event.add(
         "description",
         "\n".join(
             line
             for line in (
                 f"{entry.cycle.fiscal_year}年度 審査 / {entry.institution.code}",
+                attending,
                 hearing.online_url,
             )
             if line
         ),
     )
-    attendees = sorted(hearing.attendees.all(), key=lambda p: (p.role, p.ministry, p.username))
     for person in attendees if with_attendees else ():
         if person.email:
             attendee = vCalAddress(f"mailto:{person.email}")
@@ -53,8 +63,9 @@ def _event(hearing: Hearing, *, with_attendees: bool) -> Event:
 
 def calendar_for(hearings: Iterable[Hearing], *, with_attendees: bool) -> str:
     """A calendar with one event per hearing (may be empty), as text. Attendees (names
-    and e-mail addresses) only `with_attendees`: for the ministries' people, not for the
-    institution's staff."""
+    and e-mail addresses) only `with_attendees`: for the ministries' people; the
+    institution's staff get who attends by ministry and role in the description
+    (「出席予定: 文部科学省 審査委員 2名、…」), without names (blind review)."""
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import NoLabelSuffix
 from institutions.fiscal_years import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR
 
 from .enums import NOT_APPLICABLE, SCALE, Relation, WorkAgain
@@ -13,7 +14,7 @@ from .models import COMMENT_MAX, DEFAULT_WORDING, WORDING_FIELDS, Survey
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
-class SurveyForm(forms.ModelForm):
+class SurveyForm(NoLabelSuffix, forms.ModelForm):
     fiscal_year = forms.IntegerField(
         label=_("fiscal year"), min_value=MIN_FISCAL_YEAR, max_value=MAX_FISCAL_YEAR
     )
@@ -49,14 +50,14 @@ class SurveyForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in WORDING_FIELDS}
 
 
-class ContactForm(forms.Form):
+class ContactForm(NoLabelSuffix, forms.Form):
     company = forms.CharField(label=_("company"), max_length=200)
     person = forms.CharField(label=_("contact person"), max_length=100)
     email = forms.EmailField(label=_("e-mail address"), max_length=254)
     relation = forms.ChoiceField(label=_("relation"), choices=Relation.choices)
 
 
-class ContactUploadForm(forms.Form):
+class ContactUploadForm(NoLabelSuffix, forms.Form):
     file = forms.FileField(
         label=_("customer list file (CSV or XLSX)"),
         help_text=_(
@@ -83,7 +84,7 @@ def _scale_field(label: str) -> forms.TypedChoiceField:
     )
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(NoLabelSuffix, forms.Form):
     """The customer's answer. A 1–5 question left as 「該当しない」 is None."""
 
     desk = _scale_field("")

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from institutions.fiscal_years import format_action_date
 from institutions.models import Institution
 
 from .models import Survey
@@ -62,7 +63,7 @@ def letters_pdf(survey: Survey, institution: Institution, issued: Sequence[Issue
                 _("Ministry of Economy, Trade and Industry ask the customers of this TLO"),
                 _("about their experience in fiscal year %(year)s.") % {"year": survey.fiscal_year},
                 _("Please answer by %(date)s through the link or the QR code below.")
-                % {"date": survey.closes_on.isoformat()},
+                % {"date": format_action_date(survey.closes_on)},
                 _("The link works once, for you only. Your answers are used only in aggregate"),
                 _("and are never shown to the TLO individually."),
             ):

@@ -36,6 +36,18 @@ def _empty_page_cache():
         cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language (Japanese): a request through the test
+    client leaves the language it negotiated active in the thread afterwards."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def institution_a(db):
     return InstitutionFactory(code="TLO-AAA", name_ja="機関A", name_en="Institution A")

@@ -91,22 +91,52 @@ class Tile:
     label: str
     value: str
     change: str
-    direction: str  # up, down or ""
+    direction: str  # up, down or "" (also "" when the change is for reference only)
+
+
+def incomplete_comparison(board: NationalDashboard) -> str:
+    """Why a change on the previous year is for reference only, or "" when both years
+    are complete (most expected institutions reported: the one rule of
+    metrics.selectors.coverage): 「前年度は13/50機関のため参考値」."""
+    reasons = [
+        text % {"reported": coverage.accepted, "expected": coverage.expected}
+        for text, coverage in (
+            (_("this year %(reported)s/%(expected)s institutions"), board.coverage),
+            (
+                _("the previous year %(reported)s/%(expected)s institutions"),
+                board.previous_coverage,
+            ),
+        )
+        if coverage is not None and coverage.expected and not coverage.complete
+    ]
+    if not reasons:
+        return ""
+    return _("%(reasons)s: for reference only") % {"reasons": _(", ").join(reasons)}
 
 
 def kpi_tiles(board: NationalDashboard, amount_unit: str) -> list[Tile]:
-    """The overview's figures as tiles: value and change on the previous year."""
+    """The overview's figures as tiles: value and change on the previous year, marked as
+    for reference only (without an up or down colour) when either year is incomplete."""
     tiles = []
+    caveat = incomplete_comparison(board)
     for total in board.totals:
         change = None if total.change is None else metric_number(total.change, "percent", "")
         direction = "" if change is None else ("up" if change > 0 else "down" if change < 0 else "")
+        if change is None:
+            text = _("no previous year to compare")
+        elif caveat:
+            text = _("%(change)s on the previous year (%(caveat)s)") % {
+                "change": _signed(change),
+                "caveat": caveat,
+            }
+            direction = ""
+        else:
+            text = _("%(change)s on the previous year") % {"change": _signed(change)}
         tiles.append(
             Tile(
                 field_label(total.code),
                 figure_text(total.code, total.value, amount_unit),
-                _("%(change)s on the previous year") % {"change": _signed(change)}
-                if change is not None
-                else _("no previous year to compare"),
+                text,
                 direction,
             )
         )
@@ -157,11 +187,18 @@ def totals_chart(board: NationalDashboard, amount_unit: str) -> Chart:
             margin={"l": 140, "r": 20, "t": 50, "b": 50},
         ),
     }
+    caveat = incomplete_comparison(board)
+    if caveat:
+        # Faded bars: a change against an incomplete year is not a national trend.
+        figure["data"][0]["opacity"] = 0.45
+        figure["data"][0]["marker"]["pattern"] = {"shape": "/"}
     summary = "; ".join(
         f"{labels[i]} {figure_text(t.code, t.value, amount_unit)} ({_signed(rows[i][3])})"
         for i, t in enumerate(board.totals)
     )
-    return Chart("totals", title, headers, rows, figure, summary=summary)
+    if caveat:
+        summary = f"{summary} ({caveat})"
+    return Chart("totals", title, headers, rows, figure, summary=summary, note=caveat)
 
 
 def _signed(change: Decimal | None) -> str:

@@ -167,6 +167,11 @@ class Coverage:
     accepted: int
     expected: int
 
+    @property
+    def complete(self) -> bool:
+        """Most expected institutions reported: the one rule of metrics.selectors.coverage."""
+        return MetricsCoverage(expected=self.expected, reported=self.accepted).majority
+
 
 @dataclass(frozen=True)
 class Total:
@@ -278,6 +283,7 @@ class NationalDashboard:
     fiscal_year: int | None
     coverage: Coverage | None
     withheld: bool  # the whole view, for an anonymised reader
+    previous_coverage: Coverage | None = None  # the year before, for the change on it
     totals: list[Total] = field(default_factory=list)
     balance: Balance | None = None
     rankings: list[Ranking] = field(default_factory=list)
@@ -543,6 +549,7 @@ def national_dashboard(*, filters: DashboardFilters, user) -> NationalDashboard:
     previous_withheld = _view_withheld(
         cells.get(fiscal_year - 1, {}), filters, audience, tables, fiscal_year - 1
     )
+    board.previous_coverage = _coverage(cells, institutions, filters, fiscal_year - 1, rounds)
     board.totals = [
         Total(code, current[code], None if previous_withheld else previous[code])
         for code in TOTAL_FIELDS

@@ -7,7 +7,7 @@ from django import template
 from django.utils.html import format_html
 
 from core.amounts import format_yen
-from institutions.fiscal_years import format_date, format_fiscal_year
+from institutions.fiscal_years import format_action_date, format_date, format_fiscal_year
 
 register = template.Library()
 
@@ -44,11 +44,21 @@ def yen(context, value) -> str:
 
 @register.filter
 def jday(value: datetime.date | None) -> str:
-    """jdate with the day of the week: 令和9年1月20日(水) 10:00 / Wed 20 Jan 2027 10:00."""
+    """A date people act on (format_action_date), with the day of the week:
+    令和9年1月20日(水) / Wed 20 Jan 2027, in a <time> element."""
     if not value:
         return "—"
     iso = value.isoformat()
-    return format_html('<time datetime="{}">{}</time>', iso, format_date(value, weekday=True))
+    return format_html('<time datetime="{}">{}</time>', iso, format_action_date(value))
+
+
+@register.filter
+def hearing_when(hearing) -> str:
+    """A hearing's day and hours (format_action_date): 令和9年1月20日(水) 10:00–10:50."""
+    if hearing is None:
+        return "—"
+    text = format_action_date(hearing.date, starts=hearing.starts_at, ends=hearing.ends_at)
+    return format_html('<time datetime="{}">{}</time>', hearing.date.isoformat(), text)
 
 
 @register.filter

@@ -15,6 +15,7 @@ from core.history import (
     field_display,
     field_label,
     history_entries,
+    row_set_entries,
     type_label,
 )
 from institutions.models import Institution, User
@@ -244,26 +245,31 @@ def _report_action(record) -> str:
 
 
 def report_history(report: AnnualReport) -> list[HistoryEntry]:
-    """Every change to the report and its licence rows, newest first: who, when, what.
+    """Every change to the report, and each save's changes to its licence rows as one
+    summary (core.history.row_set_entries), newest first: who, when, what.
 
     Two queries, whatever the length of the history.
     """
+    records = list(
+        report.history.select_related("history_user").order_by("history_date", "history_id")
+    )
     entries = history_entries(
-        report.history.select_related("history_user").order_by("history_date", "history_id"),
+        records,
         fields=_REPORT_HISTORY_FIELDS,
         label=_report_label,
         display=_report_display,
         action=_report_action,
     )
-    entries += history_entries(
+    entries += row_set_entries(
         LicenceAgreement.history.filter(report_id=report.pk)
         .select_related("history_user")
-        .order_by("id", "history_date", "history_id"),
+        .order_by("history_date", "history_id"),
+        name=_("Licence detail sheet"),
+        boundaries=[record.history_date for record in records],
         fields=_LICENCE_HISTORY_FIELDS,
         label=field_label(LicenceAgreement),
         display=field_display(LicenceAgreement),
-        action=lambda record: type_label(record.history_type),
-        subject=lambda record: record.reference,
+        identity=lambda record: record.reference,
     )
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_noop
 
 from core.people import person_name
 from institutions.enums import Role
-from institutions.fiscal_years import format_fiscal_year
+from institutions.fiscal_years import format_action_date, format_fiscal_year
 from institutions.models import Institution, User
 from notifications.enums import NotificationKind
 from notifications.services import notify
@@ -146,7 +146,7 @@ def reminder(
         params = {
             "institution": institution.name_ja,
             "year": format_fiscal_year(collection_round.fiscal_year),
-            "deadline": collection_round.deadline.isoformat(),
+            "deadline": format_action_date(collection_round.deadline),
             "url": site_url(link),
         }
         if today <= collection_round.deadline:

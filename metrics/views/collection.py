@@ -41,11 +41,15 @@ def collection_status(request: HttpRequest) -> HttpResponse:
     current = current_fiscal_year()
     if current not in years:
         years = sorted([*years, current], reverse=True)
-    form = StatusFilterForm(request.GET, fiscal_years=years, regions=Region.objects.all())
+    query = request.GET.copy()
+    if not query.get("fy"):
+        # The year shown is the year selected: without one, the default year is both.
+        query["fy"] = str(selectors.default_status_year() or current)
+    form = StatusFilterForm(query, fiscal_years=years, regions=Region.objects.all())
     if not form.is_valid():
         context = {"form": form, "status": None, "years": years}
         return render(request, "metrics/collection/status.html", context, status=400)
-    fiscal_year = form.cleaned_data["fy"] or selectors.default_status_year() or current
+    fiscal_year = form.cleaned_data["fy"]
     status = selectors.collection_status(
         fiscal_year=fiscal_year,
         region=form.cleaned_data["region"],

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from institutions.models import User
 
 from .. import permissions
+from ..display import attendance_by_role
 from ..enums import Activity, DecisionAction, Recommendation, ScoreAction, ScoreState, Stage
 from ..gates import stage_allows
 from ..models import Assignment, CycleEntry
@@ -86,6 +87,13 @@ def entry_page(entry: CycleEntry, *, user: User) -> dict[str, Any]:
         "can_draft_decision": permissions.can_draft_decision(user, entry),
         "own_amount": _own_amount(user, entry),
     }
+    hearing = context["hearing"]
+    # The institution learns who attends by role only, never its reviewers' names.
+    context["attendance"] = (
+        None
+        if hearing is None or permissions.can_see_attendee_addresses(user)
+        else attendance_by_role(hearing.attendees.all())
+    )
     if is_official:
         table = context["score_table"]
         results = {entry.pk: table.result} if table.result else {}

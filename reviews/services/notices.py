@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from institutions.fiscal_years import format_fiscal_year
+from institutions.fiscal_years import format_action_date, format_fiscal_year
 from institutions.models import User
 from notifications.enums import NotificationKind
 from notifications.services import Attachment, notify
@@ -77,22 +77,22 @@ def hearing_changed(
     with translation.override(LANGUAGE):
         values = {
             "institution": entry.institution,
-            "date": hearing.date.isoformat(),
-            "start": hearing.starts_at.strftime("%H:%M"),
-            "end": hearing.ends_at.strftime("%H:%M"),
+            "when": format_action_date(
+                hearing.date, starts=hearing.starts_at, ends=hearing.ends_at
+            ),
             "place": hearing.place or hearing.online_url,
         }
         if moved:
             subject = _("Hearing moved: %(institution)s") % values
             body = _(
-                "The hearing of %(institution)s has moved to %(date)s %(start)s–%(end)s, "
-                "%(place)s. The attached calendar event replaces the earlier one."
+                "The hearing of %(institution)s has moved to %(when)s, %(place)s. The attached "
+                "calendar event replaces the earlier one."
             )
         else:
             subject = _("Hearing scheduled: %(institution)s") % values
             body = _(
-                "The hearing of %(institution)s is scheduled for %(date)s %(start)s–%(end)s, "
-                "%(place)s. The calendar event is attached."
+                "The hearing of %(institution)s is scheduled for %(when)s, %(place)s. The "
+                "calendar event is attached."
             )
         _stage(
             actor=actor,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from core.tokens import LINK_PLACEHOLDER, TOKEN_PLACEHOLDER, derive_token, new_nonce, token_hash
+from institutions.fiscal_years import format_action_date
 from institutions.models import Institution, User
 from notifications.enums import NotificationKind
 from notifications.models import Notification
@@ -54,7 +55,7 @@ def _message(contact: Contact, nonce: str, *, reminder: bool) -> AddressedMessag
         values = {
             "tlo": contact.institution.name_ja,
             "year": survey.fiscal_year,
-            "closes": survey.closes_on.isoformat(),
+            "closes": format_action_date(survey.closes_on),
             "link": LINK_PLACEHOLDER,
         }
         subject = (

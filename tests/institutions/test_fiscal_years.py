@@ -102,9 +102,12 @@ def test_format_date_with_weekday_in_japanese_and_english():
 
 def test_jday_filter_shows_the_weekday_in_a_time_element():
     from django.template import Context, Template
+    from django.utils import translation
 
-    rendered = Template("{% load tlo %}{{ day|jday }}").render(
-        Context({"day": __import__("datetime").date(2011, 1, 20)})
-    )
+    # Another test in the same worker may leave English active.
+    with translation.override("ja"):
+        rendered = Template("{% load tlo %}{{ day|jday }}").render(
+            Context({"day": __import__("datetime").date(2011, 1, 20)})
+        )
 
     assert rendered == '<time datetime="2011-01-20">平成23年1月20日(木)</time>'

@@ -198,7 +198,10 @@ def test_drafts_and_returned_reports_are_reminded(round_2010, people, institutio
     make_report(institution_a, 2010, state=state, return_reason="x" if state == "returned" else "")
     send_due_reminders(today=D(2011, 7, 1))
     assert ("staff-a", "report_reminder") in _reminded()
-    assert "2011-06-30" in Notification.objects.filter(recipient__username="staff-a").get().body
+    assert (
+        "平成23年6月30日(木)"
+        in Notification.objects.filter(recipient__username="staff-a").get().body
+    )
 
 
 def test_accepted_reports_are_not_reminded(round_2010, people, institution_a, institution_b):

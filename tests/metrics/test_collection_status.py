@@ -4,6 +4,7 @@ page panels."""
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.utils import timezone
@@ -200,6 +201,16 @@ def test_status_page_with_an_invalid_year_says_so(client_for, mext_official, tlo
 def test_status_page_defaults_to_the_open_round(client_for, mext_official, tlos, reports):
     response = get_ok(client_for(mext_official), "/metrics/status/")
     assert response.context["status"].fiscal_year == 2010
+
+
+def test_status_page_year_selector_shows_the_year_displayed(client_for, mext_official, reports):
+    """Without a year in the address, the selector names the year whose status is shown,
+    not the first year it lists (the current fiscal year)."""
+    html = get_ok(client_for(mext_official), "/metrics/status/").content.decode()
+
+    year_select = html[html.index('name="fy"') : html.index("</select>", html.index('name="fy"'))]
+
+    assert re.findall(r'<option value="(\d+)" selected>', year_select) == ["2010"]
 
 
 @pytest.mark.parametrize("persona", ["staff_a", "mext_reviewer", "viewer"])

@@ -124,3 +124,16 @@ def test_erasure_30_days_after_closing_keeps_counts_and_answers(
     )
     assert "TLO-AAA,2,1," in csv_body
     assert erasure.erase_due_contacts(today=closed_on + datetime.timedelta(days=40)) == []
+
+
+def test_invitation_names_the_closing_day_with_its_weekday(open_survey, institution_a):
+    from surveys.models import Survey
+
+    Survey.objects.filter(pk=open_survey.pk).update(
+        opens_on=datetime.date(2026, 11, 2), closes_on=datetime.date(2026, 12, 2)
+    )
+    open_survey.refresh_from_db()
+    contact = add_contacts(open_survey, institution_a, 1)[0]
+    message = invitations._message(contact, "nonce", reminder=False)
+    assert "令和8年12月2日(水)" in message.body
+    assert "2026-12-02" not in message.body
