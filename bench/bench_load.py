@@ -26,7 +26,8 @@ the ratios the issue asks for (warm throughput at 20 ÷ cold throughput at 1; p9
 warm ÷ p50 at 1 cold).
 
 Options: --institutions N, --years N, --users N, --seconds N, --short N, --port N,
---redis URL (server, default redis://127.0.0.1:6379), --redis-db N (default 8),
+--redis URL (server, default redis://127.0.0.1:6379), --redis-db N (default 8: the
+page cache and the web server's broker, flushed before the warm runs and at the end),
 --pages a,b (a subset of the pages), --keep, --json FILE.
 """
 
@@ -382,7 +383,7 @@ def main() -> int:
 
     static_root = tempfile.mkdtemp(prefix="tlo-bench-static-")
     cache_url = f"{args.redis}/{args.redis_db}"
-    broker = f"{args.redis}/{args.redis_db + 1}"
+    broker = cache_url  # the pages queue nothing; one database number for the whole run
     figures: dict[str, object] = {
         "institutions": args.institutions,
         "fiscal_years": args.years,

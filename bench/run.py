@@ -9,7 +9,9 @@ the page (with the date, the CPU count, the database, and the load average befor
 after). The page is written only when every benchmark succeeded.
 
 Options: --skip-stock (leave out django-import-export's resource, which takes about nine
-minutes), --output FILE (instead of docs/benchmarks.md).
+minutes), --output FILE (instead of docs/benchmarks.md), --database-prefix NAME (the
+scratch databases are NAME_import, NAME_load, … instead of tlo_bench_…), --redis-db N
+(the Redis database of the load benchmark's cache and broker).
 """
 
 from __future__ import annotations
@@ -84,7 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-stock", action="store_true")
     parser.add_argument("--output", type=Path, default=DOCS_PAGE)
+    parser.add_argument("--database-prefix", default="")
+    parser.add_argument("--redis-db", type=int)
     options = parser.parse_args(argv)
+    if options.database_prefix:
+        os.environ["BENCH_DATABASE_PREFIX"] = options.database_prefix
 
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -98,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, arguments in BENCHMARKS:
             if name == "bench_import" and options.skip_stock:
                 arguments = (*arguments, "--skip-stock")
+            if name == "bench_load" and options.redis_db is not None:
+                arguments = (*arguments, "--redis-db", str(options.redis_db))
             run = run_benchmark(name, arguments, Path(folder))
             if run is None:
                 failed = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from urllib.parse import urlparse, urlunparse
@@ -15,6 +16,11 @@ class ScratchDatabase:
 
     @classmethod
     def on(cls, server_url: str, name: str) -> ScratchDatabase:
+        """`name` on the server of `server_url`; BENCH_DATABASE_PREFIX, when set, replaces
+        its "tlo_bench" (so that two people benchmarking on one server keep apart)."""
+        prefix = os.environ.get("BENCH_DATABASE_PREFIX", "")
+        if prefix:
+            name = prefix + name.removeprefix("tlo_bench")
         parsed = urlparse(server_url)
         if parsed.scheme not in ("postgres", "postgresql", "pgsql"):
             sys.exit("DATABASE_URL must point at PostgreSQL (postgres://…)")

@@ -51,13 +51,35 @@ def current_data_version() -> int:
     return found or 0
 
 
+def current_report_list_version() -> tuple[int, int]:
+    """The versions the report list depends on (one query): the data version (the
+    registry's names, accepted reports) and the report version (any report write)."""
+    found = (
+        DataVersion.objects.filter(pk=DataVersion.SINGLETON)
+        .values_list("number", "reports")
+        .first()
+    )
+    return found or (0, 0)
+
+
+def _bump(field: str) -> None:
+    row = DataVersion.objects.filter(pk=DataVersion.SINGLETON)
+    if not row.update(**{field: F(field) + 1}):
+        DataVersion.objects.get_or_create(pk=DataVersion.SINGLETON)
+        row.update(**{field: F(field) + 1})
+
+
 def bump_data_version() -> None:
     """Move the data version on, in the caller's transaction (services call it once, when
     they changed something a page shows). The row lock it takes orders concurrent writers."""
-    updated = DataVersion.objects.filter(pk=DataVersion.SINGLETON).update(number=F("number") + 1)
-    if not updated:
-        DataVersion.objects.get_or_create(pk=DataVersion.SINGLETON)
-        DataVersion.objects.filter(pk=DataVersion.SINGLETON).update(number=F("number") + 1)
+    _bump("number")
+
+
+def bump_report_version() -> None:
+    """Move the report version on, in the caller's transaction: every write to an annual
+    report (metrics.services.reports), a draft's included, so that the report list
+    (which shows drafts and their times) is never served from before it."""
+    _bump("reports")
 
 
 def plain(value: Any) -> Any:
@@ -80,12 +102,13 @@ def plain(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} cannot be part of a page cache key")
 
 
-def page_cache_key(page: str, parts: Any, *, version: int) -> str:
-    """The key of a page's data: its name, the version, and a digest of `parts` (all the
-    data depends on besides the version) and of the language."""
+def page_cache_key(page: str, parts: Any, *, version: int | tuple[int, ...]) -> str:
+    """The key of a page's data: its name, the version (or versions), and a digest of
+    `parts` (all the data depends on besides the version) and of the language."""
     text = repr((plain(parts), get_language() or ""))
     digest = hashlib.sha256(text.encode()).hexdigest()[:32]
-    return f"{KEY_PREFIX}:{page}:v{version}:{digest}"
+    numbers = ".".join(str(n) for n in version) if isinstance(version, tuple) else version
+    return f"{KEY_PREFIX}:{page}:v{numbers}:{digest}"
 
 
 def page_key(page: str, parts: Any) -> str:

@@ -89,6 +89,9 @@ class DataVersion(models.Model):
     SINGLETON = 1
 
     number = models.PositiveBigIntegerField(_("number"), default=0)
+    # Moves on with every write to an annual report, a draft's included (the report list
+    # shows drafts; the computed pages only accepted reports, which move `number`).
+    reports = models.PositiveBigIntegerField(_("report list number"), default=0)
     changed_at = models.DateTimeField(_("changed at"), auto_now=True)
 
     class Meta:

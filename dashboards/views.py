@@ -7,11 +7,12 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.amounts import unit_label
-from core.cache import cached_data, cached_page_data, page_key
+from core.cache import cached_data, current_data_version, lazily_cached_data, page_cache_key
 from core.downloads import download_response
 from core.views import refuse_bad_request
 from institutions.audience import audience_key
@@ -26,70 +27,95 @@ from .selectors import support_effects as follow_up
 
 @require_GET
 def national(request: HttpRequest) -> HttpResponse:
+    """The national dashboard. Its data and its whole rendered content are cached
+    (core.cache) under the data version, the reader's audience, the filters, the unit and
+    the language: a warm request reads the version and the filters' choices, checks the
+    filters, and draws only the page around the stored content."""
     if not permissions.can_view_dashboards(request.user):
         raise PermissionDenied
-    choices = selectors.filter_choices()
+    user = request.user
+    version = current_data_version()
+    choices = cached_data(
+        page_cache_key("dashboard_filter_choices", (), version=version), selectors.filter_choices
+    )
     form = DashboardFilterForm(request.GET, **choices)
     if not form.is_valid():
         return refuse_bad_request(request, form.problem())
-    may_filter = permissions.can_filter_dashboard(request.user)
+    may_filter = permissions.can_filter_dashboard(user)
     if form.filters().view() and not may_filter:
         return refuse_bad_request(request, selectors.filtered_view_refused_text())
-    filters, unit = form.filters(), request.user.amount_unit
+    filters, unit = form.filters(), user.amount_unit
 
     def compute() -> tuple:
-        board = selectors.national_dashboard(filters=filters, user=request.user)
+        board = selectors.national_dashboard(filters=filters, user=user)
         return board, charts.national_charts(board, unit), charts.kpi_tiles(board, unit)
 
-    key = page_key("national", (audience_key(request.user), filters, unit))
-    board, figures, kpis = cached_data(key, compute)
+    key = page_cache_key("national", (audience_key(user), filters, unit), version=version)
+    data = lazily_cached_data(key, compute)
     if "download" in request.GET:
+        board, figures, _kpis = data
         return _download(request, figures, f"dashboard_{board.fiscal_year}")
+    # Read only when the content is drawn (a cold request): a warm one takes it whole.
     context = {
-        "board": board,
-        "filter_selects": form.selects(filtered_views=may_filter),
-        "badges": selectors.filter_badges(form.filters(), request.GET, choices=choices),
-        "charts": {chart.key: chart for chart in figures},
-        "ranking_charts": [chart for chart in figures if chart.key.startswith("ranking_")],
-        "kpis": kpis,
-        "amount_unit_label": unit_label(request.user.amount_unit),
-        "benchmark_links": selectors.benchmark_links(request.user),
+        "board": SimpleLazyObject(lambda: data[0]),
+        "filter_selects": SimpleLazyObject(lambda: form.selects(filtered_views=may_filter)),
+        "badges": SimpleLazyObject(
+            lambda: selectors.filter_badges(filters, request.GET, choices=choices)
+        ),
+        "charts": SimpleLazyObject(lambda: {chart.key: chart for chart in data[1]}),
+        "ranking_charts": SimpleLazyObject(
+            lambda: [chart for chart in data[1] if chart.key.startswith("ranking_")]
+        ),
+        "kpis": SimpleLazyObject(lambda: data[2]),
+        "amount_unit_label": unit_label(unit),
+        "benchmark_links": SimpleLazyObject(lambda: selectors.benchmark_links(user)),
         "fragment_key": key,
-        "can_view_support_effects": permissions.can_view_support_effects(request.user),
+        "can_view_support_effects": permissions.can_view_support_effects(user),
     }
     return render(request, "dashboards/national.html", context)
 
 
 @require_GET
 def benchmark(request: HttpRequest, code: str) -> HttpResponse:
+    """An institution against its peers; cached like the national dashboard (data and
+    whole content), keyed also by the institution, the fiscal year and the metric."""
     if not permissions.can_view_benchmarks(request.user):
         raise PermissionDenied
+    user = request.user
     institution = Institution.objects.filter(code=code).first()
-    if institution is None or not permissions.can_view_benchmark(request.user, institution):
+    if institution is None or not permissions.can_view_benchmark(user, institution):
         raise Http404
-    form = DashboardFilterForm(request.GET, **selectors.filter_choices())
+    version = current_data_version()
+    choices = cached_data(
+        page_cache_key("dashboard_filter_choices", (), version=version), selectors.filter_choices
+    )
+    form = DashboardFilterForm(request.GET, **choices)
     if not form.is_valid():
         return refuse_bad_request(request, form.problem())
-    filters, unit = form.filters(), request.user.amount_unit
+    filters, unit = form.filters(), user.amount_unit
 
     def compute() -> tuple:
         board = benchmarks.peer_benchmark(
-            institution=institution, fiscal_year=filters.fiscal_year, user=request.user
+            institution=institution, fiscal_year=filters.fiscal_year, user=user
         )
         return board, charts.benchmark_charts(board, unit, metric=filters.metric)
 
-    board, figures = cached_page_data(
+    key = page_cache_key(
         "benchmark",
-        (audience_key(request.user), institution.pk, filters.fiscal_year, filters.metric, unit),
-        compute,
+        (audience_key(user), institution.pk, filters.fiscal_year, filters.metric, unit),
+        version=version,
     )
+    data = lazily_cached_data(key, compute)
     if "download" in request.GET:
+        board, figures = data
         return _download(request, figures, f"benchmark_{institution.code}_{board.fiscal_year}")
     context = {
-        "board": board,
+        "institution": institution,
+        "board": SimpleLazyObject(lambda: data[0]),
         "form": form,
-        "charts": {chart.key: chart for chart in figures},
+        "charts": SimpleLazyObject(lambda: {chart.key: chart for chart in data[1]}),
         "chosen_metric": filters.metric or "return_on_cost",
+        "fragment_key": key,
     }
     return render(request, "dashboards/benchmark.html", context)
 

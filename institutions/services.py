@@ -214,6 +214,7 @@ def _set_alias(institution: Institution, name: str) -> None:
         return
     if not institution.aliases.filter(normalised=key).exists():
         InstitutionAlias.objects.create(institution=institution, name=name)
+        bump_data_version()  # the institution's page lists its aliases (core.cache)
 
 
 @transaction.atomic
@@ -277,7 +278,11 @@ def load_institution_rows(
                 readings=readings,
                 abbreviation=abbreviations.get(partner.strip(), ""),
             )
-            Partnership.objects.get_or_create(tlo=institution, university=university)
+            _link, created = Partnership.objects.get_or_create(
+                tlo=institution, university=university
+            )
+            if created:
+                bump_data_version()  # the institution's page lists its partners
     if problems:
         # Raised inside the transaction: nothing of the file is kept.
         raise RegistryError(problems)

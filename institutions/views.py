@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from core.cache import cached_data, current_report_list_version, page_cache_key
 from core.downloads import download_response
 from core.enums import RUNNING_JOB_STATES
 from core.sections import contributions
@@ -22,6 +24,7 @@ from core.tables.wording import sentence
 from core.views import refuse_bad_request
 
 from . import permissions, selectors, services
+from .audience import audience_key
 from .enums import TloType
 from .filters import InstitutionFilter
 from .forms import AmountUnitForm, RegistryUploadForm
@@ -71,21 +74,34 @@ def _download(institutions, export_format: str) -> HttpResponse:
 
 
 def institution_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """An institution's page with what every app adds (institutions.sections). Its whole
+    content is cached (core.cache) under the data and report versions (the sections show
+    drafts too), the reader's audience, the institution, the unit and the language: a
+    warm request runs no query of its own but the versions'."""
     if not permissions.can_view_registry(request.user):
         raise PermissionDenied
-    try:
-        institution = selectors.institution_detail(code=code)
-    except Institution.DoesNotExist:
-        raise Http404 from None
-    return render(
-        request,
-        "institutions/institution_detail.html",
-        {
+    user = request.user
+
+    def draw() -> dict[str, str]:
+        try:
+            institution = selectors.institution_detail(code=code)
+        except Institution.DoesNotExist:
+            raise Http404 from None  # nothing stored: a code that appears is found at once
+        context = {
             "institution": institution,
             "consolidation": selectors.consolidation_of(institution),
-            "sections": page_sections(user=request.user, institution=institution),
-        },
+            "sections": page_sections(user=user, institution=institution),
+        }
+        body = render_to_string("institutions/_institution_detail_body.html", context, request)
+        return {"title": institution.name_ja, "body": body}
+
+    key = page_cache_key(
+        "institution_page",
+        (audience_key(user), code[:64], user.amount_unit),
+        version=current_report_list_version(),
     )
+    page = cached_data(key, draw)
+    return render(request, "institutions/institution_detail.html", page)
 
 
 def registry_timeline(request: HttpRequest) -> HttpResponse:

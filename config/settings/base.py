@@ -247,10 +247,16 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # Computed page data (core.cache), keyed by the data version: Redis when CACHE_URL names
 # one (production: the broker's server, another database number), "dummy://" for no cache
-# at all, else this process's memory (each worker its own; still never stale).
+# at all, else this process's memory (each worker its own; still never stale). A Redis
+# that is down or slow to answer costs a page its cache, never the page itself
+# (core.cache_backends): short socket timeouts, and uncached pages while it is away.
 def cache_from_url(url: str) -> dict:
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {
+            "BACKEND": "core.cache_backends.FailSafeRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+        }
     if url.startswith("dummy://"):
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}

@@ -122,8 +122,8 @@ def recompute_metric_values(
         institution_ids=scope,
         from_fiscal_year=from_fiscal_year,
     )
-    existing = _existing_values(institution_ids=scope, from_fiscal_year=from_fiscal_year)
-    result = _write(computed, existing)
+    stored = _stored_values(institution_ids=scope, from_fiscal_year=from_fiscal_year)
+    result = _write(computed, stored)
     if result.created or result.updated or result.deleted:
         bump_data_version()
     logger.info(
@@ -232,56 +232,66 @@ def compute_values(
     return computed
 
 
-def _existing_values(
-    *, institution_ids: set[int] | None, from_fiscal_year: int | None
-) -> dict[Key, Row]:
-    """The stored values in scope, by key."""
+def _stored_values(*, institution_ids: set[int] | None, from_fiscal_year: int | None) -> list:
+    """The stored values in scope, as rows of KEY_COLUMNS + VALUE_COLUMNS."""
     values = MetricValue.objects.order_by()
     if institution_ids is not None:
         values = values.filter(institution_id__in=list(institution_ids))
     if from_fiscal_year is not None:
         values = values.filter(fiscal_year__gte=from_fiscal_year)
-    return {row[:3]: row[3:] for row in _fetch(values.values_list(*KEY_COLUMNS, *VALUE_COLUMNS))}
+    return _fetch(values.values_list(*KEY_COLUMNS, *VALUE_COLUMNS))
 
 
 def _fetch(query: QuerySet) -> list[tuple]:
     """The rows of a values_list query, read with a plain cursor: for hundreds of
-    thousands of rows several times faster than through the queryset."""
+    thousands of rows several times faster than through the queryset. On PostgreSQL in
+    binary (numbers arrive as numbers, not as text to parse: about half the time)."""
     sql, params = query.query.sql_with_params()
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        connection.ensure_connection()
+        # Django's cursors bind parameters on the client, which cannot read binary rows.
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params, binary=True)
+            return cursor.fetchall()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def _write(computed: dict[Key, Row], existing: dict[Key, Row]) -> RecomputeResult:
+def _write(computed: dict[Key, Row], stored: list[tuple]) -> RecomputeResult:
     """Write the difference: new rows inserted, changed rows replaced, stale rows deleted.
 
-    A value's identity is its natural key, so replacing a changed row keeps it the same
-    row; an unchanged row is never written.
+    One pass over the stored rows, each looked up among the computed ones (no second
+    table of the stored values is built: when nothing changed, that pass is all the
+    work). A value's identity is its natural key, so replacing a changed row keeps it the
+    same row; an unchanged row is never written.
     """
+    remaining = dict(computed)  # computed values not stored yet, once the pass is done
     to_insert: list[tuple[Key, Row]] = []
     to_delete: list[Key] = []
-    created = updated = unchanged = 0
-    for key, row in computed.items():
-        found = existing.get(key)
-        if found is None:
-            created += 1
-            to_insert.append((key, row))
-        elif found != row:
+    updated = unchanged = stale = 0
+    for row in stored:
+        key = row[:3]
+        value = remaining.pop(key, None)
+        if value is None:
+            stale += 1
+            to_delete.append(key)
+        elif value == row[3:]:
+            unchanged += 1
+        else:
             updated += 1
             to_delete.append(key)
-            to_insert.append((key, row))
-        else:
-            unchanged += 1
-    stale = [key for key in existing if key not in computed]
-    to_delete.extend(stale)
+            to_insert.append((key, value))
+    to_insert.extend(remaining.items())
     if connection.vendor == "postgresql":
         _delete_postgresql(to_delete)
         _insert_postgresql(to_insert)
     else:
         _delete_portable(to_delete)
         _insert_portable(to_insert)
-    return RecomputeResult(created, updated, len(stale), unchanged)
+    return RecomputeResult(len(remaining), updated, stale, unchanged)
 
 
 def _as_pk(key: Key) -> tuple[int, int, int]:

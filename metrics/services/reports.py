@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from core.cache import bump_data_version
+from core.cache import bump_data_version, bump_report_version
 from core.versions import StaleVersion, check_version, claim_version
 from core.workflow import ReasonRequired, TransitionNotAllowed, WorkflowError
 from institutions.fiscal_years import format_fiscal_year
@@ -140,9 +140,12 @@ def _check(
 
 
 def _save(report: AnnualReport, *, actor: User, action: ReportAction) -> None:
+    """Store the report with its history record; the report list's version moves on
+    (core.cache) in the same transaction."""
     report._history_user = actor  # read by django-simple-history
     report._change_reason = action.value
     report.save()
+    bump_report_version()
 
 
 def _move(
@@ -455,6 +458,7 @@ def delete_report(*, actor: User, report: AnnualReport, expected_version: int) -
         licence._history_user = actor
         licence.delete()
     current.delete()
+    bump_report_version()
 
 
 REPAIR_REASON = "admin repair"
@@ -496,6 +500,7 @@ def repair_report(
     current._history_user = actor
     current._change_reason = REPAIR_REASON
     current.save()
+    bump_report_version()
     if current.state == ReportState.ACCEPTED and (changed or licences_changed):
         bump_data_version()
         metric_values.queue_recompute(

@@ -6,9 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
-from core.cache import cached_page_data
+from core.cache import lazily_cached_data, page_key
 from core.downloads import download_response
 from institutions.audience import audience_key
 
@@ -75,20 +76,32 @@ def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
         found = None if page.fiscal_year is None else coverage(page.fiscal_year, kind=kind)
         return page, found
 
-    page, page_coverage = cached_page_data(
+    key = page_key(
         "metric",
         (audience_key(request.user), definition.code, params["fiscal_year"], kind, params["top"]),
-        compute,
     )
-    if params["format"] and page.ranking is not None:
-        return _download(
-            page, params["table"], params["format"], request.user.amount_unit, codes=params["codes"]
-        )
+    data = lazily_cached_data(key, compute)
+    if params["format"]:
+        page = data[0]
+        if page.ranking is not None:
+            return _download(
+                page,
+                params["table"],
+                params["format"],
+                request.user.amount_unit,
+                codes=params["codes"],
+            )
+    # Read only when the content is drawn: a warm request takes the stored HTML (keyed
+    # also by the amount unit, in which the ranking's amounts are written).
+    page = SimpleLazyObject(lambda: data[0])
     context["page"] = page
-    context["small_group_threshold"] = small_group_threshold()
-    if page.fiscal_year is not None:
-        context["coverage"] = page_coverage
-        context["year_has_values"] = page.fiscal_year in page.fiscal_years
+    context["small_group_threshold"] = SimpleLazyObject(small_group_threshold)
+    context["coverage"] = SimpleLazyObject(lambda: None if page.fiscal_year is None else data[1])
+    context["year_has_values"] = SimpleLazyObject(
+        lambda: page.fiscal_year is not None and page.fiscal_year in page.fiscal_years
+    )
+    context["fragment_key"] = key
+    context["unit"] = request.user.amount_unit
     return render(request, "metrics/metric_pages/metric_detail.html", context)
 
 

@@ -11,15 +11,19 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from core.actions import take_action
+from core.cache import cached_data, current_report_list_version, page_cache_key
 from core.versions import VersionForm, missing_version, parse_version, posted_version
 from core.workflow import WorkflowError
+from institutions.audience import audience_key
 from metrics.enums import ReportAction
 from metrics.forms import (
     LicenceFormSet,
@@ -41,6 +45,7 @@ from metrics.services import reports as services
 from metrics.workflow import REPORT_WORKFLOW, available_actions
 
 PAGE_SIZE = 100
+MAX_CACHED_PAGE = 1000  # beyond any list's last page (20,000 reports ÷ 100)
 
 BUTTON_LABELS = {
     ReportAction.SUBMIT: gettext_lazy("Submit to the ministries"),
@@ -109,29 +114,54 @@ def _buttons(request: HttpRequest, report: AnnualReport) -> list[dict]:
 
 
 def report_list(request: HttpRequest) -> HttpResponse:
+    """Reports this person may see, filtered, a page at a time. The list's HTML is
+    cached (core.cache) under the data and report versions, the reader's audience, the
+    valid filters, the page and the language; a warm request runs three queries
+    (session, person, versions) and draws only the page around it."""
     if not can_list_reports(request.user):
         raise PermissionDenied
+    user = request.user
+    version = current_report_list_version()
+    audience = audience_key(user)
+    fiscal_years = cached_data(
+        page_cache_key("report_fiscal_years", audience, version=version),
+        lambda: selectors.report_fiscal_years(user),
+    )
     form = ReportFilterForm(
         request.GET,
-        fiscal_years=selectors.report_fiscal_years(request.user),
-        institutions=selectors.reporting_institutions(request.user),
+        fiscal_years=fiscal_years,
+        institutions=selectors.reporting_institutions(user),
     )
-    if form.is_valid():
-        reports = selectors.report_list(user=request.user, **form.filters())
-    else:  # a filter naming what this person may not see shows nothing, not everything
-        reports = AnnualReport.objects.none()
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "metrics/reports/report_list.html",
-        {
-            "form": form,
-            "page": page,
-            "export_url": _export_url(form.query()),
-            "can_create": can_create_reports(request.user),
-            "can_see_queue": can_judge_reports(request.user),
-        },
-    )
+    valid = form.is_valid()
+    page_number = request.GET.get("page") or "1"
+
+    def page_of_reports():
+        if valid:
+            reports = selectors.report_list(user=user, **form.filters())
+        else:  # a filter naming what this person may not see shows nothing, not everything
+            reports = AnnualReport.objects.none()
+        return Paginator(reports, PAGE_SIZE).get_page(page_number)
+
+    context = {
+        "form": form,
+        "page": SimpleLazyObject(page_of_reports),  # read only when the list is drawn
+        "export_url": _export_url(form.query()),
+        "can_create": SimpleLazyObject(lambda: can_create_reports(user)),
+        "can_see_queue": can_judge_reports(user),
+    }
+
+    def draw() -> str:
+        return render_to_string("metrics/reports/_report_list_body.html", context, request)
+
+    # Refused filters and page numbers no list reaches are drawn, never stored.
+    if valid and page_number.isdigit() and 0 < int(page_number) <= MAX_CACHED_PAGE:
+        key = page_cache_key(
+            "report_list", (audience, form.query(), int(page_number)), version=version
+        )
+        body = cached_data(key, draw)
+    else:
+        body = draw()
+    return render(request, "metrics/reports/report_list.html", {**context, "body": body})
 
 
 def report_queue(request: HttpRequest) -> HttpResponse:

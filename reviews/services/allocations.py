@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from core.cache import bump_data_version
 from core.versions import NEW, StaleVersion, claim_version
 from institutions.models import Institution, User
 
@@ -254,6 +255,8 @@ def approve_allocation(*, actor: User, allocation: Allocation, expected_version:
     allocation.state = target
     allocation._history_user = actor
     allocation.save(update_fields=["state", "version", "updated_at"])
+    if allocation.state == AllocationState.APPROVED:
+        bump_data_version()  # an institution's page shows its approved amount (core.cache)
     return allocation
 
 
@@ -264,7 +267,8 @@ def reopen_allocation(
     """Unlock an approved allocation so that it can change; both ministries approve again.
 
     Side effects, in order: the version moves on; the approvals are withdrawn (history
-    keeps them); the allocation returns to draft with the reason.
+    keeps them); the allocation returns to draft with the reason; the data version moves
+    on (core.cache).
     """
     allocation = _current(allocation, expected_version)
     allocation.state = ALLOCATION_WORKFLOW.check(
@@ -275,4 +279,5 @@ def reopen_allocation(
     allocation.reopen_reason = reason.strip()
     allocation._history_user = actor
     allocation.save()
+    bump_data_version()  # the approved amount is no longer shown (core.cache)
     return allocation

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.cache import bump_data_version
 from core.versions import claim_version
 from institutions.enums import InstitutionKind
 from institutions.models import Institution, Region, User
@@ -121,6 +122,7 @@ def save_scenario(
             member = ScenarioMember(scenario=scenario, institution=institution)
             member._history_user = actor
             member.save()
+    bump_data_version()  # the deliberation names the scenarios decisions rest on (core.cache)
     return scenario
 
 
@@ -178,4 +180,5 @@ def link_scenario(
     decision.updated_by = actor
     decision._history_user = actor
     decision.save()
+    bump_data_version()  # the deliberation shows the decision and its scenario (core.cache)
     return decision

@@ -39,7 +39,7 @@ def deliberation_page(request: HttpRequest, fiscal_year: int) -> HttpResponse:
         "data": data,
         "rows": rows,
         "aid_rules": AidRule.choices,
-        "scenario_links": scenario_links_of(cycle),
+        "scenario_links": SimpleLazyObject(lambda: scenario_links_of(cycle)),
         "fragment_key": key,
     }
     return render(request, "reviews/deliberation.html", context)

@@ -142,3 +142,19 @@ def test_institution_metrics_never_come_from_another_units_page(client_for, coun
     in_millions = get_ok(client, url).content.decode()
     assert "百万円" not in in_yen.split('id="institution-metrics"')[1]
     assert "百万円" in in_millions.split('id="institution-metrics"')[1]
+
+
+def test_metric_page_reader_who_switches_unit_sees_the_new_unit(client_for, country, mext_official):
+    """The metric page's HTML is cached; its amounts are written in the reader's unit."""
+    client = client_for(mext_official)
+    url = "/metrics/income_per_licence/"
+
+    def ranking() -> str:
+        body = get_ok(client, url, fy=2010).content.decode()
+        return body[body.index('id="ranking"') : body.index('id="ranking-counts"')]
+
+    yen = ranking()
+    assert "円" in yen and "百万円" not in yen
+    mext_official.amount_unit = AmountUnit.MILLION
+    mext_official.save(update_fields=["amount_unit"])
+    assert "百万円" in ranking()

@@ -325,3 +325,23 @@ def test_allocation_new_from_a_stale_version_refused(cycle, mext_official):
             actor=mext_official, cycle=cycle, budget_yen=600_000_000, expected_version=NEW + 2
         )
     assert not Allocation.objects.exists()
+
+
+def test_allocation_approved_by_both_or_reopened_moves_the_data_version(
+    cycle, mext_official, meti_official
+):
+    """An institution's page shows its approved amount and is cached (core.cache)."""
+    from core.cache import current_data_version
+
+    allocation = approve(mext_official, make(cycle, mext_official))
+    before = current_data_version()
+    allocation = approve(meti_official, allocation)
+    approved = current_data_version()
+    assert approved > before
+    allocations.reopen_allocation(
+        actor=mext_official,
+        allocation=allocation,
+        reason="予算変更",
+        expected_version=allocation.version,
+    )
+    assert current_data_version() > approved

@@ -282,3 +282,35 @@ def test_delete_scenario_without_decision_deleted(scenario, mext_official):
         actor=mext_official, scenario=scenario, expected_version=scenario.version
     )
     assert not ConsolidationScenario.objects.filter(pk=scenario.pk).exists()
+
+
+def test_linking_or_editing_a_scenario_moves_the_data_version(
+    scenario, mext_official, institution_a, institution_b, cycle
+):
+    """The deliberation, which is cached (core.cache), names the scenarios decisions
+    rest on and shows the decisions' states."""
+    from core.cache import current_data_version
+
+    decision = Decision.objects.get(entry__institution=institution_a)
+    Decision.objects.filter(pk=decision.pk).update(
+        recommendation=Recommendation.MERGE,
+        merge_partner=institution_b,
+        state=DecisionState.APPROVED_BY_ONE,
+    )
+    decision.refresh_from_db()
+    before = current_data_version()
+    scenarios.link_scenario(
+        actor=mext_official, decision=decision, scenario=scenario, expected_version=decision.version
+    )
+    linked = current_data_version()
+    assert linked > before
+    scenarios.save_scenario(
+        actor=mext_official,
+        cycle=cycle,
+        scenario=scenario,
+        name="A+B 改",
+        kind=ScenarioKind.MERGER,
+        members=[institution_a, institution_b],
+        expected_version=scenario.version,
+    )
+    assert current_data_version() > linked
