@@ -49,13 +49,13 @@ class Knowledge:
     def reduce(self, coefficients: Mapping[Unknown, Fraction | int]) -> Row:
         """What is left of the coefficients once everything known is taken out: empty
         exactly when the combination they describe is determined."""
-        residual: Row = {k: Fraction(v) for k, v in coefficients.items() if v}
+        residual: Row = {k: _exact(v) for k, v in coefficients.items() if v}
         for pivot in [k for k in residual if k in self._rows]:
             factor = residual.get(pivot)
             if not factor:
                 continue
             for unknown, value in self._rows[pivot].items():
-                updated = residual.get(unknown, Fraction(0)) - factor * value
+                updated = residual.get(unknown, 0) - factor * value
                 if updated:
                     residual[unknown] = updated
                 else:
@@ -69,12 +69,12 @@ class Knowledge:
             return False
         pivot = min(residual, key=repr)
         scale = residual[pivot]
-        row = {k: v / scale for k, v in residual.items()}
+        row = {k: _divided(v, scale) for k, v in residual.items()}
         for other_pivot, other in self._rows.items():
             factor = other.get(pivot)
             if factor:
                 for unknown, value in row.items():
-                    updated = other.get(unknown, Fraction(0)) - factor * value
+                    updated = other.get(unknown, 0) - factor * value
                     if updated:
                         other[unknown] = updated
                     else:
@@ -140,7 +140,7 @@ class Cell:
     def total(self) -> Fraction | None:
         if any(v is None for v in self.members.values()):
             return None
-        return sum(self.members.values(), Fraction(0))
+        return sum(self.members.values(), 0)
 
 
 @dataclass
@@ -306,6 +306,24 @@ def _release_secondary(
     return released
 
 
+def _exact(value: Fraction | int) -> Fraction | int:
+    """A coefficient as an exact number: whole numbers as int (the sums of the tables
+    have 0/1 coefficients, and int arithmetic is many times faster than Fraction's),
+    others as Fraction. The two compare and hash alike, so rows mixing them are equal
+    exactly when their values are."""
+    if isinstance(value, int):
+        return value
+    value = Fraction(value)
+    return value.numerator if value.denominator == 1 else value
+
+
+def _divided(value: Fraction | int, by: Fraction | int) -> Fraction | int:
+    """value / by, exactly (never a float): an int when the quotient is whole."""
+    if isinstance(value, int) and isinstance(by, int) and value % by == 0:
+        return value // by
+    return _exact(Fraction(value) / by)
+
+
 def _frozen(row: Mapping[Unknown, Fraction]) -> frozenset:
     return frozenset(row.items())
 
@@ -321,7 +339,7 @@ def _negated(row: frozenset) -> frozenset:
 def _plus(a: Mapping[Unknown, Fraction], b: Mapping[Unknown, Fraction]) -> Row:
     total = dict(a)
     for k, v in b.items():
-        updated = total.get(k, Fraction(0)) + v
+        updated = total.get(k, 0) + v
         if updated:
             total[k] = updated
         else:

@@ -26,6 +26,7 @@ from fractions import Fraction
 
 from django.conf import settings
 
+from core.cache import cached_data, current_data_version, page_cache_key
 from institutions.enums import Role
 from institutions.models import Institution
 
@@ -151,7 +152,8 @@ def fixed_cells(
     for pk, figure in figures.items():
         if pk not in groups:
             continue
-        value = None if figure is None else Fraction(str(figure))
+        # Whole figures stay int (exact, and many times faster than Fraction to add up).
+        value = figure if figure is None or isinstance(figure, int) else Fraction(str(figure))
         for table in TABLES:
             group = group_of(groups[pk], table)
             if group is not None:
@@ -219,11 +221,18 @@ def tables_by_year(
         year: YearTables(year, kind, known, groups, figures=figures.get(year, {}))
         for year in sorted(years)
     }
+    version = current_data_version()
     for table in tables.values():
-        for code, found in table.figures.items():
-            table.members[code], table.withheld[code] = suppressed_cells(
-                groups, found, known=known, threshold=threshold, dominance=dominance
-            )
+        # A year's report totals are the same whichever year's page asks (the trends ask
+        # for every year): suppressed once per data version, reader and year.
+        table.members, table.withheld = cached_data(
+            page_cache_key(
+                "disclosure-report-totals",
+                (kind, known, table.fiscal_year, threshold, str(dominance)),
+                version=version,
+            ),
+            lambda table=table: _suppressed_totals(table, threshold, dominance),
+        )
     if metric_year is not None:
         table = tables[metric_year]
         table.values = metric_year_values(metric_year, kind, metric_codes)
@@ -236,6 +245,18 @@ def tables_by_year(
                 dominance=dominance,
             )
     return tables
+
+
+def _suppressed_totals(
+    table: YearTables, threshold: int, dominance: Fraction | None
+) -> tuple[dict[str, dict[CellKey, frozenset[int]]], dict[str, set[CellKey]]]:
+    members: dict[str, dict[CellKey, frozenset[int]]] = {}
+    withheld: dict[str, set[CellKey]] = {}
+    for code, found in table.figures.items():
+        members[code], withheld[code] = suppressed_cells(
+            table.groups, found, known=table.known, threshold=threshold, dominance=dominance
+        )
+    return members, withheld
 
 
 def year_tables(

@@ -42,6 +42,21 @@ def test_knowledge_takes_a_pooled_ratio_as_a_linear_equation():
     assert not knowledge.determines({("a", 1): 1})
 
 
+def test_knowledge_stays_exact_when_a_pivot_is_not_one():
+    """Whole coefficients are kept as int for speed; a division that is not whole must
+    give a Fraction, never a float that would round (3a + b and a + b: b is determined
+    only through ⅓ and ½ steps)."""
+    knowledge = Knowledge()
+    knowledge.add({"a": 3, "b": 1, "c": 2})
+    knowledge.add({"a": 1, "b": 1})
+    knowledge.add({"c": 7})
+    assert knowledge.determines({"b": 1}) and knowledge.determines({"a": 1})
+    residual = knowledge.reduce({"a": 1, "d": Fraction(1, 3)})
+    assert residual == {"d": Fraction(1, 3)}
+    rows = knowledge.copy()._rows.values()
+    assert all(isinstance(v, int | Fraction) for row in rows for v in row.values())
+
+
 def test_staff_subtract_their_own_figures_from_a_national_total_of_three():
     knowledge = Knowledge()
     knowledge.add({1: 1, 2: 1, 3: 1})
