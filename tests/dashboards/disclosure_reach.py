@@ -119,14 +119,25 @@ def _material(client, entry: str, found: Reach) -> None:
             found.add(f"material {url}", value)
     sheet = client.get(f"{entry.rstrip('/')}/sheet.xlsx")
     assert sheet.status_code == 200, (entry, sheet.status_code)
-    workbook = openpyxl.load_workbook(
-        io.BytesIO(b"".join(sheet.streaming_content) if sheet.streaming else sheet.content)
-    )
+    for value in xlsx_numbers(_body(sheet), found.names, header=False):
+        found.add(f"material {entry} sheet.xlsx", value)
+
+
+def _body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def xlsx_numbers(content: bytes, names: list[str] = (), *, header: bool = True) -> Iterator[float]:
+    """Numbers in every cell of a workbook (numeric cells and numbers written in text);
+    with `header`, each sheet's first row names columns and is left out."""
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
     for worksheet in workbook.worksheets:
-        for row in worksheet.iter_rows(values_only=True):
+        rows = worksheet.iter_rows(values_only=True)
+        if header:
+            next(rows, None)
+        for row in rows:
             for cell in row:
-                for value in _leaves(cell, found.names):
-                    found.add(f"material {entry} sheet.xlsx", value)
+                yield from _leaves(cell, names)
 
 
 def page_numbers(body: str, names: list[str]) -> Iterator[float]:
@@ -174,6 +185,10 @@ def _metric_page(client, code: str, fiscal_year: int, found: Reach) -> None:
         assert download.status_code == 200, (url, table, download.status_code)
         for value in csv_numbers(download.content, found.names):
             found.add(f"metric {code} {table}.csv", value)
+        workbook = client.get(url, {"fy": fiscal_year, "format": "xlsx", "table": table})
+        assert workbook.status_code == 200, (url, table, workbook.status_code)
+        for value in xlsx_numbers(_body(workbook), found.names):
+            found.add(f"metric {code} {table}.xlsx", value)
 
 
 def _benchmark(client, code: str, fiscal_year: int, found: Reach) -> None:
