@@ -26,6 +26,9 @@ Pure functions over plain data: no ORM, no settings.
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -187,6 +190,52 @@ def suppress(
             cell.withheld, cell.reason = True, PRIMARY
         elif dominance is not None and _dominated(cell, known, Fraction(dominance)):
             cell.withheld, cell.reason = True, DOMINANCE
+    # After the primary step nothing looks at the figures again: the secondary step
+    # depends only on the cells' members, what is withheld so far and what the reader
+    # knows. Quantities and years with the same reporting institutions and the same
+    # primary cells (most of them) are worked out once.
+    key = _structure_key(result, known, threshold, protected)
+    with _SECONDARY_MEMO_LOCK:
+        found = _SECONDARY_MEMO.get(key)
+        if found is not None:
+            _SECONDARY_MEMO.move_to_end(key)
+    if found is not None:
+        outcome, knowledge, rounds = found
+        for cell, (withheld, reason) in zip(result, outcome, strict=True):
+            cell.withheld, cell.reason = withheld, reason
+        return Suppression(result, knowledge.copy(), rounds)
+    suppression = _secondary(result, known, threshold, protected)
+    remembered = ([(c.withheld, c.reason) for c in result], suppression.knowledge.copy())
+    with _SECONDARY_MEMO_LOCK:
+        _SECONDARY_MEMO[key] = (*remembered, suppression.rounds)
+        if len(_SECONDARY_MEMO) > _SECONDARY_MEMO_SIZE:
+            _SECONDARY_MEMO.popitem(last=False)
+    return suppression
+
+
+_SECONDARY_MEMO: OrderedDict[bytes, tuple[list[tuple[bool, str]], Knowledge, int]] = OrderedDict()
+_SECONDARY_MEMO_SIZE = 256
+_SECONDARY_MEMO_LOCK = threading.Lock()
+
+
+def _structure_key(
+    cells: Sequence[Cell], known: set, threshold: int, protected: set[tuple[str, str]]
+) -> bytes:
+    """A digest of everything the secondary step reads (not the figures)."""
+    text = repr(
+        (
+            [(c.table, c.group, sorted(c.members, key=repr), c.withheld, c.reason) for c in cells],
+            sorted(known, key=repr),
+            threshold,
+            sorted(protected),
+        )
+    )
+    return hashlib.blake2b(text.encode(), digest_size=32).digest()
+
+
+def _secondary(
+    result: list[Cell], known: set, threshold: int, protected: set[tuple[str, str]]
+) -> Suppression:
     rounds = 0
     while True:
         rounds += 1

@@ -19,6 +19,7 @@ anything away).
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -154,11 +155,16 @@ def fixed_cells(
             continue
         # Whole figures stay int (exact, and many times faster than Fraction to add up).
         value = figure if figure is None or isinstance(figure, int) else Fraction(str(figure))
-        for table in TABLES:
-            group = group_of(groups[pk], table)
-            if group is not None:
-                by_cell[(table, group)][pk] = value
+        for key in _cell_keys(groups[pk]):
+            by_cell[key][pk] = value
     return [Cell(table, group, members) for (table, group), members in by_cell.items()]
+
+
+@functools.lru_cache(maxsize=4096)
+def _cell_keys(groups: tuple[str, str, str]) -> tuple[CellKey, ...]:
+    """The cells an institution of these groups stands in, one per fixed table."""
+    found = ((table, group_of(groups, table)) for table in TABLES)
+    return tuple((table, group) for table, group in found if group is not None)
 
 
 def suppressed_cells(

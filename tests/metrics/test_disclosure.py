@@ -157,3 +157,37 @@ def test_a_median_shown_in_two_groups_is_tied_to_their_one_common_member():
     assert tied_order_statistics(shown, groups, values) == [(Fraction(20), 2)]
     # A smoothed median that is nobody's own value ties to nobody.
     assert tied_order_statistics([("region a", Fraction(15))], groups, values) == []
+
+
+def test_a_remembered_secondary_step_gives_what_working_it_out_gives():
+    """The secondary step is remembered by structure (members, primary cells, what the
+    reader knows); a dominated cell changes the structure, so the same members with other
+    figures are worked out again, and the answer equals a fresh one."""
+    from metrics.calculations import disclosure
+
+    def cells(big):
+        return [
+            Cell("national", "", {m: Fraction(1) for m in range(1, 11)}),
+            Cell("region", "a", {1: Fraction(big), 2: Fraction(1), 3: Fraction(1), 4: 1, 5: 1}),
+            Cell("region", "b", {m: Fraction(1) for m in range(6, 11)}),
+            Cell("type", "x", {m: Fraction(1) for m in (1, 2, 3)}),
+            Cell("type", "y", {m: Fraction(1) for m in range(4, 11)}),
+        ]
+
+    def outcome(result):
+        return [(c.withheld, c.reason) for c in result.cells]
+
+    disclosure._SECONDARY_MEMO.clear()
+    even = suppress(cells(1), threshold=3)
+    assert len(disclosure._SECONDARY_MEMO) == 1
+    again = suppress(cells(1), threshold=3)
+    assert outcome(again) == outcome(even) and len(disclosure._SECONDARY_MEMO) == 1
+    dominated = suppress(cells(100), threshold=3)  # region a: one member makes the total
+    assert dominated.cells[1].reason == DOMINANCE
+    assert len(disclosure._SECONDARY_MEMO) == 2
+    disclosure._SECONDARY_MEMO.clear()
+    assert outcome(suppress(cells(100), threshold=3)) == outcome(dominated)
+    staff = suppress(cells(1), threshold=3, known=[1])  # a reader who knows 1: another key
+    assert len(disclosure._SECONDARY_MEMO) == 2
+    assert staff.cells[3].withheld  # type x: two others only
+    assert determined_small_sums(staff.knowledge, range(2, 11), below=3) == []
