@@ -47,6 +47,9 @@ def test_registry_upload_of_60000_rows_returns_the_job_page_at_once(
     assert len(queued) == 1
     assert elapsed < 10
     assert not Institution.objects.exists()
+    page = client_for(mext_official).get(response.url).content.decode()
+    progress_url = reverse("institutions:upload_progress", args=[job.pk])
+    assert f'<div id="import-progress" data-url="{progress_url}">' in page
 
 
 def test_registry_upload_runs_in_background_with_progress(client_for, mext_official, monkeypatch):
